@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { freePort, isPortOpen } from './freePort';
+
+/*
+ * Azurite's table service as a child process on a port of our choosing (never assume 10002 is free).
+ * https://github.com/Azure/Azurite#command-line-options
+ */
+
+// The development storage account's key is public and documented:
+// https://learn.microsoft.com/azure/storage/common/storage-use-azurite#well-known-storage-account-and-key
+const DEVSTORE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const READY_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 5_000;
+const STDERR_LINES_KEPT = 20;
+
+/*
+ * Azurite runs under this preamble rather than directly, and is stopped by closing its stdin. The pipe also closes
+ * when our process dies in any way — even SIGKILL, when no 'exit' handler runs — so no orphan outlives us.
+ * On end of input it runs Azurite's own SIGINT handler (emitted, not signalled, so it also works on Windows), which
+ * closes the server and saves a --location database; Loki otherwise autosaves only every 5 s. Then it exits, with
+ * a hard exit as backstop.
+ */
+const PREAMBLE = `
+process.stdin.once('end', () => {
+  process.stdin.destroy();
+  if (!process.emit('SIGINT')) process.exit(0);
+  setTimeout(() => process.exit(0), 3000).unref();
+}).resume();
+require(process.argv[1]);
+`;
+
+export interface AzuriteOptions {
+  /** Table port; default 0, a free one. */
+  port?: number;
+  /** Folder for data (created if missing); undefined keeps everything in memory. */
+  location?: string;
+  /** If Azurite's table service already answers on `port`, use it instead of starting another. Default false. */
+  reuseIfListening?: boolean;
+  /** Swallow Azurite's console output (its stderr is still kept for error messages). Default false. */
+  silent?: boolean;
+}
+
+export interface Azurite {
+  readonly port: number;
+  readonly connectionString: string;
+  /** True when an Azurite already listening was reused; stop() then leaves it alone. */
+  readonly reused: boolean;
+  stop(): Promise<void>;
+}
+
+export function azuriteConnectionString(port: number): string {
+  return (
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+    `AccountKey=${DEVSTORE_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`
+  );
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
+  const requested = options.port ?? 0;
+  if (requested > 0 && options.reuseIfListening && (await answersAsAzuriteTable(requested))) {
+    return { port: requested, connectionString: azuriteConnectionString(requested), reused: true, stop: async () => {} };
+  }
+  if (requested > 0 && (await isPortOpen(requested))) {
+    throw new Error(`Port ${requested} is already in use${options.reuseIfListening ? ' by something that is not Azurite' : ''}`);
+  }
+  const port = requested > 0 ? requested : await freePort();
+  const child = spawnAzurite(port, options);
+  const stderr = tailOf(child, !options.silent);
+  try {
+    await waitUntilReady(child, port, stderr);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { port, connectionString: azuriteConnectionString(port), reused: false, stop: () => stopChild(child) };
+}
+
+function spawnAzurite(port: number, options: AzuriteOptions): ChildProcess {
+  const pkg = require.resolve('azurite/package.json');
+  const manifest: unknown = JSON.parse(readFileSync(pkg, 'utf8'));
+  const bins = typeof manifest === 'object' && manifest !== null && 'bin' in manifest ? manifest.bin : undefined;
+  const bin = typeof bins === 'object' && bins !== null && 'azurite-table' in bins ? bins['azurite-table'] : undefined;
+  if (typeof bin !== 'string') throw new Error(`azurite-table bin not found in ${pkg}`);
+  const args = ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--skipApiVersionCheck'];
+  if (options.location === undefined) {
+    args.push('--inMemoryPersistence');
+  } else {
+    mkdirSync(options.location, { recursive: true });
+    args.push('--location', resolve(options.location));
+  }
+  if (options.silent) args.push('--silent');
+  return spawn(process.execPath, ['-e', PREAMBLE, '--', resolve(dirname(pkg), bin), ...args], {
+    stdio: ['pipe', options.silent ? 'ignore' : 'inherit', 'pipe'],
+  });
+}
+
+/** Keeps the last lines of the child's stderr for error messages, echoing them when `forward`. */
+function tailOf(child: ChildProcess, forward: boolean): () => string {
+  const lines: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (forward) process.stderr.write(chunk);
+    lines.push(...chunk.split('\n').filter((line) => line.trim() !== ''));
+    lines.splice(0, Math.max(0, lines.length - STDERR_LINES_KEPT));
+  });
+  return () => lines.join('\n');
+}
+
+async function waitUntilReady(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+  child.once('error', (err) => (exited = `failed to start: ${err.message}`));
+  for (;;) {
+    if (exited !== undefined) break;
+    if (await answersAsAzuriteTable(port)) return;
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const why = exited ?? `did not answer within ${READY_TIMEOUT_MS} ms`;
+  throw new Error(`Azurite table service on port ${port} ${why}.${stderr() ? `\nLast stderr:\n${stderr()}` : ''}`);
+}
+
+/** Azurite's table service names itself in the Server header of every answer, even a 400 to `GET /`. */
+function answersAsAzuriteTable(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((done) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      done(String(res.headers.server ?? '').startsWith('Azurite-Table'));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
+/** Ends the child's stdin (see PREAMBLE) and waits for it to exit; SIGKILL if it takes over STOP_TIMEOUT_MS. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.stdin?.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}

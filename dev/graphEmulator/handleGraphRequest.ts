@@ -1,0 +1,101 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { errorReply, type EmulatorOutcome, type RequestIds } from './emulatorReply';
+import type { FaultBook } from './faultBook';
+import { GraphError } from './graphError';
+import { parseGraphPath, type GraphRoute } from './parseGraphPath';
+import type { FaultRule } from './types';
+import { runWorkbookCall, sessionIdHeader, type WorkbookContext } from './workbookOperations';
+
+// The Graph surface, in Graph's order: authenticate, route (400 / 405), then faults, then the operation.
+// Faults sit after authentication because a throttled or dropped request still had to reach Graph's front door;
+// an afterEffect fault runs the operation first, modelling "Graph did it but the answer was lost".
+
+export interface GraphRequest {
+  method: string;
+  /** Raw path, without the query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface GraphDeps extends WorkbookContext {
+  faults: FaultBook;
+  acceptToken: (token: string) => boolean;
+  /** Real-time delay for latency faults. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface GraphResult {
+  outcome: EmulatorOutcome;
+  route: GraphRoute;
+  sessionId?: string;
+  faulted: boolean;
+}
+
+export async function handleGraphRequest(
+  request: GraphRequest,
+  ids: RequestIds,
+  deps: GraphDeps,
+): Promise<GraphResult> {
+  const route = parseGraphPath(request.path);
+  const headerSession = sessionIdHeader(request.headers);
+  const answer = (outcome: EmulatorOutcome, faulted: boolean, sessionId = headerSession): GraphResult =>
+    ({ outcome, route, faulted, ...(sessionId === undefined ? {} : { sessionId }) });
+
+  const refusal = authenticate(request.headers, deps.acceptToken) ?? route.error ?? wrongMethod(route, request.method);
+  if (refusal !== undefined) return answer(errorReply(refusal, ids), false);
+
+  const decision = deps.faults.decide(route);
+  if (decision.latencyMs > 0) await deps.sleep(decision.latencyMs);
+  const fault = decision.rule;
+  if (fault !== undefined && fault.afterEffect !== true) return answer(faultOutcome(fault, ids), true);
+
+  let outcome: EmulatorOutcome;
+  let sessionId = headerSession;
+  try {
+    const { op, driveId = '', itemId = '', operationId, resourceKey } = route;
+    if (op === 'unknown') throw new GraphError(500, 'internalServerError', 'Unrouted request reached an operation.');
+    const { headers, body } = request;
+    const result = runWorkbookCall({ op, driveId, itemId, operationId, resourceKey, headers, body }, deps);
+    outcome = result.reply;
+    sessionId = result.createdSessionId ?? headerSession;
+  } catch (error) {
+    if (!(error instanceof GraphError)) throw error;
+    outcome = errorReply(error, ids);
+  }
+  return fault === undefined ? answer(outcome, false, sessionId) : answer(faultOutcome(fault, ids), true, sessionId);
+}
+
+// Graph answers 401 InvalidAuthenticationToken for a missing or unusable bearer token
+// (https://learn.microsoft.com/graph/resolve-auth-errors).
+function authenticate(headers: IncomingHttpHeaders, acceptToken: (token: string) => boolean): GraphError | undefined {
+  const match = /^Bearer\s+(\S.*)$/i.exec(headers.authorization ?? '');
+  const token = match?.[1]?.trim();
+  if (token === undefined || token.length === 0) {
+    return new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+  }
+  if (accepts(acceptToken, token)) return undefined;
+  return new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+}
+
+// A verifier that throws on a malformed token has refused it; that is a 401, not an emulator failure.
+function accepts(acceptToken: (token: string) => boolean, token: string): boolean {
+  try {
+    return acceptToken(token);
+  } catch {
+    return false;
+  }
+}
+
+function wrongMethod(route: GraphRoute, method: string): GraphError | undefined {
+  if (route.method === undefined || route.method === method) return undefined;
+  const message = `The HTTP method '${method}' is not allowed on this resource; use ${route.method}.`;
+  return new GraphError(405, 'methodNotAllowed', message, undefined, { Allow: route.method });
+}
+
+function faultOutcome(rule: FaultRule, ids: RequestIds): EmulatorOutcome {
+  if (rule.kind === 'drop') return { kind: 'drop' };
+  const headers: Record<string, string> =
+    rule.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(rule.retryAfterSeconds) };
+  return errorReply(GraphError.forStatus(rule.status ?? 500, rule.innerCode, headers), ids);
+}

@@ -1,0 +1,160 @@
+import { InvocationContext, type HttpResponseInit, type Timer } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Declaration, TimerDeclaration } from '../host/declare';
+import { productionDeps } from '../host/productionDeps';
+import type { Deps } from '../shared/deps';
+import { toErrorResponse } from '../shared/errorResponse';
+import { toHttpRequest, writeResponse } from './httpBridge';
+import { loadFunctions } from './loadFunctions';
+import { matchRoute } from './routeTemplate';
+import { scheduleTimers } from './scheduleTimers';
+
+export interface LocalHostOptions {
+  /** Default 7071 as in Core Tools; 0 = a free port. */
+  readonly port?: number;
+  readonly hostname?: string;
+  /** The broker's effects; default the production wiring from the environment. */
+  readonly deps?: () => Deps;
+  /** Run timers on their schedules (default true). Off in tests, which trigger them through the admin route. */
+  readonly timers?: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  readonly url: string;
+  readonly port: number;
+  /** Runs a function now and waits for it (what `POST /admin/functions/{name}` starts). */
+  invoke(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ROUTE_PREFIX = '/api/';
+
+/**
+ * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
+ * `/api/...` with the host's methods and statuses (404 with an empty body for an unknown route *and* for a wrong
+ * method — https://github.com/Azure/azure-functions-host/issues/10098), `POST /admin/functions/{name}` → 202, and
+ * timers on their schedules. Like Core Tools it does not check function keys.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const declarations = await loadFunctions();
+  const deps = options.deps ?? productionDeps;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const running = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+    return work;
+  };
+  const find = (name: string) => declarations.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  const invoke = (name: string): Promise<void> => {
+    const declaration = find(name);
+    if (declaration?.kind !== 'timer') return Promise.reject(new Error(`No timer function named ${name}.`));
+    return track(runTimer(declaration, deps, log, false));
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'content-length': '0' });
+      response.end();
+    });
+  });
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
+    if (admin?.[1] && request.method === 'POST') {
+      const declaration = find(decodeURIComponent(admin[1]));
+      if (declaration?.kind !== 'timer') return writeResponse(response, { status: 404 }, {});
+      request.resume();
+      void track(runTimer(declaration, deps, log, false));
+      return writeResponse(response, { status: 202 }, {});
+    }
+    const match = url.pathname.startsWith(ROUTE_PREFIX) ? findHttp(declarations, request.method ?? '', url.pathname) : undefined;
+    if (!match) {
+      request.resume();
+      return writeResponse(response, { status: 404 }, {});
+    }
+    const httpRequest = await toHttpRequest(request, url, match.params);
+    if (httpRequest === 'tooLarge') return writeResponse(response, { status: 413 }, {});
+    const started = Date.now();
+    const context = contextFor(match.declaration.name, randomUUID(), log);
+    const result = await withDeps(deps, context, (d) => match.declaration.handler(httpRequest, context, d));
+    log(`${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`);
+    writeResponse(response, result, {});
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7071, options.hostname ?? '127.0.0.1', resolve);
+  });
+  const stopTimers =
+    options.timers === false
+      ? () => undefined
+      : scheduleTimers(declarations, options.env ?? process.env, (declaration) => track(runTimer(declaration, deps, log, false)));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    invoke,
+    async close() {
+      stopTimers();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+function findHttp(declarations: readonly Declaration[], method: string, pathname: string) {
+  const path = pathname.slice(ROUTE_PREFIX.length);
+  for (const declaration of declarations) {
+    if (declaration.kind !== 'http') continue;
+    const params = matchRoute(declaration.route, path);
+    if (params && declaration.methods.some((m) => m === method.toUpperCase())) return { declaration, params };
+  }
+  return undefined;
+}
+
+function contextFor(functionName: string, invocationId: string, log: (line: string) => void): InvocationContext {
+  return new InvocationContext({
+    functionName,
+    invocationId,
+    logHandler: (level, ...args) => log(`${new Date().toISOString()} [${level}] ${functionName}: ${args.map(String).join(' ')}`),
+  });
+}
+
+async function runTimer(declaration: TimerDeclaration, deps: () => Deps, log: (line: string) => void, isPastDue: boolean): Promise<void> {
+  const now = new Date().toISOString();
+  const timer: Timer = { isPastDue, schedule: { adjustForDST: true }, scheduleStatus: { last: now, next: now, lastUpdated: now } };
+  const context = contextFor(declaration.name, randomUUID(), log);
+  try {
+    await withDeps(deps, context, async (d) => {
+      await declaration.handler(timer, context, d);
+      return {};
+    });
+  } catch (error) {
+    log(`${now} [error] ${declaration.name} failed: ${error instanceof Error ? error.message : 'unknown'}`);
+  }
+}
+
+/** As in Azure (host/declare.ts): a configuration error is logged with the setting's name, answered as a plain 500. */
+async function withDeps(
+  deps: () => Deps,
+  context: InvocationContext,
+  work: (deps: Deps) => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+  let built: Deps;
+  try {
+    built = deps();
+  } catch (error) {
+    context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
+    return toErrorResponse(undefined, randomUUID(), Date.now());
+  }
+  return work(built);
+}

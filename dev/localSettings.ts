@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface LocalSettings {
+  readonly values: Record<string, string>;
+  readonly port: number | undefined;
+  readonly cors: string | undefined;
+}
+
+/**
+ * `local.settings.json` as Core Tools reads it: `Values` become app settings (environment variables; a variable
+ * already set in the environment wins), `Host.LocalHttpPort` and `Host.CORS` configure the local host.
+ */
+export function readLocalSettings(file: string): LocalSettings {
+  if (!existsSync(file)) return { values: {}, port: undefined, cors: undefined };
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+    Values?: Record<string, unknown>;
+    Host?: { LocalHttpPort?: unknown; CORS?: unknown };
+  };
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed.Values ?? {})) {
+    if (value !== null && value !== undefined) values[name] = String(value);
+  }
+  const port = Number(parsed.Host?.LocalHttpPort);
+  return {
+    values,
+    port: Number.isInteger(port) && port > 0 ? port : undefined,
+    cors: typeof parsed.Host?.CORS === 'string' ? parsed.Host.CORS : undefined,
+  };
+}

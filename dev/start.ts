@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { startAzurite, type Azurite } from './azurite';
+import { isPortOpen } from './freePort';
+import { startGraphEmulator, type GraphEmulator } from './graphEmulator';
+import { startIdentityEndpoint, type IdentityEndpoint } from './identityEndpoint';
+import { startLocalHost } from './localHost';
+import { readLocalSettings } from './localSettings';
+
+/** The workbook the bundled emulator knows from the start, so the README's curl walk-through works as written. */
+export const DEMO_WORKBOOK = { driveId: 'b!local-demo-drive', itemId: '01LOCALDEMOWORKBOOK' } as const;
+
+const AZURITE_DEFAULT_PORT = 10002;
+
+/**
+ * `npm start`: the whole broker on this machine, offline. Settings come from local.settings.json (the environment
+ * wins); Azurite keeps its data in .azurite/ so sessions survive a restart; the Graph emulator and the local
+ * managed-identity endpoint stand in for Graph and Azure unless GRAPH_BASE_URL points elsewhere.
+ */
+async function main(): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  const settings = readLocalSettings(path.join(root, 'local.settings.json'));
+  for (const [name, value] of Object.entries(settings.values)) process.env[name] ??= value;
+  const env = process.env;
+  const stops: Array<() => Promise<void>> = [];
+  const say = (line: string) => console.log(line);
+
+  if (!env.SESSION_TABLE_CONNECTION && !env.SESSION_TABLE_ENDPOINT) {
+    const azurite = await localAzurite(path.join(root, ".azurite"));
+    stops.push(() => azurite.stop());
+    env.SESSION_TABLE_CONNECTION = azurite.connectionString;
+    say(`Table Storage: Azurite on 127.0.0.1:${azurite.port}${azurite.reused ? ' (already running, reused)' : ', data in .azurite/'}`);
+  }
+
+  let emulator: GraphEmulator | undefined;
+  if (!env.GRAPH_BASE_URL) {
+    let identity: IdentityEndpoint | undefined;
+    if (!env.IDENTITY_ENDPOINT) {
+      identity = await startIdentityEndpoint();
+      stops.push(() => identity!.close());
+      env.IDENTITY_ENDPOINT = identity.url;
+      env.IDENTITY_HEADER = identity.header;
+    }
+    const verify = identity ? identity.verify.bind(identity) : undefined;
+    emulator = await startGraphEmulator({ workbooks: [DEMO_WORKBOOK], ...(verify ? { acceptToken: verify } : {}) });
+    stops.push(() => emulator!.close());
+    env.GRAPH_BASE_URL = emulator.url;
+    say(`Graph: bundled workbook emulator at ${emulator.url} (admin: ${new URL('/_emulator/sessions', emulator.url).href})`);
+    say(`Identity: ${identity ? `local managed-identity endpoint at ${identity.url}` : `IDENTITY_ENDPOINT as set`}`);
+  } else {
+    say(`Graph: ${env.GRAPH_BASE_URL}`);
+  }
+
+  const port = Number(env.PORT ?? settings.port ?? 7071);
+  const host = await startLocalHost({ port, env });
+  stops.unshift(() => host.close());
+  say(`Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
+  if (emulator) say(`Try: curl -i -X POST ${host.url}/api/drives/${DEMO_WORKBOOK.driveId}/items/${DEMO_WORKBOOK.itemId}/workbook/createSession -H 'content-type: application/json' -d '{"persistChanges":true}'`);
+  say('Ctrl-C stops everything.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('Stopping…');
+    for (const close of stops) await close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+/** Reuse an Azurite already on 10002; start one there if it is free; else on a free port. */
+async function localAzurite(location: string): Promise<Azurite> {
+  const defaultTaken = await isPortOpen(AZURITE_DEFAULT_PORT);
+  if (defaultTaken) {
+    const reused = await startAzurite({ port: AZURITE_DEFAULT_PORT, reuseIfListening: true, location, silent: true }).catch(() => undefined);
+    if (reused?.reused) return reused;
+    return startAzurite({ port: 0, location, silent: true });
+  }
+  return startAzurite({ port: AZURITE_DEFAULT_PORT, location, silent: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

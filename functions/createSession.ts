@@ -1,0 +1,33 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { callOf } from '../host/callOf';
+import { declareHttp } from '../host/declare';
+import type { Deps } from '../shared/deps';
+import { parseCaller } from '../shared/input/parseCaller';
+import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
+import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
+import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
+import { readBody } from '../shared/input/readBody';
+import { respond } from '../shared/respond';
+import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
+
+/** POST …/workbook/createSession → 201 `{"id", "persistChanges"}`, exactly Graph's answer. */
+export async function createSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+  const call = callOf(context, deps);
+  return respond(call, async () => {
+    const workbook = parseWorkbookAddress(request.params, deps.config);
+    const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
+    const persistChanges = parseCreateSessionBody(await readBody(request));
+    const session = await createWorkbookSession(
+      { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers) },
+      call,
+    );
+    return { status: 201, jsonBody: { id: session.id, persistChanges: session.persistChanges } };
+  });
+}
+
+declareHttp({
+  name: 'createSession',
+  methods: ['POST'],
+  route: 'drives/{driveId}/items/{itemId}/workbook/createSession',
+  handler: createSession,
+});

@@ -1,0 +1,27 @@
+import type { InvocationContext, Timer } from '@azure/functions';
+import { callOf } from '../host/callOf';
+import { declareTimer } from '../host/declare';
+import type { Deps } from '../shared/deps';
+import { sweepSessions as sweep } from '../shared/sessions/sweepSessions';
+
+/** Four minutes: well inside the 5-minute functionTimeout in host.json, so a long sweep stops cleanly. */
+const BUDGET_MS = 4 * 60 * 1000;
+
+/** Timer on %SWEEP_SCHEDULE%: keeps wanted sessions alive, closes abandoned ones, forgets old records. */
+export async function sweepSessions(timer: Timer, context: InvocationContext, deps: Deps): Promise<void> {
+  const call = callOf(context, deps);
+  try {
+    const summary = await sweep(call, { budgetMs: BUDGET_MS });
+    call.log.info('Sweep finished.', { ...summary, isPastDue: timer.isPastDue });
+  } catch (error) {
+    // Storage down: nothing was lost, the next tick starts over. Said without internals.
+    call.log.error('Sweep stopped early.', { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+  }
+}
+
+declareTimer({
+  name: 'sweepSessions',
+  schedule: '%SWEEP_SCHEDULE%',
+  scheduleDefaults: { SWEEP_SCHEDULE: '0 */1 * * * *' },
+  handler: sweepSessions,
+});

@@ -1,0 +1,80 @@
+import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../shared/deps';
+import { toErrorResponse } from '../shared/errorResponse';
+import { productionDeps } from './productionDeps';
+import { resolveSchedule } from './resolveSchedule';
+
+export interface HttpDeclaration {
+  readonly kind: 'http';
+  readonly name: string;
+  readonly methods: HttpMethod[];
+  /** Relative to the `api/` prefix, in the Functions route syntax (`{name}` parameters). */
+  readonly route: string;
+  readonly handler: (request: HttpRequest, context: InvocationContext, deps: Deps) => Promise<HttpResponseInit>;
+}
+
+export interface TimerDeclaration {
+  readonly kind: 'timer';
+  readonly name: string;
+  /** NCRONTAB with seconds, or an app-setting expression such as `%SWEEP_SCHEDULE%`. */
+  readonly schedule: string;
+  /** Values for settings the schedule names, used when they are unset. */
+  readonly scheduleDefaults?: Readonly<Record<string, string>>;
+  readonly handler: (timer: Timer, context: InvocationContext, deps: Deps) => Promise<void>;
+}
+
+export type Declaration = HttpDeclaration | TimerDeclaration;
+
+/**
+ * Every function, declared once. The same list registers the functions with the Functions host (`app.http`,
+ * `app.timer`) and drives the local host in dev/, so the two can never disagree on names, routes or methods.
+ */
+const declarations: Declaration[] = [];
+
+export function declaredFunctions(): readonly Declaration[] {
+  return declarations;
+}
+
+export function declareHttp(declaration: Omit<HttpDeclaration, 'kind'>): void {
+  const full: HttpDeclaration = { kind: 'http', ...declaration };
+  declarations.push(full);
+  if (underLocalHost()) return;
+  app.http(full.name, {
+    methods: full.methods,
+    route: full.route,
+    authLevel: process.env.HTTP_AUTH_LEVEL?.trim() === 'anonymous' ? 'anonymous' : 'function',
+    handler: async (request, context) => {
+      const deps = depsOrNull(context);
+      return deps ? full.handler(request, context, deps) : toErrorResponse(undefined, randomUUID(), Date.now());
+    },
+  });
+}
+
+export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void {
+  const full: TimerDeclaration = { kind: 'timer', ...declaration };
+  declarations.push(full);
+  if (underLocalHost()) return;
+  app.timer(full.name, {
+    schedule: resolveSchedule(full.schedule, process.env, full.scheduleDefaults ?? {}),
+    handler: async (timer, context) => {
+      const deps = depsOrNull(context);
+      if (deps) await full.handler(timer, context, deps);
+    },
+  });
+}
+
+/** Set by dev/localHost.ts, which registers the same declarations with its own router instead. */
+function underLocalHost(): boolean {
+  return process.env.BROKER_LOCAL_HOST === '1';
+}
+
+/** A configuration error is logged with the setting's name and answered as a plain 500; it never escapes. */
+function depsOrNull(context: InvocationContext): Deps | null {
+  try {
+    return productionDeps();
+  } catch (error) {
+    context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
+    return null;
+  }
+}

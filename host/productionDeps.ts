@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/core-auth';
+import { loadConfig, type Config } from '../shared/config';
+import type { Deps } from '../shared/deps';
+import { createGraphClient } from '../shared/graph/graphClient';
+import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const GRAPH_CALL_TIMEOUT_MS = 30_000;
+
+let built: Deps | undefined;
+
+/**
+ * The production wiring, built on first invocation (not at load, to keep cold start short) from the environment:
+ * app settings in Azure, `local.settings.json` values under the local host.
+ */
+export function productionDeps(): Deps {
+  built ??= createDeps(loadConfig(process.env));
+  return built;
+}
+
+/** The clock is the one effect tests replace here; everything else is real and configured by `config`. */
+export function createDeps(config: Config, clock: { now: () => number } = { now: () => Date.now() }): Deps {
+  const credential = lazyCredential(config);
+  const now = clock.now;
+  return {
+    config,
+    now,
+    newRequestId: randomUUID,
+    graph: createGraphClient({
+      baseUrl: config.graphBaseUrl,
+      fetch: (input, init) => fetch(input, init),
+      now,
+      timeoutMs: GRAPH_CALL_TIMEOUT_MS,
+      getToken: async () => {
+        const token = await credential.getToken(GRAPH_SCOPE);
+        if (!token) throw new Error('no token');
+        return token.token;
+      },
+    }),
+    store: createTableSessionStore(
+      config.tableEndpoint
+        ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
+        : { connectionString: requireConnection(config), tableName: config.tableName },
+    ),
+  };
+}
+
+function requireConnection(config: Config): string {
+  if (!config.tableConnection) {
+    throw new Error('Set SESSION_TABLE_ENDPOINT, SESSION_TABLE_CONNECTION or AzureWebJobsStorage for the session table.');
+  }
+  return config.tableConnection;
+}
+
+/**
+ * The identity, loaded on first token request. Where the platform's managed-identity variables are set
+ * (IDENTITY_ENDPOINT + IDENTITY_HEADER: App Service, Functions, or the local endpoint) the managed-identity
+ * credential is used as it is; elsewhere DefaultAzureCredential, so a developer signed in with the Azure CLI can
+ * point a local run at real Graph. The SDK caches tokens and renews them 5 minutes before expiry.
+ */
+function lazyCredential(config: Config): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined;
+  const load = async (): Promise<TokenCredential> => {
+    const identity = await import('@azure/identity');
+    const retryOptions = { maxRetries: 2 };
+    if (config.managedIdentityEndpoint) {
+      return new identity.ManagedIdentityCredential({ clientId: config.managedIdentityClientId, retryOptions });
+    }
+    return new identity.DefaultAzureCredential({ managedIdentityClientId: config.managedIdentityClientId, retryOptions });
+  };
+  return {
+    async getToken(scopes, options) {
+      credential ??= load();
+      return (await credential).getToken(scopes, options);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The broker's settings, read once from the environment (app settings in Azure, `local.settings.json` locally),
+ * validated and frozen. A bad value fails fast with the setting's name, so a misconfigured deployment says what is
+ * wrong on its first invocation instead of misbehaving later. Names and defaults are the contract's.
+ */
+export interface Config {
+  readonly graphBaseUrl: string;
+  readonly managedIdentityClientId: string | undefined;
+  /** IDENTITY_ENDPOINT + IDENTITY_HEADER both set: the managed-identity credential is used as it is. */
+  readonly managedIdentityEndpoint: boolean;
+  readonly tableEndpoint: string | undefined;
+  readonly tableConnection: string | undefined;
+  readonly tableName: string;
+  /** `'*'` = any drive; otherwise the exact drive ids served (empty = none). */
+  readonly allowedDriveIds: '*' | ReadonlySet<string>;
+  readonly idleTimeoutSeconds: number;
+  readonly maxIdleTimeoutSeconds: number;
+  readonly refreshAfterSeconds: number;
+  readonly retentionSeconds: number;
+  readonly sweepSchedule: string;
+  readonly sweepConcurrency: number;
+  readonly httpAuthLevel: 'function' | 'anonymous';
+  readonly appInsightsConnectionString: string | undefined;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Environment): Config {
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      throw new ConfigError(`Setting ${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
+    }
+    return value;
+  };
+  const url = (name: string, fallback?: string): string | undefined => {
+    const raw = text(name) ?? fallback;
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+    } catch {
+      throw new ConfigError(`Setting ${name} must be an http(s) URL; got "${raw}".`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+
+  const authLevel = text('HTTP_AUTH_LEVEL') ?? 'function';
+  if (authLevel !== 'function' && authLevel !== 'anonymous') {
+    throw new ConfigError(`Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${authLevel}".`);
+  }
+  const drives = text('ALLOWED_DRIVE_IDS');
+  const idleTimeoutSeconds = integer('SESSION_IDLE_TIMEOUT_SECONDS', 1800, 60, 31_536_000);
+  const maxIdleTimeoutSeconds = integer('SESSION_MAX_IDLE_TIMEOUT_SECONDS', 86_400, 60, 31_536_000);
+  if (idleTimeoutSeconds > maxIdleTimeoutSeconds) {
+    throw new ConfigError('Setting SESSION_IDLE_TIMEOUT_SECONDS must not exceed SESSION_MAX_IDLE_TIMEOUT_SECONDS.');
+  }
+
+  return Object.freeze({
+    graphBaseUrl: url('GRAPH_BASE_URL', 'https://graph.microsoft.com/v1.0') as string,
+    managedIdentityClientId: text('AZURE_CLIENT_ID'),
+    managedIdentityEndpoint: Boolean(text('IDENTITY_ENDPOINT') && text('IDENTITY_HEADER')),
+    tableEndpoint: url('SESSION_TABLE_ENDPOINT'),
+    tableConnection: text('SESSION_TABLE_CONNECTION') ?? text('AzureWebJobsStorage'),
+    tableName: tableName(text('SESSION_TABLE_NAME') ?? 'WorkbookSessions'),
+    allowedDriveIds:
+      drives === '*' ? '*' : new Set((drives ?? '').split(',').map((d) => d.trim()).filter(Boolean)),
+    idleTimeoutSeconds,
+    maxIdleTimeoutSeconds,
+    refreshAfterSeconds: integer('SESSION_REFRESH_AFTER_SECONDS', 180, 10, 3600),
+    retentionSeconds: integer('SESSION_RETENTION_SECONDS', 86_400, 0, 31_536_000),
+    sweepSchedule: text('SWEEP_SCHEDULE') ?? '0 */1 * * * *',
+    sweepConcurrency: integer('SWEEP_CONCURRENCY', 8, 1, 256),
+    httpAuthLevel: authLevel,
+    appInsightsConnectionString: text('APPLICATIONINSIGHTS_CONNECTION_STRING'),
+  });
+}
+
+/** Table names: 3–63 alphanumerics starting with a letter (Azure Table service rule). */
+function tableName(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
+    throw new ConfigError(`Setting SESSION_TABLE_NAME must be 3-63 letters or digits, starting with a letter; got "${name}".`);
+  }
+  return name;
+}

@@ -1,0 +1,27 @@
+import type { Config } from './config';
+import type { GraphClient } from './graph/graphClient';
+import type { SessionStore } from './sessions/sessionStore';
+
+export interface Logger {
+  info(message: string, properties?: Record<string, unknown>): void;
+  warn(message: string, properties?: Record<string, unknown>): void;
+  error(message: string, properties?: Record<string, unknown>): void;
+}
+
+/**
+ * Every effect the session logic uses, passed in one object: built once for production (host/productionDeps.ts),
+ * built from local servers and a controllable clock in tests. Nothing in shared/ reads the environment or the clock.
+ */
+export interface Deps {
+  readonly config: Config;
+  readonly graph: GraphClient;
+  readonly store: SessionStore;
+  readonly now: () => number;
+  readonly newRequestId: () => string;
+}
+
+/** What one invocation adds to the deps: its logger. */
+export interface Call {
+  readonly deps: Deps;
+  readonly log: Logger;
+}

@@ -1,0 +1,42 @@
+import { BrokerError } from './errors';
+
+/** A plain HTTP answer; the function adapters translate it for the Functions host. */
+export interface BrokerResponse {
+  status: number;
+  headers?: Record<string, string>;
+  jsonBody?: unknown;
+}
+
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError: { code?: string; 'request-id': string; date: string };
+  };
+}
+
+const GENERIC_MESSAGE = 'An unexpected error occurred in the session broker.';
+
+/**
+ * Renders any thrown value in Graph's error shape. This is the only place an error becomes a response: a
+ * `BrokerError` keeps its status, codes and `Retry-After`; anything else is a 500 with a generic message, so no
+ * stack trace, token or storage detail ever reaches a caller.
+ */
+export function toErrorResponse(error: unknown, requestId: string, now: number): BrokerResponse {
+  const known = error instanceof BrokerError ? error : undefined;
+  const innerError: GraphErrorBody['error']['innerError'] = {
+    ...(known?.innerCode ? { code: known.innerCode } : {}),
+    'request-id': requestId,
+    date: new Date(now).toISOString(),
+  };
+  const body: GraphErrorBody = {
+    error: {
+      code: known?.code ?? 'internalServerError',
+      message: known?.message ?? GENERIC_MESSAGE,
+      innerError,
+    },
+  };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId };
+  if (known?.retryAfterSeconds !== undefined) headers['retry-after'] = String(known.retryAfterSeconds);
+  return { status: known?.status ?? 500, headers, jsonBody: body };
+}

@@ -1,0 +1,97 @@
+/**
+ * The broker's one error model. Every failure a caller can see is a `BrokerError`; `toErrorResponse` renders it in
+ * Graph's error shape (see shared/errorResponse.ts). Anything else thrown is unexpected and becomes a generic 500.
+ */
+export abstract class BrokerError extends Error {
+  abstract readonly status: number;
+  /** Graph's top-level error code, e.g. `badRequest`. */
+  abstract readonly code: string;
+  /** Graph's second-level code, e.g. `invalidSessionReCreatable`. */
+  readonly innerCode: string | undefined = undefined;
+  /** Seconds the caller should wait before retrying (sent as `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined = undefined;
+}
+
+/** Malformed input: a bad header, body or id. Nothing was called or written. */
+export class BadRequestError extends BrokerError {
+  readonly status = 400;
+  readonly code = 'badRequest';
+}
+
+export class PayloadTooLargeError extends BrokerError {
+  readonly status = 413;
+  readonly code = 'payloadTooLarge';
+}
+
+/** The drive is not in ALLOWED_DRIVE_IDS. */
+export class ForbiddenError extends BrokerError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+/**
+ * The broker does not know the session, knows it as ended, or it belongs to someone else. Graph's documented signal
+ * to "create a new session and resume" is 404 + inner `invalidSessionReCreatable`
+ * (https://learn.microsoft.com/graph/workbook-error-codes), so callers' existing Graph handling works unchanged.
+ */
+export class SessionNotFoundError extends BrokerError {
+  readonly status = 404;
+  readonly code = 'itemNotFound';
+  override readonly innerCode = 'invalidSessionReCreatable';
+  constructor(message = 'The workbook session does not exist or has ended; create a new session.') {
+    super(message);
+  }
+}
+
+/** Graph answered with an error: its status and codes are passed on. */
+export class GraphError extends BrokerError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    override readonly innerCode: string | undefined,
+    override readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Graph could not be reached or did not answer in time. */
+export class GraphUnavailableError extends BrokerError {
+  readonly status: number;
+  readonly code: string;
+  constructor(timedOut: boolean) {
+    super(timedOut ? 'Microsoft Graph did not answer in time.' : 'Microsoft Graph could not be reached.');
+    this.status = timedOut ? 504 : 503;
+    this.code = timedOut ? 'gatewayTimeout' : 'serviceUnavailable';
+  }
+  override readonly retryAfterSeconds = 5;
+}
+
+/** Table Storage failed or could not be reached. */
+export class StorageUnavailableError extends BrokerError {
+  readonly status = 503;
+  readonly code = 'serviceUnavailable';
+  override readonly retryAfterSeconds = 5;
+  constructor(message = 'The session store is unavailable; try again shortly.', detail?: string) {
+    super(message);
+    this.detail = detail;
+  }
+  /** For the log only: what the storage SDK said, without request data. */
+  readonly detail: string | undefined;
+}
+
+/** A conditional write lost to a concurrent writer (ETag mismatch). Internal: callers never see it. */
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+}
+
+/** No token could be had from the managed identity (or developer sign-in). The detail goes to the log only. */
+export class IdentityUnavailableError extends BrokerError {
+  readonly status = 503;
+  readonly code = 'serviceUnavailable';
+  override readonly retryAfterSeconds = 5;
+  constructor() {
+    super('The broker could not obtain a token for Microsoft Graph.');
+  }
+}

@@ -1,0 +1,15 @@
+import type { Config } from '../config';
+import type { SessionCallInput } from '../sessions/refreshSession';
+import type { BrokerRequest } from './brokerRequest';
+import { parseCaller } from './parseCaller';
+import { parseSessionId } from './parseSessionId';
+import { parseWorkbookAddress } from './parseWorkbookAddress';
+import { readBody } from './readBody';
+
+/** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
+export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {
+  const workbook = parseWorkbookAddress(request.params, config);
+  const sessionId = parseSessionId(request.headers);
+  await readBody(request); // Graph takes no body on these calls; an oversized one is still refused.
+  return { workbook, sessionId, caller: parseCaller(request.headers) };
+}

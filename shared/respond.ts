@@ -1,0 +1,30 @@
+import type { Call } from './deps';
+import { BrokerError, StorageUnavailableError } from './errors';
+import { toErrorResponse, type BrokerResponse } from './errorResponse';
+
+/**
+ * Runs one HTTP operation and turns whatever it throws into Graph's error shape — the single place errors become
+ * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
+ */
+export async function respond(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
+  try {
+    return await work();
+  } catch (error) {
+    const requestId = call.deps.newRequestId();
+    if (error instanceof BrokerError) {
+      const properties = {
+        status: error.status,
+        code: error.code,
+        innerCode: error.innerCode,
+        requestId,
+        ...(error instanceof StorageUnavailableError && error.detail ? { detail: error.detail } : {}),
+      };
+      if (error.status >= 500) call.log.warn(error.message, properties);
+      else call.log.info(error.message, properties);
+    } else {
+      const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+      call.log.error(`Unexpected failure: ${what.slice(0, 300)}`, { requestId });
+    }
+    return toErrorResponse(error, requestId, call.deps.now());
+  }
+}

@@ -1,0 +1,27 @@
+import type { Call } from '../deps';
+import { findSession } from './findSession';
+import { isSessionGone } from './sessionFate';
+import { sessionLogId } from './sessionKeys';
+import type { SessionCallInput } from './refreshSession';
+import { updateSession } from './updateSession';
+
+/**
+ * Closes the session in Graph and records it closed. Closing an ended session succeeds again (callers retry), and
+ * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for.
+ */
+export async function closeSession(input: SessionCallInput, { deps, log }: Call): Promise<void> {
+  const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
+  if (record.state !== 'live') return;
+  try {
+    await deps.graph.closeSession(input.workbook, input.sessionId);
+  } catch (error) {
+    if (!isSessionGone(error)) throw error;
+  }
+  const now = deps.now();
+  await updateSession(deps, record, (current) =>
+    current.state === 'live'
+      ? { state: 'closed', endReason: 'closedByCaller', endedAt: now, lastCallerActivityAt: now }
+      : undefined,
+  );
+  log.info('Session closed by its caller.', { session: sessionLogId(input.sessionId) });
+}

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { WorkbookAddress } from '../graph/graphClient';
+
+/**
+ * How records are keyed. PartitionKey = one workbook (`w` + hash of drive and item id); RowKey = one session (`s` +
+ * hash of Graph's session id). Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
+ * PartitionKey/RowKey may hold neither `/ \ # ?` nor more than 1 KiB (Azurite: 512 chars). Every client call knows
+ * drive, item and session id, so it reads and writes its record with a point operation — never a scan. One
+ * partition per workbook keeps a workbook's sessions together, which is where Table Storage allows atomic batches.
+ */
+export function partitionKeyOf(workbook: WorkbookAddress): string {
+  return `w${digest(`${workbook.driveId}\n${workbook.itemId}`)}`;
+}
+
+export function rowKeyOf(sessionId: string): string {
+  return `s${digest(sessionId)}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64url');
+}
+
+/** A short, stable stand-in for a session id in logs and telemetry: the id itself is a credential-like handle. */
+export function sessionLogId(sessionId: string): string {
+  return digest(sessionId).slice(0, 16);
+}

@@ -1,0 +1,64 @@
+import type { WorkbookAddress } from '../graph/graphClient';
+
+/** `closing`: claimed by a sweep that is closing it in Graph; a claim older than CLAIM_SECONDS may be taken over. */
+export type SessionState = 'live' | 'closing' | 'closed' | 'expired';
+
+export const CLAIM_SECONDS = 120;
+/** Why a session ended: its caller closed it, the sweep closed it for idleness, or Graph reported it gone. */
+export type EndReason = 'closedByCaller' | 'idle' | 'expiredInGraph';
+
+/** What the broker remembers of one Graph workbook session. Times are epoch milliseconds. */
+export interface SessionRecord extends WorkbookAddress {
+  readonly sessionId: string;
+  readonly persistChanges: boolean;
+  readonly createdAt: number;
+  /** Last create, refresh or close by the caller: the idle clock. */
+  readonly lastCallerActivityAt: number;
+  /** Last successful call to Graph with this session: Excel's own idle clock. */
+  readonly lastGraphContactAt: number;
+  readonly idleTimeoutSeconds: number;
+  readonly state: SessionState;
+  readonly endReason?: EndReason;
+  readonly endedAt?: number;
+  /** When a sweep claimed the record to close it (state `closing`). */
+  readonly claimedAt?: number;
+  /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
+  readonly owner?: string;
+  readonly ownerName?: string;
+  /** The next moment the sweep has anything to do with this record (see `nextDueAt`). */
+  readonly dueAt: number;
+}
+
+/** A record as read from the store, with the ETag that makes the next write conditional. */
+export interface StoredSession extends SessionRecord {
+  readonly etag: string;
+}
+
+export interface Timing {
+  readonly refreshAfterSeconds: number;
+  readonly retentionSeconds: number;
+}
+
+/**
+ * When the sweep next needs to look at a record: a closing one when its claim lapses; a live one when its caller's idle timeout runs out or its Graph
+ * contact gets stale, whichever is first; an ended one when its retention is over and it can be deleted. Keeping
+ * this in the record lets the sweep ask the table for due records only.
+ */
+export function nextDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing): number {
+  if (record.state === 'closing') return (record.claimedAt ?? 0) + CLAIM_SECONDS * 1000;
+  if (record.state !== 'live') return (record.endedAt ?? record.lastCallerActivityAt) + timing.retentionSeconds * 1000;
+  return Math.min(
+    record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000,
+    record.lastGraphContactAt + timing.refreshAfterSeconds * 1000,
+  );
+}
+
+/** A copy of `record` with `changes` applied and `dueAt` recomputed. */
+export function withChanges(
+  record: SessionRecord,
+  changes: Partial<Omit<SessionRecord, 'dueAt'>>,
+  timing: Timing,
+): SessionRecord {
+  const merged = { ...record, ...changes };
+  return { ...merged, dueAt: nextDueAt(merged, timing) };
+}

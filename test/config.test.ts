@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../shared/config';
+
+describe('settings', () => {
+  it('applies the contract defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      graphBaseUrl: 'https://graph.microsoft.com/v1.0',
+      tableName: 'WorkbookSessions',
+      idleTimeoutSeconds: 1800,
+      maxIdleTimeoutSeconds: 86_400,
+      refreshAfterSeconds: 180,
+      retentionSeconds: 86_400,
+      sweepSchedule: '0 */1 * * * *',
+      sweepConcurrency: 8,
+      httpAuthLevel: 'function',
+      appInsightsConnectionString: undefined,
+      managedIdentityEndpoint: false,
+    });
+    expect(config.allowedDriveIds).toEqual(new Set());
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('falls back from SESSION_TABLE_CONNECTION to AzureWebJobsStorage', () => {
+    expect(loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).tableConnection).toBe('UseDevelopmentStorage=true');
+    expect(loadConfig({ AzureWebJobsStorage: 'a', SESSION_TABLE_CONNECTION: 'b' }).tableConnection).toBe('b');
+  });
+
+  it('reads ALLOWED_DRIVE_IDS as a trimmed list, or * for any drive', () => {
+    expect(loadConfig({ ALLOWED_DRIVE_IDS: '*' }).allowedDriveIds).toBe('*');
+    expect(loadConfig({ ALLOWED_DRIVE_IDS: ' b!one , b!two,,' }).allowedDriveIds).toEqual(new Set(['b!one', 'b!two']));
+  });
+
+  it('uses the managed-identity endpoint only when both IDENTITY_ENDPOINT and IDENTITY_HEADER are set', () => {
+    expect(loadConfig({ IDENTITY_ENDPOINT: 'http://127.0.0.1:1/x' }).managedIdentityEndpoint).toBe(false);
+    expect(loadConfig({ IDENTITY_ENDPOINT: 'http://127.0.0.1:1/x', IDENTITY_HEADER: 'h' }).managedIdentityEndpoint).toBe(true);
+  });
+
+  it.each([
+    ['SESSION_IDLE_TIMEOUT_SECONDS', 'ten'],
+    ['SESSION_IDLE_TIMEOUT_SECONDS', '-1'],
+    ['SESSION_REFRESH_AFTER_SECONDS', '1.5'],
+    ['SWEEP_CONCURRENCY', '0'],
+    ['GRAPH_BASE_URL', 'graph.microsoft.com'],
+    ['GRAPH_BASE_URL', 'ftp://graph'],
+    ['SESSION_TABLE_NAME', 'bad-name'],
+    ['HTTP_AUTH_LEVEL', 'admin'],
+  ])('fails fast on %s=%s, naming the setting', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('refuses a default idle timeout above the maximum', () => {
+    expect(() => loadConfig({ SESSION_IDLE_TIMEOUT_SECONDS: '7200', SESSION_MAX_IDLE_TIMEOUT_SECONDS: '3600' })).toThrow(
+      'SESSION_IDLE_TIMEOUT_SECONDS',
+    );
+  });
+});

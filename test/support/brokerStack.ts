@@ -1,0 +1,109 @@
+import { TableClient } from '@azure/data-tables';
+import { inject } from 'vitest';
+import { startGraphEmulator, type EmulatorOptions, type GraphEmulator } from '../../dev/graphEmulator';
+import { startIdentityEndpoint, type IdentityEndpoint } from '../../dev/identityEndpoint';
+import { startLocalHost, type LocalHost } from '../../dev/localHost';
+import { createDeps } from '../../host/productionDeps';
+import { loadConfig } from '../../shared/config';
+import type { Deps } from '../../shared/deps';
+import { testTableName } from './azurite';
+
+export const WORKBOOK = { driveId: 'b!test-drive-0001', itemId: '01TESTWORKBOOK' } as const;
+
+/** A clock tests move by hand; the broker and the emulator both read it. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+export interface BrokerStack {
+  readonly url: string;
+  readonly emulator: GraphEmulator;
+  readonly identity: IdentityEndpoint;
+  readonly host: LocalHost;
+  readonly deps: Deps;
+  readonly table: TableClient;
+  readonly clock: TestClock;
+  /** Every line the functions logged. */
+  readonly logs: string[];
+  /** Rows in the broker's table, each as Table Storage holds it. */
+  rows(): Promise<Array<Record<string, unknown>>>;
+  sessionUrl(action: string, workbook?: { driveId: string; itemId: string }): string;
+  close(): Promise<void>;
+}
+
+let identity: Promise<IdentityEndpoint> | undefined;
+
+/**
+ * The broker as it runs under `npm start`, on free ports: the local host serving the real function files, the
+ * real managed-identity credential against the local identity endpoint, the Graph emulator over HTTP, and Azurite.
+ * The identity endpoint is one per test process: the SDK fixes the endpoint at its first token request.
+ */
+export async function startBrokerStack(
+  options: { settings?: Record<string, string>; emulator?: EmulatorOptions; clock?: TestClock } = {},
+): Promise<BrokerStack> {
+  identity ??= startIdentityEndpoint().then((endpoint) => {
+    process.env.IDENTITY_ENDPOINT = endpoint.url;
+    process.env.IDENTITY_HEADER = endpoint.header;
+    return endpoint;
+  });
+  const id = await identity;
+  const clock = options.clock ?? testClock();
+  const emulator = await startGraphEmulator({
+    workbooks: [WORKBOOK],
+    acceptToken: (token) => id.verify(token),
+    now: clock.now,
+    ...options.emulator,
+  });
+  const tableName = testTableName('broker');
+  const connection = inject('azuriteConnectionString');
+  const config = loadConfig({
+    IDENTITY_ENDPOINT: id.url,
+    IDENTITY_HEADER: id.header,
+    GRAPH_BASE_URL: emulator.url,
+    SESSION_TABLE_CONNECTION: connection,
+    SESSION_TABLE_NAME: tableName,
+    ALLOWED_DRIVE_IDS: '*',
+    ...options.settings,
+  });
+  const deps = createDeps(config, clock);
+  const logs: string[] = [];
+  const host = await startLocalHost({ port: 0, deps: () => deps, timers: false, log: (line) => logs.push(line) });
+  const table = TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true });
+  return {
+    url: host.url,
+    emulator,
+    identity: id,
+    host,
+    deps,
+    table,
+    clock,
+    logs,
+    async rows() {
+      const rows: Array<Record<string, unknown>> = [];
+      try {
+        for await (const entity of table.listEntities()) rows.push(entity);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error; // table not created yet: no rows
+      }
+      return rows;
+    },
+    sessionUrl(action, workbook = WORKBOOK) {
+      return `${host.url}/api/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
+    },
+    async close() {
+      await host.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** POST to one of the broker's session routes. */
+export function post(url: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: init.headers, body: init.body ?? '' });
+}
