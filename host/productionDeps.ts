@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../shared/config';
 import type { Deps } from '../shared/deps';
 import { createGraphClient } from '../shared/graph/graphClient';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
+import { createTelemetry } from './createTelemetry';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const GRAPH_CALL_TIMEOUT_MS = 30_000;
@@ -23,15 +24,24 @@ export function productionDeps(): Deps {
 export function createDeps(config: Config, clock: { now: () => number } = { now: () => Date.now() }): Deps {
   const credential = lazyCredential(config);
   const now = clock.now;
+  const telemetry = createTelemetry(config);
+  const target = new URL(config.graphBaseUrl).host;
   return {
     config,
     now,
     newRequestId: randomUUID,
+    telemetry,
     graph: createGraphClient({
       baseUrl: config.graphBaseUrl,
       fetch: (input, init) => fetch(input, init),
       now,
       timeoutMs: GRAPH_CALL_TIMEOUT_MS,
+      onCall: (call) => {
+        telemetry.dependency({ name: call.action, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });
+        if (call.status === 429 || (call.status === 503 && call.retryAfterSeconds !== undefined)) {
+          telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
+        }
+      },
       getToken: async () => {
         const token = await credential.getToken(GRAPH_SCOPE);
         if (!token) throw new Error('no token');

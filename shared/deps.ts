@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { GraphClient } from './graph/graphClient';
 import type { SessionStore } from './sessions/sessionStore';
+import type { Telemetry } from './telemetry/telemetry';
 
 export interface Logger {
   info(message: string, properties?: Record<string, unknown>): void;
@@ -18,6 +19,7 @@ export interface Deps {
   readonly store: SessionStore;
   readonly now: () => number;
   readonly newRequestId: () => string;
+  readonly telemetry: Telemetry;
 }
 
 /** What one invocation adds to the deps: its logger. */

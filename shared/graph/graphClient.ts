@@ -26,6 +26,16 @@ export interface GraphClientOptions {
   readonly now: () => number;
   /** Per-call limit; a call that takes longer is abandoned as a 504. */
   readonly timeoutMs: number;
+  /** Told of every Graph call once it ends (for telemetry); never given the token. */
+  readonly onCall?: (call: GraphCallRecord) => void;
+}
+
+export interface GraphCallRecord {
+  readonly action: string;
+  /** HTTP status, or 0 when no answer came. */
+  readonly status: number;
+  readonly durationMs: number;
+  readonly retryAfterSeconds: number | undefined;
 }
 
 /**
@@ -49,6 +59,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       `/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
     let response: Response;
     let text: string;
+    const started = options.now();
+    const report = (status: number, retryAfterSeconds?: number) =>
+      options.onCall?.({ action, status, durationMs: options.now() - started, retryAfterSeconds });
     try {
       response = await options.fetch(url, {
         method: 'POST',
@@ -58,9 +71,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       });
       text = await response.text();
     } catch (error) {
+      report(0);
       throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError');
     }
-    if (!response.ok) throw parseGraphError(response.status, response.headers, text, options.now());
+    if (!response.ok) {
+      const error = parseGraphError(response.status, response.headers, text, options.now());
+      report(response.status, error.retryAfterSeconds);
+      throw error;
+    }
+    report(response.status);
     return { status: response.status, text };
   };
 

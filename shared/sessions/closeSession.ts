@@ -24,4 +24,5 @@ export async function closeSession(input: SessionCallInput, { deps, log }: Call)
       : undefined,
   );
   log.info('Session closed by its caller.', { session: sessionLogId(input.sessionId) });
+  deps.telemetry.event('SessionClosed', { session: sessionLogId(input.sessionId), reason: 'closedByCaller' });
 }

@@ -48,5 +48,11 @@ export async function createSession(input: CreateSessionInput, { deps, log }: Ca
     throw error instanceof ConcurrencyError ? new StorageUnavailableError() : error;
   }
   log.info('Session created.', { session: sessionLogId(session.id), persistChanges: session.persistChanges });
+  deps.telemetry.event('SessionCreated', {
+    session: sessionLogId(session.id),
+    persistChanges: session.persistChanges,
+    idleTimeoutSeconds: input.idleTimeoutSeconds,
+    owned: input.caller !== undefined,
+  });
   return session;
 }

@@ -29,6 +29,7 @@ export async function refreshSession(input: SessionCallInput, { deps, log }: Cal
       current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
     );
     log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
+    deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
     throw new SessionNotFoundError();
   }
   const now = deps.now();
@@ -37,4 +38,5 @@ export async function refreshSession(input: SessionCallInput, { deps, log }: Cal
   );
   // Ended meanwhile (closed by its caller or the sweep while Graph answered): the caller must not believe it lives.
   if (final?.state !== 'live') throw new SessionNotFoundError();
+  deps.telemetry.event('SessionRefreshed', { session: sessionLogId(input.sessionId), by: 'caller' });
 }
