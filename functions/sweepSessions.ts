@@ -16,6 +16,8 @@ export async function sweepSessions(timer: Timer, context: InvocationContext, de
   } catch (error) {
     // Storage down: nothing was lost, the next tick starts over. Said without internals.
     call.log.error('Sweep stopped early.', { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+  } finally {
+    await deps.telemetry.flush();
   }
 }
 

@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { loadConfig, type Config } from '../shared/config';
 import type { Deps } from '../shared/deps';
 import { createGraphClient } from '../shared/graph/graphClient';
+import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
 import { createTelemetry } from './createTelemetry';
 
@@ -31,6 +32,7 @@ export function createDeps(config: Config, clock: { now: () => number } = { now:
     now,
     newRequestId: randomUUID,
     telemetry,
+    cooldowns: createWorkbookCooldowns(),
     graph: createGraphClient({
       baseUrl: config.graphBaseUrl,
       fetch: (input, init) => fetch(input, init),

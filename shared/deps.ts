@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { GraphClient } from './graph/graphClient';
 import type { SessionStore } from './sessions/sessionStore';
+import type { WorkbookCooldowns } from './sessions/workbookCooldowns';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface Logger {
@@ -20,6 +21,8 @@ export interface Deps {
   readonly now: () => number;
   readonly newRequestId: () => string;
   readonly telemetry: Telemetry;
+  /** Throttled workbooks, remembered for the life of the process. */
+  readonly cooldowns: WorkbookCooldowns;
 }
 
 /** What one invocation adds to the deps: its logger. */

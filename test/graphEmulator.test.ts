@@ -132,8 +132,12 @@ describe('creating a session', () => {
         sessionId: id,
         status: 201,
         faulted: false,
+        receivedMs: expect.any(Number),
+        answeredMs: expect.any(Number),
       },
     ]);
+    const [call] = emulator.calls();
+    expect(call!.answeredMs).toBeGreaterThanOrEqual(call!.receivedMs);
   });
 
   it('gives every session a different id', async () => {

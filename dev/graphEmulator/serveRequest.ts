@@ -19,6 +19,7 @@ export interface ServeDeps {
 
 export async function serveRequest(req: IncomingMessage, res: ServerResponse, deps: ServeDeps): Promise<void> {
   const arrivedAt = deps.graph.now();
+  const receivedMs = performance.now();
   const ids = requestIds(req.headers, arrivedAt);
   try {
     const method = req.method ?? 'GET';
@@ -43,6 +44,8 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
     const { outcome, route, sessionId, faulted } = result;
     deps.record({
       at: arrivedAt,
+      receivedMs,
+      answeredMs: performance.now(),
       method,
       path,
       op: route.op,

@@ -71,6 +71,9 @@ export type CallOp =
 export interface RecordedCall {
   /** Injected-clock time the request arrived. */
   at: number;
+  /** Real time (performance.now(), ms) the request arrived and was answered: for measuring overlap. */
+  receivedMs: number;
+  answeredMs: number;
   method: string;
   /** The path as sent (still percent-encoded), without the query string. */
   path: string;

@@ -34,7 +34,7 @@ export async function refreshSession(input: SessionCallInput, { deps, log }: Cal
   }
   const now = deps.now();
   const final = await updateSession(deps, record, (current) =>
-    current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now } : undefined,
+    current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
   );
   // Ended meanwhile (closed by its caller or the sweep while Graph answered): the caller must not believe it lives.
   if (final?.state !== 'live') throw new SessionNotFoundError();

@@ -22,6 +22,8 @@ export interface SessionRecord extends WorkbookAddress {
   readonly endedAt?: number;
   /** When a sweep claimed the record to close it (state `closing`). */
   readonly claimedAt?: number;
+  /** Graph asked us to leave the workbook alone until then (Retry-After): the sweep does not look before. */
+  readonly deferredUntil?: number;
   /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
   readonly owner?: string;
   readonly ownerName?: string;
@@ -40,17 +42,19 @@ export interface Timing {
 }
 
 /**
- * When the sweep next needs to look at a record: a closing one when its claim lapses; a live one when its caller's idle timeout runs out or its Graph
- * contact gets stale, whichever is first; an ended one when its retention is over and it can be deleted. Keeping
- * this in the record lets the sweep ask the table for due records only.
+ * When the sweep next needs to look at a record, kept in the record so the sweep can ask the table for due records
+ * only: a live one when its caller's idle timeout runs out or its Graph contact gets stale, whichever is first, but
+ * not before a throttling cooldown ends; a closing one when its claim lapses; an ended one when its retention is
+ * over and it can be deleted.
  */
 export function nextDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing): number {
   if (record.state === 'closing') return (record.claimedAt ?? 0) + CLAIM_SECONDS * 1000;
   if (record.state !== 'live') return (record.endedAt ?? record.lastCallerActivityAt) + timing.retentionSeconds * 1000;
-  return Math.min(
+  const due = Math.min(
     record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000,
     record.lastGraphContactAt + timing.refreshAfterSeconds * 1000,
   );
+  return Math.max(due, record.deferredUntil ?? 0);
 }
 
 /** A copy of `record` with `changes` applied and `dueAt` recomputed. */

@@ -1,0 +1,95 @@
+import type { Call } from '../deps';
+import { ConcurrencyError, GraphError } from '../errors';
+import { isSessionGone } from './sessionFate';
+import { partitionKeyOf, sessionLogId } from './sessionKeys';
+import { withChanges, type StoredSession } from './sessionRecord';
+import { updateSession } from './updateSession';
+
+export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
+
+/** When Graph throttles without saying how long, wait this long (seconds) before calling that workbook again. */
+const DEFAULT_COOLDOWN_SECONDS = 10;
+
+/**
+ * The keep-alive policy for one due record. Every write is conditional on the ETag the sweep read: if a caller (or
+ * another sweep) wrote first, the write fails and this record is left to them — `skipped` — until the next tick
+ * reads it afresh. Closing for idleness claims the record (`closing`) before calling Graph, so a refresh that lands
+ * first always wins, and the table and Graph never disagree for longer than one Graph call.
+ */
+export async function sweepSession(record: StoredSession, call: Call): Promise<SweepOutcome> {
+  const { deps, log } = call;
+  const now = deps.now();
+  const workbook = partitionKeyOf(record);
+  try {
+    if (record.state === 'closed' || record.state === 'expired') {
+      await deps.store.deleteSession(record);
+      return 'deleted';
+    }
+    const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
+    if (pausedUntil !== undefined) return await defer(record, pausedUntil, call);
+    if (record.state === 'closing' || record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000 <= now) {
+      return await closeIdle(record, call);
+    }
+    if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now) return await refresh(record, call);
+    // Due by a stale `dueAt` (settings changed since it was written): store the right one.
+    await deps.store.replaceSession(record, withChanges(record, {}, deps.config));
+    return 'skipped';
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return 'skipped';
+    if (error instanceof GraphError && (error.status === 429 || (error.status === 503 && error.retryAfterSeconds !== undefined))) {
+      const until = deps.now() + (error.retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
+      deps.cooldowns.pause(workbook, until);
+      log.warn('Graph throttled a workbook; the sweep leaves it alone until its cooldown ends.', { workbook, until: new Date(until).toISOString() });
+      return defer(record, until, call).catch(() => 'deferred' as const);
+    }
+    log.warn('The sweep could not handle a session; it is retried next tick.', {
+      session: sessionLogId(record.sessionId),
+      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+    });
+    return 'failed';
+  }
+}
+
+async function closeIdle(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
+  const claimed = await deps.store.replaceSession(record, withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config));
+  try {
+    await deps.graph.closeSession(record, record.sessionId);
+  } catch (error) {
+    if (!isSessionGone(error)) {
+      // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick retries.
+      await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'live', claimedAt: undefined }, deps.config)).catch(() => undefined);
+      throw error;
+    }
+  }
+  await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'closed', endReason: 'idle', endedAt: deps.now(), claimedAt: undefined }, deps.config));
+  log.info('Idle session closed by the sweep.', { session: sessionLogId(record.sessionId) });
+  deps.telemetry.event('SessionAbandoned', { session: sessionLogId(record.sessionId), idleTimeoutSeconds: record.idleTimeoutSeconds });
+  return 'closed';
+}
+
+async function refresh(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
+  try {
+    await deps.graph.refreshSession(record, record.sessionId);
+  } catch (error) {
+    if (!isSessionGone(error)) throw error;
+    const endedAt = deps.now();
+    const final = await updateSession(deps, record, (current) =>
+      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
+    );
+    if (final?.state !== 'expired') return 'skipped';
+    log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
+    deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'sweep' });
+    return 'expired';
+  }
+  const contact = deps.now();
+  await updateSession(deps, record, (current) =>
+    current.state === 'live' && current.lastGraphContactAt < contact ? { lastGraphContactAt: contact, deferredUntil: undefined } : undefined,
+  );
+  deps.telemetry.event('SessionRefreshed', { session: sessionLogId(record.sessionId), by: 'sweep' });
+  return 'refreshed';
+}
+
+async function defer(record: StoredSession, until: number, { deps }: Call): Promise<SweepOutcome> {
+  await deps.store.replaceSession(record, withChanges(record, { deferredUntil: until }, deps.config));
+  return 'deferred';
+}
