@@ -6,6 +6,7 @@ import type { Declaration, TimerDeclaration } from '../host/declare';
 import { productionDeps } from '../host/productionDeps';
 import type { Deps } from '../shared/deps';
 import { toErrorResponse } from '../shared/errorResponse';
+import { corsPolicy, type CorsOptions } from './cors';
 import { toHttpRequest, writeResponse } from './httpBridge';
 import { loadFunctions } from './loadFunctions';
 import { matchRoute } from './routeTemplate';
@@ -21,6 +22,8 @@ export interface LocalHostOptions {
   readonly timers?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly log?: (line: string) => void;
+  /** CORS as `Host.CORS` / `Host.CORSCredentials` configure it; absent = no CORS headers, as in Core Tools. */
+  readonly cors?: CorsOptions;
 }
 
 export interface LocalHost {
@@ -37,7 +40,8 @@ const ROUTE_PREFIX = '/api/';
  * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
  * `/api/...` with the host's methods and statuses (404 with an empty body for an unknown route *and* for a wrong
  * method — https://github.com/Azure/azure-functions-host/issues/10098), `POST /admin/functions/{name}` → 202, and
- * timers on their schedules. Like Core Tools it does not check function keys.
+ * timers on their schedules. Like Core Tools it does not check function keys. With `cors`, it answers browsers'
+ * preflights itself and marks every answer for allowed origins, as the host's CORS middleware does (dev/cors.ts).
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const declarations = await loadFunctions();
@@ -49,6 +53,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     void work.finally(() => running.delete(work));
     return work;
   };
+  const cors = options.cors ? corsPolicy(options.cors) : undefined;
   const find = (name: string) => declarations.find((d) => d.name.toLowerCase() === name.toLowerCase());
   const invoke = (name: string): Promise<void> => {
     const declaration = find(name);
@@ -57,33 +62,39 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-length': '0' });
+    const corsHeaders = cors?.responseHeaders(request.headers) ?? {};
+    handle(request, response, corsHeaders).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { ...corsHeaders, 'content-length': '0' });
       response.end();
     });
   });
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse, corsHeaders: Record<string, string>) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    // The host's CORS middleware runs before routing and authentication: a preflight never reaches a function.
+    if (cors?.isPreflight(request.method, request.headers) && isHttpRoute(declarations, url.pathname)) {
+      request.resume();
+      return writeResponse(response, { status: 204 }, cors.preflightHeaders(request.headers));
+    }
     const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
     if (admin?.[1] && request.method === 'POST') {
       const declaration = find(decodeURIComponent(admin[1]));
-      if (declaration?.kind !== 'timer') return writeResponse(response, { status: 404 }, {});
+      if (declaration?.kind !== 'timer') return writeResponse(response, { status: 404 }, corsHeaders);
       request.resume();
       void track(runTimer(declaration, deps, log, false));
-      return writeResponse(response, { status: 202 }, {});
+      return writeResponse(response, { status: 202 }, corsHeaders);
     }
     const match = url.pathname.startsWith(ROUTE_PREFIX) ? findHttp(declarations, request.method ?? '', url.pathname) : undefined;
     if (!match) {
       request.resume();
-      return writeResponse(response, { status: 404 }, {});
+      return writeResponse(response, { status: 404 }, corsHeaders);
     }
     const httpRequest = await toHttpRequest(request, url, match.params);
-    if (httpRequest === 'tooLarge') return writeResponse(response, { status: 413 }, {});
+    if (httpRequest === 'tooLarge') return writeResponse(response, { status: 413 }, corsHeaders);
     const started = Date.now();
     const context = contextFor(match.declaration.name, randomUUID(), log);
     const result = await withDeps(deps, context, (d) => match.declaration.handler(httpRequest, context, d));
     log(`${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`);
-    writeResponse(response, result, {});
+    writeResponse(response, result, corsHeaders);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -119,6 +130,13 @@ function findHttp(declarations: readonly Declaration[], method: string, pathname
     if (params && declaration.methods.some((m) => m === method.toUpperCase())) return { declaration, params };
   }
   return undefined;
+}
+
+/** Whether any HTTP function's route matches the path, whatever its methods: where a preflight may be answered. */
+function isHttpRoute(declarations: readonly Declaration[], pathname: string): boolean {
+  if (!pathname.startsWith(ROUTE_PREFIX)) return false;
+  const path = pathname.slice(ROUTE_PREFIX.length);
+  return declarations.some((declaration) => declaration.kind === 'http' && matchRoute(declaration.route, path) !== undefined);
 }
 
 function contextFor(functionName: string, invocationId: string, log: (line: string) => void): InvocationContext {

@@ -4,17 +4,19 @@ export interface LocalSettings {
   readonly values: Record<string, string>;
   readonly port: number | undefined;
   readonly cors: string | undefined;
+  readonly corsCredentials: boolean;
 }
 
 /**
  * `local.settings.json` as Core Tools reads it: `Values` become app settings (environment variables; a variable
- * already set in the environment wins), `Host.LocalHttpPort` and `Host.CORS` configure the local host.
+ * already set in the environment wins); `Host.LocalHttpPort`, `Host.CORS` and `Host.CORSCredentials` configure the
+ * local host.
  */
 export function readLocalSettings(file: string): LocalSettings {
-  if (!existsSync(file)) return { values: {}, port: undefined, cors: undefined };
+  if (!existsSync(file)) return { values: {}, port: undefined, cors: undefined, corsCredentials: false };
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
     Values?: Record<string, unknown>;
-    Host?: { LocalHttpPort?: unknown; CORS?: unknown };
+    Host?: { LocalHttpPort?: unknown; CORS?: unknown; CORSCredentials?: unknown };
   };
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed.Values ?? {})) {
@@ -25,5 +27,6 @@ export function readLocalSettings(file: string): LocalSettings {
     values,
     port: Number.isInteger(port) && port > 0 ? port : undefined,
     cors: typeof parsed.Host?.CORS === 'string' ? parsed.Host.CORS : undefined,
+    corsCredentials: parsed.Host?.CORSCredentials === true || String(parsed.Host?.CORSCredentials).toLowerCase() === 'true',
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startAzurite, type Azurite } from './azurite';
+import { toCorsOptions } from './cors';
 import { isPortOpen } from './freePort';
 import { startGraphEmulator, type GraphEmulator } from './graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identityEndpoint';
@@ -19,6 +20,7 @@ const AZURITE_DEFAULT_PORT = 10002;
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
   const settings = readLocalSettings(path.join(root, 'local.settings.json'));
+  const cors = toCorsOptions(settings.cors, settings.corsCredentials); // checked before anything starts
   for (const [name, value] of Object.entries(settings.values)) process.env[name] ??= value;
   const env = process.env;
   const stops: Array<() => Promise<void>> = [];
@@ -51,8 +53,9 @@ async function main(): Promise<void> {
   }
 
   const port = Number(env.PORT ?? settings.port ?? 7071);
-  const host = await startLocalHost({ port, env });
+  const host = await startLocalHost({ port, env, cors });
   stops.unshift(() => host.close());
+  if (cors) say(`CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`);
   say(`Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
   if (emulator) say(`Try: curl -i -X POST ${host.url}/api/drives/${DEMO_WORKBOOK.driveId}/items/${DEMO_WORKBOOK.itemId}/workbook/createSession -H 'content-type: application/json' -d '{"persistChanges":true}'`);
   say('Ctrl-C stops everything.');

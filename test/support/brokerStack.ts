@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { inject } from 'vitest';
 import { startGraphEmulator, type EmulatorOptions, type GraphEmulator } from '../../dev/graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from '../../dev/identityEndpoint';
-import { startLocalHost, type LocalHost } from '../../dev/localHost';
+import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../dev/localHost';
 import { createDeps } from '../../host/productionDeps';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
@@ -10,15 +10,28 @@ import { testTableName } from './azurite';
 
 export const WORKBOOK = { driveId: 'b!test-drive-0001', itemId: '01TESTWORKBOOK' } as const;
 
-/** A clock tests move by hand; the broker and the emulator both read it. */
+/** A clock tests move by hand; the broker and the emulator both read it. The broker's waits move it too. */
 export interface TestClock {
   now(): number;
   advance(ms: number): void;
+  sleep(ms: number): Promise<void>;
+  /** Everything the broker slept, in order. */
+  readonly slept: number[];
 }
 
 export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  const slept: number[] = [];
+  return {
+    now: () => t,
+    advance: (ms) => void (t += ms),
+    slept,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
 }
 
 export interface BrokerStack {
@@ -45,7 +58,7 @@ let identity: Promise<IdentityEndpoint> | undefined;
  * The identity endpoint is one per test process: the SDK fixes the endpoint at its first token request.
  */
 export async function startBrokerStack(
-  options: { settings?: Record<string, string>; emulator?: EmulatorOptions; clock?: TestClock } = {},
+  options: { settings?: Record<string, string>; emulator?: EmulatorOptions; clock?: TestClock; cors?: LocalHostOptions['cors'] } = {},
 ): Promise<BrokerStack> {
   identity ??= startIdentityEndpoint().then((endpoint) => {
     process.env.IDENTITY_ENDPOINT = endpoint.url;
@@ -73,7 +86,7 @@ export async function startBrokerStack(
   });
   const deps = createDeps(config, clock);
   const logs: string[] = [];
-  const host = await startLocalHost({ port: 0, deps: () => deps, timers: false, log: (line) => logs.push(line) });
+  const host = await startLocalHost({ port: 0, deps: () => deps, timers: false, log: (line) => logs.push(line), cors: options.cors });
   const table = TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true });
   return {
     url: host.url,
