@@ -1,27 +1,30 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { callOf } from '../host/callOf';
 import { declareHttp } from '../host/declare';
+import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
 import { parseCaller } from '../shared/input/parseCaller';
 import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
+import { parseIdempotencyKey } from '../shared/input/parseIdempotencyKey';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
 import { readBody } from '../shared/input/readBody';
 import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 
-/** POST …/workbook/createSession → 201 `{"id", "persistChanges"}`, exactly Graph's answer. */
+/** POST …/workbook/createSession → 201 `{"id", "persistChanges"}` (Graph's answer), or 202 + Location for a long create. */
 export async function createSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
+    const idempotencyKey = parseIdempotencyKey(request.headers);
     const persistChanges = parseCreateSessionBody(await readBody(request));
-    const session = await createWorkbookSession(
-      { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers) },
+    const outcome = await createWorkbookSession(
+      { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers), ...(idempotencyKey ? { idempotencyKey } : {}) },
       call,
     );
-    return { status: 201, jsonBody: { id: session.id, persistChanges: session.persistChanges } };
+    return toCreateResponse(outcome, request.url, workbook);
   });
 }
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { loadConfig, type Config } from '../shared/config';
-import type { Deps } from '../shared/deps';
+import type { Clock, Deps } from '../shared/deps';
 import { createGraphClient } from '../shared/graph/graphClient';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
 import { createTelemetry } from './createTelemetry';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
-const GRAPH_CALL_TIMEOUT_MS = 30_000;
+const GRAPH_CALL_TIMEOUT_MS = 20_000;
 
 let built: Deps | undefined;
 
@@ -21,15 +21,22 @@ export function productionDeps(): Deps {
   return built;
 }
 
+const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /** The clock is the one effect tests replace here; everything else is real and configured by `config`. */
-export function createDeps(config: Config, clock: { now: () => number } = { now: () => Date.now() }): Deps {
+export function createDeps(config: Config, clock: Clock = systemClock): Deps {
   const credential = lazyCredential(config);
-  const now = clock.now;
+  const now = () => clock.now();
+  const sleep = (ms: number) => clock.sleep(ms);
   const telemetry = createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
   return {
     config,
     now,
+    sleep,
     newRequestId: randomUUID,
     telemetry,
     cooldowns: createWorkbookCooldowns(),
@@ -37,6 +44,8 @@ export function createDeps(config: Config, clock: { now: () => number } = { now:
       baseUrl: config.graphBaseUrl,
       fetch: (input, init) => fetch(input, init),
       now,
+      sleep,
+      random: Math.random,
       timeoutMs: GRAPH_CALL_TIMEOUT_MS,
       onCall: (call) => {
         telemetry.dependency({ name: call.action, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });

@@ -10,6 +10,12 @@ export interface Logger {
   error(message: string, properties?: Record<string, unknown>): void;
 }
 
+/** Time, injected: real in production, moved by hand in tests so no test waits for Excel's minutes. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 /**
  * Every effect the session logic uses, passed in one object: built once for production (host/productionDeps.ts),
  * built from local servers and a controllable clock in tests. Nothing in shared/ reads the environment or the clock.
@@ -19,6 +25,7 @@ export interface Deps {
   readonly graph: GraphClient;
   readonly store: SessionStore;
   readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly newRequestId: () => string;
   readonly telemetry: Telemetry;
   /** Throttled workbooks, remembered for the life of the process. */

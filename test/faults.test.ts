@@ -40,9 +40,8 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
 
   it.each([
     [503, 'serviceUnavailable'],
-    [504, 'gatewayTimeout'],
     [500, 'internalServerError'],
-  ])('passes on a Graph %s on create as %s, with no record and no Graph session', async (status, code) => {
+  ])('passes on a Graph %s on create as %s at once (a create is not repeated), with no record and no Graph session', async (status, code) => {
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status, times: 1 });
     const sessionsBefore = stack.emulator.sessions().length;
     const rowsBefore = (await stack.rows()).length;
@@ -63,15 +62,83 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     assertNoSecrets(text);
   });
 
-  it('passes on a Graph 503 on refresh and keeps the session live for the caller to retry', async () => {
+  it('repeats a create Graph answered 504, as Graph documents, and records the one session that came of it', async () => {
+    stack.emulator.resetCalls();
+    stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 504, times: 1 });
+    const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    expect(stack.emulator.calls().map((c) => c.status)).toEqual([504, 201]);
+    expect((await stack.rows()).filter((r) => r.sessionId === id)).toHaveLength(1);
+  });
+
+  it('gives up on a create that keeps timing out after its attempts, answering 504', async () => {
+    stack.emulator.resetCalls();
+    stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 504, times: 10 });
+    const rowsBefore = (await stack.rows()).length;
+    const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
+    stack.emulator.clearFaults();
+    expect(response.status).toBe(504);
+    expect(stack.emulator.calls().length).toBe(4);
+    expect((await stack.rows()).length).toBe(rowsBefore);
+  });
+
+  it('retries a refresh after exactly the Retry-After of a 503, and answers 204', async () => {
     const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.resetCalls();
+    stack.clock.slept.length = 0;
     stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 503, retryAfterSeconds: 3, times: 1 });
-    const failed = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
-    expect(failed.status).toBe(503);
-    expect(failed.headers.get('retry-after')).toBe('3');
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    expect(response.status).toBe(204);
+    expect(stack.emulator.calls().map((c) => c.status)).toEqual([503, 204]);
+    expect(stack.clock.slept).toEqual([3000]);
+  });
+
+  it('retries a refresh after a dropped connection', async () => {
+    const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.resetCalls();
+    stack.emulator.addFault({ op: 'refreshSession', kind: 'drop', times: 1 });
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    expect(response.status).toBe(204);
+    expect(stack.emulator.calls().map((c) => c.status)).toEqual(['dropped', 204]);
+  });
+
+  it('answers at once with 429 and Graph\'s Retry-After when the cooldown is longer than the answer budget — it never sleeps past it', async () => {
+    const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.resetCalls();
+    stack.clock.slept.length = 0;
+    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 429, retryAfterSeconds: 120, times: 1 });
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('120');
+    expect(stack.emulator.calls()).toHaveLength(1);
+    expect(stack.clock.slept).toEqual([]);
     expect((await stack.rows()).find((r) => r.sessionId === created.id)?.state).toBe('live');
-    const retried = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
-    expect(retried.status).toBe(204);
+  });
+
+  it('passes on an edit-lock conflict without retrying and keeps the session', async () => {
+    const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.resetCalls();
+    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 409, innerCode: 'accessConflict', times: 1 });
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as ErrorBody).error.innerError.code).toBe('accessConflict');
+    expect(stack.emulator.calls()).toHaveLength(1);
+    expect((await stack.rows()).find((r) => r.sessionId === created.id)?.state).toBe('live');
+  });
+
+  it.each([
+    ['a 503 with no inner code and no Retry-After', { status: 503, innerCode: null }],
+    ['a 502', { status: 502 }],
+    ['invalidSessionReCreatable', { status: 404, innerCode: 'invalidSessionReCreatable' }],
+  ])('ends the record as expired and answers 404 invalidSessionReCreatable for %s on refresh', async (_name, fault) => {
+    const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', times: 10, ...fault });
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    stack.emulator.clearFaults();
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as ErrorBody).error.innerError.code).toBe('invalidSessionReCreatable');
+    expect((await stack.rows()).find((r) => r.sessionId === created.id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
   });
 
   it('never puts a token or a stack trace in a response or a log line', async () => {

@@ -13,6 +13,7 @@ describe('the local host behaves like the Functions host', () => {
   it('serves exactly the functions the function files declare', async () => {
     const declared = (await loadFunctions()).map((d) => (d.kind === 'http' ? `${d.methods.join(',')} api/${d.route}` : `timer ${d.schedule}`));
     expect(declared.sort()).toEqual([
+      'GET api/drives/{driveId}/items/{itemId}/workbook/operations/{operationId}',
       'POST api/drives/{driveId}/items/{itemId}/workbook/closeSession',
       'POST api/drives/{driveId}/items/{itemId}/workbook/createSession',
       'POST api/drives/{driveId}/items/{itemId}/workbook/refreshSession',

@@ -62,9 +62,9 @@ export class GraphError extends Error {
   }
 
   /** A status with the default top code, inner code and message for it. */
-  static forStatus(status: number, innerCode?: string, headers?: Record<string, string>): GraphError {
+  static forStatus(status: number, innerCode?: string | null, headers?: Record<string, string>): GraphError {
     const message = messages[status] ?? `The emulator answered ${status} as instructed by a fault rule.`;
-    return new GraphError(status, topCodeFor(status), message, innerCode ?? innerCodeFor(status), headers);
+    return new GraphError(status, topCodeFor(status), message, innerCode === null ? undefined : (innerCode ?? innerCodeFor(status)), headers);
   }
 }
 

@@ -32,7 +32,8 @@ export function toFaultRule(value: unknown): FaultRule {
   }
   if (value.driveId !== undefined) rule.driveId = nonEmptyString(value.driveId, 'driveId');
   if (value.itemId !== undefined) rule.itemId = nonEmptyString(value.itemId, 'itemId');
-  if (value.innerCode !== undefined) rule.innerCode = nonEmptyString(value.innerCode, 'innerCode');
+  if (value.innerCode === null) rule.innerCode = null;
+  else if (value.innerCode !== undefined) rule.innerCode = nonEmptyString(value.innerCode, 'innerCode');
   if (value.latencyMs !== undefined) rule.latencyMs = numberIn(value.latencyMs, 'latencyMs', 0, 600_000, false);
   if (value.status !== undefined) rule.status = numberIn(value.status, 'status', 400, 599, true);
   if (value.retryAfterSeconds !== undefined) {

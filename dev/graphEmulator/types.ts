@@ -39,7 +39,8 @@ export interface FaultRule {
   /** Adds a Retry-After header (seconds). */
   retryAfterSeconds?: number;
   /** innerError.code in the body; a per-status default from the Excel error-code page when absent. */
-  innerCode?: string;
+  /** `null`: no inner code at all (Graph's "502/503 with no known inner code"). */
+  innerCode?: string | null;
   /** 0..1, default 1. Rules at 1 never consume the PRNG, so adding them does not shift a seeded sequence. */
   probability?: number;
   /** Apply at most this many times, then the rule is spent. */

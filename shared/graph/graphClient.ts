@@ -1,5 +1,9 @@
 import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../errors';
 import { parseGraphError } from './parseGraphError';
+import { isRetryable, retryDelayMs } from './retryPolicy';
+import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
+
+export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
 
 /** The canonical driveItem address, the one every generated Graph SDK uses. */
 export interface WorkbookAddress {
@@ -7,27 +11,22 @@ export interface WorkbookAddress {
   readonly itemId: string;
 }
 
-export interface GraphSession {
-  readonly id: string;
-  readonly persistChanges: boolean;
+export interface CallOptions {
+  /** Epoch ms by which the broker must have its answer: no call or retry wait runs past it. */
+  readonly deadline: number;
+  /** Retry throttling and transient failures (default true). The sweep says no: it pauses the workbook instead. */
+  readonly retry?: boolean;
 }
 
 export interface GraphClient {
-  createSession(workbook: WorkbookAddress, persistChanges: boolean): Promise<GraphSession>;
-  refreshSession(workbook: WorkbookAddress, sessionId: string): Promise<void>;
-  closeSession(workbook: WorkbookAddress, sessionId: string): Promise<void>;
-}
-
-export interface GraphClientOptions {
-  /** GRAPH_BASE_URL without a trailing slash. */
-  readonly baseUrl: string;
-  readonly fetch: typeof fetch;
-  readonly getToken: () => Promise<string>;
-  readonly now: () => number;
-  /** Per-call limit; a call that takes longer is abandoned as a 504. */
-  readonly timeoutMs: number;
-  /** Told of every Graph call once it ends (for telemetry); never given the token. */
-  readonly onCall?: (call: GraphCallRecord) => void;
+  /** createSession with `Prefer: respond-async`: Graph answers `201` with the session or `202` with an operation. */
+  createSession(workbook: WorkbookAddress, persistChanges: boolean, options: CallOptions): Promise<CreateResult>;
+  refreshSession(workbook: WorkbookAddress, sessionId: string, options: CallOptions): Promise<void>;
+  closeSession(workbook: WorkbookAddress, sessionId: string, options: CallOptions): Promise<void>;
+  /** One look at a long-running create's operation (the `Location` Graph gave). */
+  getOperation(operationUrl: string, options: CallOptions): Promise<OperationStatus>;
+  /** The session a succeeded operation points to (`resourceLocation`). */
+  getSessionInfo(resourceUrl: string, options: CallOptions): Promise<GraphSession>;
 }
 
 export interface GraphCallRecord {
@@ -38,36 +37,58 @@ export interface GraphCallRecord {
   readonly retryAfterSeconds: number | undefined;
 }
 
+export interface GraphClientOptions {
+  /** GRAPH_BASE_URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly fetch: typeof fetch;
+  readonly getToken: () => Promise<string>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  /** Longest a single call may take, within the deadline. */
+  readonly timeoutMs: number;
+  /** Told of every Graph call once it ends (for telemetry); never given the token. */
+  readonly onCall?: (call: GraphCallRecord) => void;
+}
+
+interface Request {
+  readonly action: string;
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly idempotent: boolean;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
 /**
- * Graph's three session calls (https://learn.microsoft.com/graph/api/workbook-createsession). Every non-2xx answer
- * becomes a parsed `GraphError`; a network failure or timeout a `GraphUnavailableError`. The token never leaves this
- * file: it is not logged and not part of any error.
+ * Graph's workbook session calls (https://learn.microsoft.com/graph/api/workbook-createsession) with one retry
+ * policy (retryPolicy.ts). Every non-2xx answer becomes a parsed `GraphError`; a network failure or timeout a
+ * `GraphUnavailableError`. The token never leaves this file: it is not logged, not in an error, and never sent to a
+ * URL outside GRAPH_BASE_URL's origin (operation and resource locations are checked).
  */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
-  const call = async (workbook: WorkbookAddress, action: string, init: { sessionId?: string; body?: string }) => {
+  const origin = new URL(options.baseUrl).origin;
+  const workbookUrl = (workbook: WorkbookAddress, action: string) =>
+    `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
+
+  const once = async (request: Request, deadline: number): Promise<{ status: number; headers: Headers; text: string }> => {
     let token: string;
     try {
       token = await options.getToken();
     } catch {
       throw new IdentityUnavailableError();
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
-    if (init.sessionId !== undefined) headers['workbook-session-id'] = init.sessionId;
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const url =
-      `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}` +
-      `/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
-    let response: Response;
-    let text: string;
     const started = options.now();
     const report = (status: number, retryAfterSeconds?: number) =>
-      options.onCall?.({ action, status, durationMs: options.now() - started, retryAfterSeconds });
+      options.onCall?.({ action: request.action, status, durationMs: options.now() - started, retryAfterSeconds });
+    let response: Response;
+    let text: string;
     try {
-      response = await options.fetch(url, {
-        method: 'POST',
-        headers,
-        body: init.body ?? '',
-        signal: AbortSignal.timeout(options.timeoutMs),
+      response = await options.fetch(request.url, {
+        method: request.method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...request.headers },
+        ...(request.method === 'POST' ? { body: request.body ?? '' } : {}),
+        signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, deadline - started))),
       });
       text = await response.text();
     } catch (error) {
@@ -80,33 +101,66 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       throw error;
     }
     report(response.status);
-    return { status: response.status, text };
+    return { status: response.status, headers: response.headers, text };
+  };
+
+  const send = async (request: Request, call: CallOptions) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await once(request, call.deadline);
+      } catch (error) {
+        if (call.retry === false || !isRetryable(error, request.idempotent)) throw error;
+        const delay = retryDelayMs({
+          attempt,
+          retryAfterSeconds: error instanceof GraphError ? error.retryAfterSeconds : undefined,
+          remainingMs: call.deadline - options.now(),
+          random: options.random(),
+        });
+        if (delay === undefined) throw error;
+        await options.sleep(delay);
+      }
+    }
+  };
+
+  /** Locations come from Graph's answers; the token goes only where GRAPH_BASE_URL points. */
+  const sameOrigin = (location: string): string => {
+    const url = new URL(location, `${options.baseUrl}/`);
+    if (url.origin !== origin) {
+      throw new GraphError(502, 'badGateway', 'Microsoft Graph pointed to a location outside its own address.', undefined, undefined);
+    }
+    return url.toString();
   };
 
   return {
-    async createSession(workbook, persistChanges) {
-      const { text } = await call(workbook, 'createSession', { body: JSON.stringify({ persistChanges }) });
-      return toGraphSession(text);
+    async createSession(workbook, persistChanges, call) {
+      const answer = await send(
+        {
+          action: 'createSession',
+          url: workbookUrl(workbook, 'createSession'),
+          method: 'POST',
+          idempotent: false,
+          headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+          body: JSON.stringify({ persistChanges }),
+        },
+        call,
+      );
+      return toCreateResult(answer, options.now(), sameOrigin);
     },
-    async refreshSession(workbook, sessionId) {
-      await call(workbook, 'refreshSession', { sessionId });
+    async refreshSession(workbook, sessionId, call) {
+      const url = workbookUrl(workbook, 'refreshSession');
+      await send({ action: 'refreshSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
     },
-    async closeSession(workbook, sessionId) {
-      await call(workbook, 'closeSession', { sessionId });
+    async closeSession(workbook, sessionId, call) {
+      const url = workbookUrl(workbook, 'closeSession');
+      await send({ action: 'closeSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
+    },
+    async getOperation(operationUrl, call) {
+      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', idempotent: true }, call);
+      return toOperationStatus(answer, options.now(), sameOrigin);
+    },
+    async getSessionInfo(resourceUrl, call) {
+      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', idempotent: true }, call);
+      return toGraphSession(answer.text);
     },
   };
-}
-
-function toGraphSession(text: string): GraphSession {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  if (typeof record.id !== 'string' || record.id.length === 0) {
-    throw new GraphError(502, 'badGateway', 'Microsoft Graph answered createSession without a session id.', undefined, undefined);
-  }
-  return { id: record.id, persistChanges: record.persistChanges !== false };
 }

@@ -1,4 +1,5 @@
 import type { Call } from '../deps';
+import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
 import { isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
@@ -13,7 +14,7 @@ export async function closeSession(input: SessionCallInput, { deps, log }: Call)
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
   if (record.state !== 'live') return;
   try {
-    await deps.graph.closeSession(input.workbook, input.sessionId);
+    await deps.graph.closeSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });
   } catch (error) {
     if (!isSessionGone(error)) throw error;
   }

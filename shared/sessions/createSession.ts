@@ -1,58 +1,68 @@
+import { randomUUID } from 'node:crypto';
 import type { Call } from '../deps';
-import { ConcurrencyError, StorageUnavailableError } from '../errors';
-import type { GraphSession, WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
-import { sessionLogId } from './sessionKeys';
-import { nextDueAt, type SessionRecord } from './sessionRecord';
+import { ANSWER_BUDGET_MS } from './budgets';
+import { followOperation, type CreateOutcome } from './followOperation';
+import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
+import type { StoredIdempotency } from './idempotencyRecord';
+import { operationDueAt } from './operationChanges';
+import type { OperationRecord } from './operationRecord';
+import { recordNewSession } from './recordNewSession';
+
+export type { CreateOutcome } from './followOperation';
 
 export interface CreateSessionInput {
   readonly workbook: WorkbookAddress;
   readonly persistChanges: boolean;
   readonly idleTimeoutSeconds: number;
   readonly caller: Caller | undefined;
+  readonly idempotencyKey?: string;
 }
 
 /**
- * Creates the session in Graph, then records it. If the record cannot be written, the Graph session is closed
- * again before the error is answered: the broker never leaves behind a session it does not know, which would hold
- * the workbook until Excel's idle expiry.
+ * Creates a session in Graph and records it. Graph is asked to answer asynchronously when it needs long
+ * (`Prefer: respond-async`); such a create is followed within the answer budget, then handed to the caller as a
+ * broker operation to poll. With an Idempotency-Key, repeats and concurrent duplicates get the first one's session.
  */
-export async function createSession(input: CreateSessionInput, { deps, log }: Call): Promise<GraphSession> {
-  const session = await deps.graph.createSession(input.workbook, input.persistChanges);
-  const now = deps.now();
-  const fields: Omit<SessionRecord, 'dueAt'> = {
-    ...input.workbook,
-    sessionId: session.id,
-    persistChanges: session.persistChanges,
-    createdAt: now,
-    lastCallerActivityAt: now,
-    lastGraphContactAt: now,
-    idleTimeoutSeconds: input.idleTimeoutSeconds,
-    state: 'live',
-    ...(input.caller ? { owner: input.caller.id, ownerName: input.caller.name } : {}),
-  };
-  try {
-    await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
-  } catch (error) {
-    const session_ = sessionLogId(session.id);
-    log.warn('Session record could not be written; closing the Graph session again.', { session: session_ });
-    try {
-      await deps.graph.closeSession(input.workbook, session.id);
-    } catch (closeError) {
-      // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
-      log.error('Graph session left open after a failed record write.', {
-        session: session_,
-        reason: closeError instanceof Error ? closeError.message : 'unknown',
-      });
-    }
-    throw error instanceof ConcurrencyError ? new StorageUnavailableError() : error;
+export async function createSession(input: CreateSessionInput, call: Call): Promise<CreateOutcome> {
+  const { deps } = call;
+  const deadline = deps.now() + ANSWER_BUDGET_MS;
+  let claim: StoredIdempotency | undefined;
+  if (input.idempotencyKey !== undefined) {
+    const claimed = await claimIdempotencyKey(input.workbook, input.idempotencyKey, input.caller, call, deadline);
+    if (claimed.kind === 'answered') return claimed.outcome;
+    claim = claimed.record;
   }
-  log.info('Session created.', { session: sessionLogId(session.id), persistChanges: session.persistChanges });
-  deps.telemetry.event('SessionCreated', {
-    session: sessionLogId(session.id),
-    persistChanges: session.persistChanges,
+  try {
+    const outcome = await create(input, call, deadline, claim?.rowKey);
+    if (claim) await settleIdempotencyKey(claim, outcome, call);
+    return outcome;
+  } catch (error) {
+    if (claim) await releaseIdempotencyKey(claim, call);
+    throw error;
+  }
+}
+
+async function create(input: CreateSessionInput, call: Call, deadline: number, idempotencyRowKey: string | undefined): Promise<CreateOutcome> {
+  const { deps } = call;
+  const result = await deps.graph.createSession(input.workbook, input.persistChanges, { deadline });
+  const keyed = idempotencyRowKey ? { idempotencyRowKey } : {};
+  if (result.kind === 'created') {
+    await recordNewSession({ workbook: input.workbook, session: result.session, idleTimeoutSeconds: input.idleTimeoutSeconds, caller: input.caller, ...keyed }, call);
+    return { kind: 'created', session: result.session };
+  }
+  const fields: Omit<OperationRecord, 'dueAt'> = {
+    ...input.workbook,
+    operationId: randomUUID(),
+    graphOperationUrl: result.operationUrl,
+    persistChanges: input.persistChanges,
     idleTimeoutSeconds: input.idleTimeoutSeconds,
-    owned: input.caller !== undefined,
-  });
-  return session;
+    ...(input.caller ? { owner: input.caller.id, ownerName: input.caller.name } : {}),
+    ...keyed,
+    state: 'running',
+    createdAt: deps.now(),
+  };
+  const operation = await deps.store.insertOperation({ ...fields, dueAt: operationDueAt(fields, deps.config) });
+  return followOperation(operation, call, deadline);
 }

@@ -2,6 +2,7 @@ import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
+import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
 import { isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
@@ -21,7 +22,7 @@ export async function refreshSession(input: SessionCallInput, { deps, log }: Cal
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
   if (record.state !== 'live') throw new SessionNotFoundError();
   try {
-    await deps.graph.refreshSession(input.workbook, input.sessionId);
+    await deps.graph.refreshSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });
   } catch (error) {
     if (!isSessionGone(error)) throw error;
     const endedAt = deps.now();

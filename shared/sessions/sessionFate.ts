@@ -1,12 +1,30 @@
 import { GraphError } from '../errors';
 
+/** Inner codes Microsoft documents as "the session is dead: create a new one". */
+const DEAD_SESSION_CODES = new Set(['invalidsessionrecreatable', 'internalservererroruncategorized']);
+
+/** Inner codes that mean "wait and resend" or "someone else holds the workbook": the session itself is fine. */
+const SESSION_KEPT_CODES = new Set([
+  'toomanyrequestsuncategorized', 'serviceunavailableuncategorized', 'transientfailure',
+  'invalidsessionaccessconflict', 'accessconflict', 'conflictuncategorized',
+  'editmodecannotacquirelock', 'editmodecannotacquirelocktoomanyrequests', 'resourcelocked',
+]);
+
 /**
- * The one place that reads a Graph error's meaning for the session it was about. Graph documents
- * `invalidSessionReCreatable` as "the session is gone, create a new one"
- * (https://learn.microsoft.com/graph/workbook-error-codes#invalidsessionrecreatable); a plain 404 on a session call
- * means the workbook (and so the session) is gone too. Everything else leaves the session as it was.
+ * The one place that reads a Graph error's meaning for the session a call used
+ * (https://learn.microsoft.com/graph/workbook-error-codes, and .../workbook-error-handling):
+ * - `invalidSessionReCreatable` (and `internalServerErrorUncategorized`): the session is gone;
+ * - a `404`: the workbook, and so its session, is gone;
+ * - a `502`/`503` with no known inner code: "recreate the session" — unless it carries Retry-After, which makes a
+ *   503 plain throttling (wait, then resend);
+ * - throttling and edit-lock codes: the session lives on; the caller waits or retries.
  */
 export function isSessionGone(error: unknown): boolean {
   if (!(error instanceof GraphError)) return false;
-  return error.innerCode?.toLowerCase() === 'invalidsessionrecreatable' || error.status === 404;
+  const inner = error.innerCode?.toLowerCase();
+  if (inner !== undefined && DEAD_SESSION_CODES.has(inner)) return true;
+  if (error.status === 404) return true;
+  if (inner !== undefined && SESSION_KEPT_CODES.has(inner)) return false;
+  if (error.status === 502) return true;
+  return error.status === 503 && error.retryAfterSeconds === undefined;
 }

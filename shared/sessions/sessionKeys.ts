@@ -3,7 +3,7 @@ import type { WorkbookAddress } from '../graph/graphClient';
 
 /**
  * How records are keyed. PartitionKey = one workbook (`w` + hash of drive and item id); RowKey = one session (`s` +
- * hash of Graph's session id). Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
+ * hash of Graph's session id), or a create the broker follows (`o…`) or an idempotency key (`k…`) on that workbook. Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
  * PartitionKey/RowKey may hold neither `/ \ # ?` nor more than 1 KiB (Azurite: 512 chars). Every client call knows
  * drive, item and session id, so it reads and writes its record with a point operation — never a scan. One
  * partition per workbook keeps a workbook's sessions together, which is where Table Storage allows atomic batches.
@@ -14,6 +14,16 @@ export function partitionKeyOf(workbook: WorkbookAddress): string {
 
 export function rowKeyOf(sessionId: string): string {
   return `s${digest(sessionId)}`;
+}
+
+/** A long-running create the broker follows: `o` + hash of the broker's operation id. */
+export function operationRowKeyOf(operationId: string): string {
+  return `o${digest(operationId)}`;
+}
+
+/** An Idempotency-Key, scoped to its caller (principal id, or none): `k` + hash of both. */
+export function idempotencyRowKeyOf(callerId: string | undefined, key: string): string {
+  return `k${digest(`${callerId ?? ''}\n${key}`)}`;
 }
 
 function digest(text: string): string {

@@ -24,6 +24,8 @@ export interface SessionRecord extends WorkbookAddress {
   readonly claimedAt?: number;
   /** Graph asked us to leave the workbook alone until then (Retry-After): the sweep does not look before. */
   readonly deferredUntil?: number;
+  /** The Idempotency-Key record that created it, deleted with it. */
+  readonly idempotencyRowKey?: string;
   /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
   readonly owner?: string;
   readonly ownerName?: string;

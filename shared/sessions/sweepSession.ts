@@ -7,6 +7,12 @@ import { updateSession } from './updateSession';
 
 export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
 
+/**
+ * The sweep's Graph calls are not retried: a throttled workbook is paused instead (it must not hold up the others),
+ * and anything else is simply tried again next tick.
+ */
+const sweepCall = (now: number) => ({ deadline: now + 20_000, retry: false });
+
 /** When Graph throttles without saying how long, wait this long (seconds) before calling that workbook again. */
 const DEFAULT_COOLDOWN_SECONDS = 10;
 
@@ -53,7 +59,7 @@ export async function sweepSession(record: StoredSession, call: Call): Promise<S
 async function closeIdle(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
   const claimed = await deps.store.replaceSession(record, withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config));
   try {
-    await deps.graph.closeSession(record, record.sessionId);
+    await deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()));
   } catch (error) {
     if (!isSessionGone(error)) {
       // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick retries.
@@ -69,7 +75,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Call): Promise<Sw
 
 async function refresh(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
   try {
-    await deps.graph.refreshSession(record, record.sessionId);
+    await deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now()));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
     const endedAt = deps.now();

@@ -1,170 +1,105 @@
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
-import type { TokenCredential } from '@azure/core-auth';
-import { ConcurrencyError, StorageUnavailableError } from '../errors';
-import { partitionKeyOf, rowKeyOf } from './sessionKeys';
-import type { SessionRecord, SessionState, StoredSession } from './sessionRecord';
+import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
+import { fromEntity, toEntity, type FieldSchema } from './entityFields';
+import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
+import type { OperationRecord, StoredOperation } from './operationRecord';
+import type { SessionRecord, StoredSession } from './sessionRecord';
 import type { SessionStore } from './sessionStore';
+import { createTableAccess, statusOf, type Entity, type TableTarget } from './tableAccess';
+
+export type { TableTarget } from './tableAccess';
 
 /*
- * Table Storage conventions (the only file that knows them):
- * - PartitionKey `w<hash(drive, item)>`, RowKey `s<hash(session id)>` — see sessionKeys.ts.
+ * Table Storage conventions (this file and sessionKeys.ts are the only ones that know them):
+ * - PartitionKey `w<hash(drive, item)>`: one partition per workbook.
+ * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for an
+ *   Idempotency-Key. The sweep's queries select one kind by RowKey range.
  * - Times are Edm.DateTime, so the sweep can filter on `dueAt` server-side.
  * - Every write after the insert sends the ETag read with the record (If-Match); 412 means someone else wrote first.
  */
 
-export type TableTarget =
-  | { readonly connectionString: string; readonly tableName: string }
-  | { readonly endpoint: string; readonly credential: TokenCredential; readonly tableName: string };
+const WORKBOOK = { driveId: 'string', itemId: 'string' } as const;
+const SESSION: FieldSchema = {
+  ...WORKBOOK, sessionId: 'string', persistChanges: 'boolean', createdAt: 'time', lastCallerActivityAt: 'time',
+  lastGraphContactAt: 'time', idleTimeoutSeconds: 'number', state: 'string', endReason: 'string', endedAt: 'time',
+  claimedAt: 'time', deferredUntil: 'time', owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', dueAt: 'time',
+};
+const OPERATION: FieldSchema = {
+  ...WORKBOOK, operationId: 'string', graphOperationUrl: 'string', persistChanges: 'boolean', idleTimeoutSeconds: 'number',
+  owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', state: 'string', sessionId: 'string', errorStatus: 'number',
+  errorCode: 'string', errorInnerCode: 'string', errorMessage: 'string', createdAt: 'time', endedAt: 'time', dueAt: 'time',
+};
+const IDEMPOTENCY: FieldSchema = { ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time' };
 
-const OPERATION_TIMEOUT_MS = 10_000;
+const SESSION_STATES = new Set(['live', 'closing', 'closed', 'expired']);
+const OPERATION_STATES = new Set(['running', 'succeeded', 'failed']);
+const IDEMPOTENCY_STATES = new Set(['pending', 'created', 'accepted']);
 
 export function createTableSessionStore(target: TableTarget): SessionStore {
-  let ready: Promise<TableClient> | undefined;
-  // The SDK is loaded on first use, not at module load: it costs ~200 ms of cold start.
-  const table = (): Promise<TableClient> => {
-    ready ??= openTable(target).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
-  const run = async <T>(work: (client: TableClient, signal: AbortSignal) => Promise<T>): Promise<T> => {
-    try {
-      return await work(await table(), AbortSignal.timeout(OPERATION_TIMEOUT_MS));
-    } catch (error) {
-      throw toStoreError(error);
-    }
-  };
+  const table = createTableAccess(target);
 
-  return {
-    getSession: (workbook, sessionId) =>
-      run(async (client, abortSignal) => {
-        try {
-          const entity = await client.getEntity(partitionKeyOf(workbook), rowKeyOf(sessionId), { abortSignal });
-          return fromEntity(entity);
-        } catch (error) {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        }
-      }),
-    insertSession: (record) =>
-      run(async (client, abortSignal) => {
-        const result = await client.createEntity(toEntity(record), { abortSignal });
-        return { ...record, etag: result.etag ?? '' };
-      }),
-    replaceSession: (current, next) =>
-      run(async (client, abortSignal) => {
-        const result = await client.updateEntity(toEntity(next), 'Replace', { etag: current.etag, abortSignal });
-        return { ...next, etag: result.etag ?? '' };
-      }),
-    deleteSession: (current) =>
-      run(async (client, abortSignal) => {
-        await client.deleteEntity(partitionKeyOf(current), rowKeyOf(current.sessionId), {
-          etag: current.etag,
-          abortSignal,
-        });
-      }),
-    async *listDue(now, pageSize) {
-      const client = await run(async (c) => c);
-      const { odata } = await import('@azure/data-tables');
-      const pages = client
-        .listEntities<Record<string, unknown>>({
-          queryOptions: { filter: odata`PartitionKey ge 'w' and PartitionKey lt 'x' and dueAt le ${new Date(now)}` },
-        })
-        .byPage({ maxPageSize: pageSize });
-      const iterator = pages[Symbol.asyncIterator]();
-      for (;;) {
-        let page: IteratorResult<Array<TableEntityResult<Record<string, unknown>>>>;
-        try {
-          page = await iterator.next();
-        } catch (error) {
-          throw toStoreError(error);
-        }
-        if (page.done) return;
-        yield page.value.map(fromEntity);
+  const get = <T>(partitionKey: string, rowKey: string, read: (entity: Entity) => T) =>
+    table.run(async (client, abortSignal) => {
+      try {
+        return read(await client.getEntity(partitionKey, rowKey, { abortSignal }));
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
       }
-    },
-  };
-}
+    });
+  const insert = <T extends object>(entity: ReturnType<typeof toEntity>, record: T) =>
+    table.run(async (client, abortSignal) => ({ ...record, etag: (await client.createEntity(entity, { abortSignal })).etag ?? '' }));
+  const replace = <T extends object>(entity: ReturnType<typeof toEntity>, etag: string, record: T) =>
+    table.run(async (client, abortSignal) => ({ ...record, etag: (await client.updateEntity(entity, 'Replace', { etag, abortSignal })).etag ?? '' }));
+  const remove = (partitionKey: string, rowKey: string, etag: string) =>
+    table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })));
+  async function* due<T>(kind: 's' | 'o', now: number, pageSize: number, read: (entity: Entity) => T) {
+    const next = kind === 's' ? 't' : 'p';
+    for await (const page of table.pages((odata) => odata`RowKey ge ${kind} and RowKey lt ${next} and dueAt le ${new Date(now)}`, pageSize)) {
+      yield page.map(read);
+    }
+  }
 
-async function openTable(target: TableTarget): Promise<TableClient> {
-  const { TableClient } = await import('@azure/data-tables');
-  // The SDK's own retries are kept short: the broker answers a caller within seconds or says 503.
-  const options = { retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } };
-  const client =
-    'connectionString' in target
-      ? TableClient.fromConnectionString(target.connectionString, target.tableName, {
-          ...options,
-          allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(target.connectionString),
-        })
-      : new TableClient(`${target.endpoint}`, target.tableName, target.credential, options);
-  await client.createTable({ abortSignal: AbortSignal.timeout(OPERATION_TIMEOUT_MS) });
-  return client;
-}
+  const sessionEntity = (r: SessionRecord) => toEntity(partitionKeyOf(r), rowKeyOf(r.sessionId), r, SESSION);
+  const operationEntity = (r: OperationRecord) => toEntity(partitionKeyOf(r), operationRowKeyOf(r.operationId), r, OPERATION);
+  const idempotencyEntity = (r: IdempotencyRecord) => toEntity(partitionKeyOf(r), r.rowKey, r, IDEMPOTENCY);
 
-function toEntity(record: SessionRecord) {
   return {
-    partitionKey: partitionKeyOf(record),
-    rowKey: rowKeyOf(record.sessionId),
-    driveId: record.driveId,
-    itemId: record.itemId,
-    sessionId: record.sessionId,
-    persistChanges: record.persistChanges,
-    createdAt: new Date(record.createdAt),
-    lastCallerActivityAt: new Date(record.lastCallerActivityAt),
-    lastGraphContactAt: new Date(record.lastGraphContactAt),
-    idleTimeoutSeconds: record.idleTimeoutSeconds,
-    state: record.state,
-    endReason: record.endReason,
-    endedAt: record.endedAt === undefined ? undefined : new Date(record.endedAt),
-    claimedAt: record.claimedAt === undefined ? undefined : new Date(record.claimedAt),
-    deferredUntil: record.deferredUntil === undefined ? undefined : new Date(record.deferredUntil),
-    owner: record.owner,
-    ownerName: record.ownerName,
-    dueAt: new Date(record.dueAt),
+    getSession: (workbook, sessionId) => get(partitionKeyOf(workbook), rowKeyOf(sessionId), readSession),
+    insertSession: (record) => insert(sessionEntity(record), record),
+    replaceSession: (current, next) => replace(sessionEntity(next), current.etag, next),
+    deleteSession: (current) => remove(partitionKeyOf(current), rowKeyOf(current.sessionId), current.etag),
+    listDue: (now, pageSize) => due('s', now, pageSize, readSession),
+
+    getOperation: (workbook, operationId) => get(partitionKeyOf(workbook), operationRowKeyOf(operationId), readOperation),
+    insertOperation: (record) => insert(operationEntity(record), record),
+    replaceOperation: (current, next) => replace(operationEntity(next), current.etag, next),
+    deleteOperation: (current) => remove(partitionKeyOf(current), operationRowKeyOf(current.operationId), current.etag),
+    listDueOperations: (now, pageSize) => due('o', now, pageSize, readOperation),
+
+    getIdempotency: (workbook, rowKey) => get(partitionKeyOf(workbook), rowKey, readIdempotency),
+    insertIdempotency: (record) => insert(idempotencyEntity(record), record),
+    replaceIdempotency: (current, next) => replace(idempotencyEntity(next), current.etag, next),
+    deleteIdempotency: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
   };
 }
 
-function fromEntity(entity: TableEntityResult<Record<string, unknown>>): StoredSession {
-  const text = (key: string) => (typeof entity[key] === 'string' ? (entity[key] as string) : undefined);
-  const time = (key: string) => {
-    const value = entity[key];
-    return value instanceof Date ? value.getTime() : undefined;
-  };
-  const state = text('state');
-  const endReason = text('endReason');
-  return {
-    driveId: text('driveId') ?? '',
-    itemId: text('itemId') ?? '',
-    sessionId: text('sessionId') ?? '',
-    persistChanges: entity.persistChanges !== false,
-    createdAt: time('createdAt') ?? 0,
-    lastCallerActivityAt: time('lastCallerActivityAt') ?? 0,
-    lastGraphContactAt: time('lastGraphContactAt') ?? 0,
-    idleTimeoutSeconds: typeof entity.idleTimeoutSeconds === 'number' ? entity.idleTimeoutSeconds : 0,
-    state: state === 'live' || state === 'closing' || state === 'closed' || state === 'expired' ? (state satisfies SessionState) : 'expired',
-    ...(endReason === 'closedByCaller' || endReason === 'idle' || endReason === 'expiredInGraph' ? { endReason } : {}),
-    ...(time('endedAt') !== undefined ? { endedAt: time('endedAt') } : {}),
-    ...(time('claimedAt') !== undefined ? { claimedAt: time('claimedAt') } : {}),
-    ...(time('deferredUntil') !== undefined ? { deferredUntil: time('deferredUntil') } : {}),
-    ...(text('owner') !== undefined ? { owner: text('owner') } : {}),
-    ...(text('ownerName') !== undefined ? { ownerName: text('ownerName') } : {}),
-    dueAt: time('dueAt') ?? 0,
-    etag: entity.etag,
-  };
+// Reading back: a property of the wrong type is dropped by fromEntity; a state the code does not know is read as
+// ended, so a damaged record is never acted on as live.
+function readSession(entity: Entity): StoredSession {
+  const fields = fromEntity(entity, SESSION);
+  const state = SESSION_STATES.has(String(fields.state)) ? fields.state : 'expired';
+  return { persistChanges: true, idleTimeoutSeconds: 0, ...fields, state } as unknown as StoredSession;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
+function readOperation(entity: Entity): StoredOperation {
+  const fields = fromEntity(entity, OPERATION);
+  const state = OPERATION_STATES.has(String(fields.state)) ? fields.state : 'failed';
+  return { persistChanges: true, ...fields, state } as unknown as StoredOperation;
 }
 
-/** 412 / 404 / 409 on a conditional write = lost a race; anything else from storage = unavailable. */
-function toStoreError(error: unknown): Error {
-  if (error instanceof ConcurrencyError || error instanceof StorageUnavailableError) return error;
-  const status = statusOf(error);
-  if (status === 412 || status === 404 || status === 409) return new ConcurrencyError(`table answered ${status}`);
-  const code = (error as { code?: unknown } | null)?.code;
-  // Only the status and the SDK's code are kept for the log: never the request, which carries signed headers.
-  return new StorageUnavailableError(undefined, `table storage failed: status ${status ?? 'none'}, code ${String(code ?? 'none')}`);
+function readIdempotency(entity: Entity): StoredIdempotency {
+  const fields = fromEntity(entity, IDEMPOTENCY);
+  const state = IDEMPOTENCY_STATES.has(String(fields.state)) ? fields.state : 'pending';
+  return { ...fields, rowKey: entity.rowKey ?? '', state } as unknown as StoredIdempotency;
 }
+

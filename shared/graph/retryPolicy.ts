@@ -1,0 +1,48 @@
+import { GraphError, GraphUnavailableError } from '../errors';
+
+/** Every retry default in one place. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** Back-off before the second attempt when Graph gave no Retry-After; doubled each time, with full jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({ maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000 });
+
+/** Statuses Graph documents as "wait, then send again" (https://learn.microsoft.com/graph/workbook-error-handling). */
+const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+
+/**
+ * Whether a failed Graph call may be sent again. Only idempotent work is (refresh and close: repeating them changes
+ * nothing), plus createSession's `504`, which Graph documents as "repeat the request"
+ * (https://learn.microsoft.com/graph/api/workbook-createsession). A create that was throttled or lost its
+ * connection is not repeated: the caller gets the answer and its own retry policy decides.
+ */
+export function isRetryable(error: unknown, idempotent: boolean): boolean {
+  if (error instanceof GraphUnavailableError) return idempotent;
+  if (!(error instanceof GraphError)) return false;
+  return error.status === 504 || (idempotent && RETRYABLE_STATUSES.has(error.status));
+}
+
+/**
+ * How long to wait before the next attempt, or `undefined` to stop and answer now. `Retry-After` is honoured exactly;
+ * without it, exponential back-off with full jitter. A wait the remaining budget cannot cover is never started: the
+ * caller gets Graph's status and `Retry-After` at once and its own retry policy waits instead.
+ */
+export function retryDelayMs(input: {
+  readonly attempt: number;
+  readonly retryAfterSeconds: number | undefined;
+  readonly remainingMs: number;
+  readonly random: number;
+  readonly policy?: RetryPolicy;
+}): number | undefined {
+  const policy = input.policy ?? RETRY_DEFAULTS;
+  if (input.attempt >= policy.maxAttempts) return undefined;
+  const delay =
+    input.retryAfterSeconds !== undefined
+      ? input.retryAfterSeconds * 1000
+      : Math.round(input.random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (input.attempt - 1)));
+  return delay < input.remainingMs ? delay : undefined;
+}

@@ -1,0 +1,33 @@
+import type { Entity } from './tableAccess';
+
+/** How one record property is stored: times as Edm.DateTime (so the sweep can filter on them), the rest as is. */
+export type FieldKind = 'string' | 'number' | 'boolean' | 'time';
+export type FieldSchema = Readonly<Record<string, FieldKind>>;
+
+/** A record's properties as a table entity; `undefined` properties are left out (and so removed by a replace). */
+export function toEntity(
+  partitionKey: string,
+  rowKey: string,
+  record: object,
+  schema: FieldSchema,
+): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  const entity: { partitionKey: string; rowKey: string } & Record<string, unknown> = { partitionKey, rowKey };
+  const values = record as Record<string, unknown>;
+  for (const [name, kind] of Object.entries(schema)) {
+    const value = values[name];
+    if (value === undefined) continue;
+    entity[name] = kind === 'time' ? new Date(value as number) : value;
+  }
+  return entity;
+}
+
+/** The schema's properties read back from an entity, each only if it has the stored type; plus the ETag. */
+export function fromEntity(entity: Entity, schema: FieldSchema): Record<string, string | number | boolean> & { etag: string } {
+  const record: Record<string, string | number | boolean> = {};
+  for (const [name, kind] of Object.entries(schema)) {
+    const value = entity[name];
+    if (kind === 'time' && value instanceof Date) record[name] = value.getTime();
+    else if (kind !== 'time' && typeof value === kind) record[name] = value as string | number | boolean;
+  }
+  return { ...record, etag: entity.etag };
+}

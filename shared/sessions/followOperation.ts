@@ -1,0 +1,73 @@
+import type { Call } from '../deps';
+import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
+import type { GraphSession } from '../graph/graphClient';
+import { OPERATION_POLL_MAX_MS, OPERATION_POLL_START_MS } from './budgets';
+import { withOperationChanges } from './operationChanges';
+import type { StoredOperation } from './operationRecord';
+import { recordNewSession } from './recordNewSession';
+
+/** What a create came to: the session, or Graph still working on it (answer `202` with the broker's operation). */
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly session: GraphSession }
+  | { readonly kind: 'pending'; readonly operationId: string; readonly retryAfterSeconds: number };
+
+/**
+ * Follows a long-running create until the session exists, it failed, or the deadline comes. Graph's operation is
+ * polled at its Retry-After, else at a doubling interval (budgets.ts); a failed operation — HTTP 200 with
+ * `status: failed` — becomes its error. The session is recorded by whoever sees the operation succeed first (the
+ * caller's create, its poll of getOperation, or the sweep); the others find it recorded.
+ */
+export async function followOperation(operation: StoredOperation, call: Call, deadline: number): Promise<CreateOutcome> {
+  const { deps } = call;
+  let current = operation;
+  let interval = OPERATION_POLL_START_MS;
+  for (;;) {
+    if (current.state === 'succeeded') return { kind: 'created', session: await sessionOf(current, call) };
+    if (current.state === 'failed') {
+      throw new GraphError(current.errorStatus ?? 500, current.errorCode ?? 'internalServerError', current.errorMessage ?? 'The session could not be created.', current.errorInnerCode, undefined);
+    }
+    const status = await deps.graph.getOperation(current.graphOperationUrl, { deadline });
+    if (status.status === 'succeeded') {
+      const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline });
+      await recordNewSession(
+        { workbook: current, session, idleTimeoutSeconds: current.idleTimeoutSeconds, caller: callerOf(current), ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}) },
+        call,
+      );
+      current = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, call);
+      continue;
+    }
+    if (status.status === 'failed') {
+      const { error } = status;
+      current = await settle(current, { state: 'failed', endedAt: deps.now(), errorStatus: error.status, errorCode: error.code, errorInnerCode: error.innerCode, errorMessage: error.message }, call);
+      continue;
+    }
+    const wait = status.retryAfterSeconds !== undefined ? status.retryAfterSeconds * 1000 : interval;
+    interval = Math.min(interval * 2, OPERATION_POLL_MAX_MS);
+    if (deps.now() + wait >= deadline) {
+      return { kind: 'pending', operationId: current.operationId, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+    }
+    await deps.sleep(wait);
+  }
+}
+
+/** Writes the operation's end; if someone else ended it first, theirs stands and is read back. */
+async function settle(current: StoredOperation, changes: Parameters<typeof withOperationChanges>[1], { deps }: Call): Promise<StoredOperation> {
+  try {
+    return await deps.store.replaceOperation(current, withOperationChanges(current, changes, deps.config));
+  } catch (error) {
+    if (!(error instanceof ConcurrencyError)) throw error;
+    const latest = await deps.store.getOperation(current, current.operationId);
+    if (!latest) throw new SessionNotFoundError();
+    return latest;
+  }
+}
+
+async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<GraphSession> {
+  const record = operation.sessionId ? await deps.store.getSession(operation, operation.sessionId) : undefined;
+  if (!record) throw new SessionNotFoundError();
+  return { id: record.sessionId, persistChanges: record.persistChanges };
+}
+
+function callerOf(operation: StoredOperation) {
+  return operation.owner ? { id: operation.owner, ...(operation.ownerName ? { name: operation.ownerName } : {}) } : undefined;
+}

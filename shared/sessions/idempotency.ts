@@ -1,0 +1,88 @@
+import type { Call } from '../deps';
+import { BrokerError, ConcurrencyError } from '../errors';
+import type { WorkbookAddress } from '../graph/graphClient';
+import type { Caller } from '../input/parseCaller';
+import type { CreateOutcome } from './followOperation';
+import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';
+import { idempotencyRowKeyOf } from './sessionKeys';
+
+/** A repeat is still being created by its first request; answered 409 with Retry-After if it outlasts our budget. */
+class IdempotencyInProgressError extends BrokerError {
+  readonly status = 409;
+  readonly code = 'conflict';
+  override readonly retryAfterSeconds = 2;
+}
+
+const WAIT_MS = 250;
+
+export type Claim = { readonly kind: 'answered'; readonly outcome: CreateOutcome } | { readonly kind: 'claimed'; readonly record: StoredIdempotency };
+
+/**
+ * Claims an Idempotency-Key for this create, or answers with what the earlier request with the same key (and the same
+ * caller) made: its session while it lives, or its still-running operation. A concurrent duplicate waits for the
+ * first to finish, so both map to one Graph session. A key whose session has ended, or whose claim was abandoned
+ * (a crashed instance), is claimed afresh.
+ */
+export async function claimIdempotencyKey(
+  workbook: WorkbookAddress,
+  key: string,
+  caller: Caller | undefined,
+  call: Call,
+  deadline: number,
+): Promise<Claim> {
+  const { deps } = call;
+  const rowKey = idempotencyRowKeyOf(caller?.id, key);
+  const fresh = () => ({ ...workbook, rowKey, state: 'pending' as const, claimedAt: deps.now() });
+  for (;;) {
+    try {
+      return { kind: 'claimed', record: await deps.store.insertIdempotency(fresh()) };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+    const existing = await deps.store.getIdempotency(workbook, rowKey);
+    if (!existing) continue;
+    const earlier = await earlierOutcome(existing, call);
+    if (earlier) return { kind: 'answered', outcome: earlier };
+    const abandoned = existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
+    if (abandoned) {
+      try {
+        return { kind: 'claimed', record: await deps.store.replaceIdempotency(existing, fresh()) };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        continue;
+      }
+    }
+    if (deps.now() + WAIT_MS >= deadline) throw new IdempotencyInProgressError('A createSession with this Idempotency-Key is still in progress.');
+    await deps.sleep(WAIT_MS);
+  }
+}
+
+/** Writes what this request made under its key, for the repeats to find. */
+export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: CreateOutcome, { deps }: Call): Promise<void> {
+  const next =
+    outcome.kind === 'created'
+      ? { ...claim, state: 'created' as const, sessionId: outcome.session.id, operationId: undefined }
+      : { ...claim, state: 'accepted' as const, operationId: outcome.operationId, sessionId: undefined };
+  await deps.store.replaceIdempotency(claim, next).catch(() => undefined);
+}
+
+/** The create failed: let a retry with the same key try again. */
+export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps }: Call): Promise<void> {
+  await deps.store.deleteIdempotency(claim).catch(() => undefined);
+}
+
+async function earlierOutcome(existing: StoredIdempotency, { deps }: Call): Promise<CreateOutcome | undefined> {
+  if (existing.state === 'created' && existing.sessionId) {
+    const session = await deps.store.getSession(existing, existing.sessionId);
+    if (session?.state === 'live') return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
+  }
+  if (existing.state === 'accepted' && existing.operationId) {
+    const operation = await deps.store.getOperation(existing, existing.operationId);
+    if (operation?.state === 'running') return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 1 };
+    if (operation?.state === 'succeeded' && operation.sessionId) {
+      const session = await deps.store.getSession(operation, operation.sessionId);
+      if (session?.state === 'live') return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
+    }
+  }
+  return undefined;
+}

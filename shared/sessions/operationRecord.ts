@@ -1,0 +1,36 @@
+import type { WorkbookAddress } from '../graph/graphClient';
+
+/**
+ * A createSession Graph answered with `202` (Prefer: respond-async), which the broker follows until the session
+ * exists. Kept so that `getOperation` can finish the job when the caller polls, and the sweep when nobody does:
+ * either way the Graph session ends up recorded, exactly once.
+ */
+export interface OperationRecord extends WorkbookAddress {
+  /** The broker's own id, in its `Location` (`…/workbook/operations/{operationId}`). */
+  readonly operationId: string;
+  /** Graph's operation URL. */
+  readonly graphOperationUrl: string;
+  readonly persistChanges: boolean;
+  readonly idleTimeoutSeconds: number;
+  readonly owner?: string;
+  readonly ownerName?: string;
+  /** The Idempotency-Key record that started it, if any. */
+  readonly idempotencyRowKey?: string;
+  readonly state: 'running' | 'succeeded' | 'failed';
+  readonly sessionId?: string;
+  readonly errorStatus?: number;
+  readonly errorCode?: string;
+  readonly errorInnerCode?: string;
+  readonly errorMessage?: string;
+  readonly createdAt: number;
+  readonly endedAt?: number;
+  /** Running: when the sweep should finish it if nobody polls; ended: when the record may be deleted. */
+  readonly dueAt: number;
+}
+
+export interface StoredOperation extends OperationRecord {
+  readonly etag: string;
+}
+
+/** How long a running operation is left to its caller's polling before the sweep follows it itself. */
+export const OPERATION_GRACE_SECONDS = 120;

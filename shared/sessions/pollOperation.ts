@@ -1,0 +1,25 @@
+import type { Call } from '../deps';
+import { SessionNotFoundError } from '../errors';
+import type { WorkbookAddress } from '../graph/graphClient';
+import type { Caller } from '../input/parseCaller';
+import { POLL_BUDGET_MS } from './budgets';
+import { followOperation, type CreateOutcome } from './followOperation';
+
+export interface PollOperationInput {
+  readonly workbook: WorkbookAddress;
+  readonly operationId: string;
+  readonly caller: Caller | undefined;
+}
+
+/**
+ * A caller polling a long create it was handed (`202` + `Location`): the broker looks at Graph's operation again and,
+ * if it succeeded, records the session and answers with it. An operation the broker does not know — or that another
+ * signed-in caller started — is a 404, as for sessions.
+ */
+export async function pollOperation(input: PollOperationInput, call: Call): Promise<CreateOutcome> {
+  const operation = await call.deps.store.getOperation(input.workbook, input.operationId);
+  if (!operation || (operation.owner !== undefined && operation.owner !== input.caller?.id)) {
+    throw new SessionNotFoundError('The operation does not exist.');
+  }
+  return followOperation(operation, call, call.deps.now() + POLL_BUDGET_MS);
+}

@@ -1,0 +1,60 @@
+import type { Call } from '../deps';
+import { ConcurrencyError, StorageUnavailableError } from '../errors';
+import type { GraphSession, WorkbookAddress } from '../graph/graphClient';
+import type { Caller } from '../input/parseCaller';
+import { sessionLogId } from './sessionKeys';
+import { nextDueAt, type SessionRecord } from './sessionRecord';
+
+export interface NewSession {
+  readonly workbook: WorkbookAddress;
+  readonly session: GraphSession;
+  readonly idleTimeoutSeconds: number;
+  readonly caller: Caller | undefined;
+  readonly idempotencyRowKey?: string;
+}
+
+/**
+ * Records a session Graph just created. Recording it twice is fine (a long create may be finished by its caller's
+ * poll and the sweep at once): the second insert finds the first. If the record cannot be written at all, the Graph
+ * session is closed again before the error is answered: the broker never leaves behind a session it does not know,
+ * which would hold the workbook until Excel's idle expiry.
+ */
+export async function recordNewSession(input: NewSession, { deps, log }: Call): Promise<void> {
+  const now = deps.now();
+  const fields: Omit<SessionRecord, 'dueAt'> = {
+    ...input.workbook,
+    sessionId: input.session.id,
+    persistChanges: input.session.persistChanges,
+    createdAt: now,
+    lastCallerActivityAt: now,
+    lastGraphContactAt: now,
+    idleTimeoutSeconds: input.idleTimeoutSeconds,
+    state: 'live',
+    ...(input.caller ? { owner: input.caller.id, ownerName: input.caller.name } : {}),
+    ...(input.idempotencyRowKey ? { idempotencyRowKey: input.idempotencyRowKey } : {}),
+  };
+  const session = sessionLogId(input.session.id);
+  try {
+    await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
+    log.warn('Session record could not be written; closing the Graph session again.', { session });
+    try {
+      await deps.graph.closeSession(input.workbook, input.session.id, { deadline: deps.now() + 10_000 });
+    } catch (closeError) {
+      // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
+      log.error('Graph session left open after a failed record write.', {
+        session,
+        reason: closeError instanceof Error ? closeError.message : 'unknown',
+      });
+    }
+    throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
+  }
+  log.info('Session created.', { session, persistChanges: input.session.persistChanges });
+  deps.telemetry.event('SessionCreated', {
+    session,
+    persistChanges: input.session.persistChanges,
+    idleTimeoutSeconds: input.idleTimeoutSeconds,
+    owned: input.caller !== undefined,
+  });
+}
