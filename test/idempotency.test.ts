@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
+
+let stack: BrokerStack;
+let slow: BrokerStack;
+beforeAll(async () => {
+  stack = await startBrokerStack();
+  slow = await startBrokerStack({ emulator: { asyncCreateMs: 100_000 } });
+});
+afterAll(async () => {
+  await stack?.close();
+  await slow?.close();
+});
+
+const create = (s: BrokerStack, key: string, headers: Record<string, string> = {}) =>
+  post(s.sessionUrl('createSession'), { body: '{}', headers: { 'idempotency-key': key, ...headers } });
+const idOf = async (response: Response) => ((await response.json()) as { id: string }).id;
+const graphCreates = (s: BrokerStack) => s.emulator.calls().filter((c) => c.op === 'createSession' && c.status === 201).length;
+
+describe('idempotent creates (Idempotency-Key)', () => {
+  it('answers a repeat with the same session and makes one Graph session', async () => {
+    const before = graphCreates(stack);
+    const first = await create(stack, 'run-0001');
+    const repeat = await create(stack, 'run-0001');
+    expect(first.status).toBe(201);
+    expect(repeat.status).toBe(201);
+    expect(await idOf(repeat)).toBe(await idOf(first));
+    expect(graphCreates(stack) - before).toBe(1);
+  });
+
+  it('maps concurrent duplicates to one Graph session', async () => {
+    stack.emulator.addFault({ op: 'createSession', kind: 'latency', latencyMs: 60, times: 1 });
+    const before = graphCreates(stack);
+    const responses = await Promise.all(Array.from({ length: 6 }, () => create(stack, 'run-concurrent')));
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    const ids = new Set(await Promise.all(responses.map(idOf)));
+    expect(ids.size).toBe(1);
+    expect(graphCreates(stack) - before).toBe(1);
+    const [id] = [...ids];
+    expect((await stack.rows()).filter((r) => r.sessionId === id && String(r.rowKey).startsWith('s'))).toHaveLength(1);
+  });
+
+  it('keeps keys of different signed-in callers apart', async () => {
+    const a = await create(stack, 'shared-key', { 'x-ms-client-principal-id': 'user-a' });
+    const b = await create(stack, 'shared-key', { 'x-ms-client-principal-id': 'user-b' });
+    expect(await idOf(a)).not.toBe(await idOf(b));
+  });
+
+  it('creates a new session for a key whose session has ended', async () => {
+    const first = await idOf(await create(stack, 'run-0002'));
+    await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': first } });
+    const second = await create(stack, 'run-0002');
+    expect(second.status).toBe(201);
+    expect(await idOf(second)).not.toBe(first);
+  });
+
+  it('lets a retry with the same key try again after a failed create', async () => {
+    stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 5, times: 1 });
+    const throttled = await create(stack, 'run-0003');
+    expect(throttled.status).toBe(429);
+    const retried = await create(stack, 'run-0003');
+    expect(retried.status).toBe(201);
+  });
+
+  it('answers a repeat of a long create with the same operation', async () => {
+    const first = await create(slow, 'run-long');
+    const repeat = await create(slow, 'run-long');
+    expect(first.status).toBe(202);
+    expect(repeat.status).toBe(202);
+    expect(repeat.headers.get('location')).toBe(first.headers.get('location'));
+    expect(slow.emulator.calls().filter((c) => c.op === 'createSession')).toHaveLength(1);
+  });
+
+  it('refuses a malformed Idempotency-Key with 400 before calling Graph', async () => {
+    stack.emulator.resetCalls();
+    const response = await create(stack, 'has space');
+    expect(response.status).toBe(400);
+    expect(stack.emulator.calls()).toEqual([]);
+  });
+});
