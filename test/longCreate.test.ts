@@ -94,4 +94,31 @@ describe('long creates (Prefer: respond-async)', () => {
     expect((await fetch(location)).status).toBe(404);
     expect((await fetch(location, { headers: { 'x-ms-client-principal-id': 'owner-1' } })).status).toBe(202);
   });
+
+  it('records the session of a long create nobody polled any more, from the sweep, so Graph holds none the table does not know', async () => {
+    const response = await post(slow.sessionUrl('createSession'), { body: '{}', headers: { 'x-session-idle-timeout': '600' } });
+    expect(response.status).toBe(202);
+    const operationId = (response.headers.get('location') ?? '').split('/').at(-1);
+    slow.emulator.resetCalls();
+    slow.clock.advance(30_000);
+    await slow.host.invoke('sweepSessions'); // inside the caller's grace: left to the caller
+    expect(slow.emulator.calls().filter((c) => c.op === 'getOperation')).toEqual([]);
+    slow.clock.advance(130_000); // Graph has finished; the caller never came back
+    await slow.host.invoke('sweepSessions');
+    const rows = await slow.rows();
+    const sessionRows = rows.filter((r) => String(r.rowKey).startsWith('s'));
+    for (const graphSession of slow.emulator.activeSessions()) {
+      expect(sessionRows.find((r) => r.sessionId === graphSession.id)).toMatchObject({ state: 'live' });
+    }
+    const operation = rows.find((r) => r.operationId === operationId);
+    expect(operation).toMatchObject({ state: 'succeeded' });
+    const orphan = sessionRows.find((r) => r.sessionId === operation?.sessionId);
+    expect(orphan).toMatchObject({ state: 'live', idleTimeoutSeconds: 600 });
+    // And then it idles out like any abandoned session.
+    for (let minute = 0; minute < 11; minute += 1) {
+      slow.clock.advance(60_000);
+      await slow.host.invoke('sweepSessions');
+    }
+    expect(slow.emulator.sessions().find((s) => s.id === orphan?.sessionId)?.state).toBe('closed');
+  });
 });

@@ -17,7 +17,12 @@ export type CreateOutcome =
  * `status: failed` — becomes its error. The session is recorded by whoever sees the operation succeed first (the
  * caller's create, its poll of getOperation, or the sweep); the others find it recorded.
  */
-export async function followOperation(operation: StoredOperation, call: Call, deadline: number): Promise<CreateOutcome> {
+export async function followOperation(
+  operation: StoredOperation,
+  call: Call,
+  deadline: number,
+  options: { readonly once?: boolean } = {},
+): Promise<CreateOutcome> {
   const { deps } = call;
   let current = operation;
   let interval = OPERATION_POLL_START_MS;
@@ -26,7 +31,11 @@ export async function followOperation(operation: StoredOperation, call: Call, de
     if (current.state === 'failed') {
       throw new GraphError(current.errorStatus ?? 500, current.errorCode ?? 'internalServerError', current.errorMessage ?? 'The session could not be created.', current.errorInnerCode, undefined);
     }
-    const status = await deps.graph.getOperation(current.graphOperationUrl, { deadline });
+    const status = await deps.graph.getOperation(current.graphOperationUrl, { deadline }).catch((error: unknown) => {
+      // Graph no longer knows the operation: it will never produce a session.
+      if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
+      throw error;
+    });
     if (status.status === 'succeeded') {
       const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline });
       await recordNewSession(
@@ -43,7 +52,7 @@ export async function followOperation(operation: StoredOperation, call: Call, de
     }
     const wait = status.retryAfterSeconds !== undefined ? status.retryAfterSeconds * 1000 : interval;
     interval = Math.min(interval * 2, OPERATION_POLL_MAX_MS);
-    if (deps.now() + wait >= deadline) {
+    if (options.once || deps.now() + wait >= deadline) {
       return { kind: 'pending', operationId: current.operationId, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
     }
     await deps.sleep(wait);

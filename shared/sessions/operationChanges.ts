@@ -3,7 +3,7 @@ import type { Timing } from './sessionRecord';
 
 /** When the sweep next looks at an operation record: a running one after the caller's grace, an ended one after retention. */
 export function operationDueAt(record: Omit<OperationRecord, 'dueAt'>, timing: Timing): number {
-  if (record.state === 'running') return record.createdAt + OPERATION_GRACE_SECONDS * 1000;
+  if (record.state === 'running') return (record.checkedAt ?? record.createdAt) + OPERATION_GRACE_SECONDS * 1000;
   return (record.endedAt ?? record.createdAt) + timing.retentionSeconds * 1000;
 }
 

@@ -23,6 +23,8 @@ export interface OperationRecord extends WorkbookAddress {
   readonly errorInnerCode?: string;
   readonly errorMessage?: string;
   readonly createdAt: number;
+  /** When the sweep last looked at Graph's operation for a caller who stopped polling. */
+  readonly checkedAt?: number;
   readonly endedAt?: number;
   /** Running: when the sweep should finish it if nobody polls; ended: when the record may be deleted. */
   readonly dueAt: number;

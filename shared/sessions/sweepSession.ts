@@ -1,5 +1,6 @@
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
+import { forgetIdempotencyKey } from './forgetIdempotencyKey';
 import { isSessionGone } from './sessionFate';
 import { partitionKeyOf, sessionLogId } from './sessionKeys';
 import { withChanges, type StoredSession } from './sessionRecord';
@@ -29,6 +30,7 @@ export async function sweepSession(record: StoredSession, call: Call): Promise<S
   try {
     if (record.state === 'closed' || record.state === 'expired') {
       await deps.store.deleteSession(record);
+      await forgetIdempotencyKey(record, record.idempotencyRowKey, call);
       return 'deleted';
     }
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);

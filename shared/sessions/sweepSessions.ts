@@ -1,6 +1,7 @@
 import type { Call } from '../deps';
 import { partitionKeyOf } from './sessionKeys';
 import { createSweepScheduler } from './sweepScheduler';
+import { sweepOperation, type OperationOutcome } from './sweepOperation';
 import { sweepSession, type SweepOutcome } from './sweepSession';
 
 export interface SweepOptions {
@@ -10,6 +11,8 @@ export interface SweepOptions {
 }
 
 export type SweepSummary = Record<SweepOutcome | 'seen', number> & {
+  /** Long creates nobody polled any more, finished by the sweep (or found failed). */
+  operationsCompleted: number;
   durationMs: number;
   /** False when the budget ran out before every due record was handled. */
   complete: boolean;
@@ -26,20 +29,33 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
   const started = deps.now();
   const pageSize = options.pageSize ?? 500;
   const summary: SweepSummary = {
-    seen: 0, refreshed: 0, closed: 0, expired: 0, deleted: 0, deferred: 0, failed: 0, skipped: 0, durationMs: 0, complete: true,
+    seen: 0, refreshed: 0, closed: 0, expired: 0, deleted: 0, deferred: 0, failed: 0, skipped: 0, operationsCompleted: 0,
+    durationMs: 0, complete: true,
+  };
+  const outOfTime = () => {
+    if (deps.now() - started < options.budgetMs) return false;
+    summary.complete = false;
+    return true;
+  };
+  const count = (outcome: SweepOutcome | OperationOutcome) => {
+    if (outcome === 'completed') summary.operationsCompleted += 1;
+    else summary[outcome] += 1;
   };
   const scheduler = createSweepScheduler(deps.config.sweepConcurrency, pageSize);
   try {
-    reading: for await (const page of deps.store.listDue(started, pageSize)) {
+    sessions: for await (const page of deps.store.listDue(started, pageSize)) {
       for (const record of page) {
-        if (deps.now() - started >= options.budgetMs) {
-          summary.complete = false;
-          break reading;
-        }
+        if (outOfTime()) break sessions;
         summary.seen += 1;
-        await scheduler.add(partitionKeyOf(record), async () => {
-          summary[await sweepSession(record, call)] += 1;
-        });
+        await scheduler.add(partitionKeyOf(record), async () => count(await sweepSession(record, call)));
+      }
+    }
+    // Long creates are rare; they come after the sessions and share the workbook serialisation.
+    operations: for await (const page of deps.store.listDueOperations(started, pageSize)) {
+      for (const operation of page) {
+        if (outOfTime()) break operations;
+        summary.seen += 1;
+        await scheduler.add(partitionKeyOf(operation), async () => count(await sweepOperation(operation, call)));
       }
     }
   } finally {

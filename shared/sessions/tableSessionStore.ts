@@ -26,7 +26,8 @@ const SESSION: FieldSchema = {
 const OPERATION: FieldSchema = {
   ...WORKBOOK, operationId: 'string', graphOperationUrl: 'string', persistChanges: 'boolean', idleTimeoutSeconds: 'number',
   owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', state: 'string', sessionId: 'string', errorStatus: 'number',
-  errorCode: 'string', errorInnerCode: 'string', errorMessage: 'string', createdAt: 'time', endedAt: 'time', dueAt: 'time',
+  errorCode: 'string', errorInnerCode: 'string', errorMessage: 'string', createdAt: 'time', checkedAt: 'time', endedAt: 'time',
+  dueAt: 'time',
 };
 const IDEMPOTENCY: FieldSchema = { ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time' };
 

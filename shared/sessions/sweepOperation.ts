@@ -1,0 +1,37 @@
+import type { Call } from '../deps';
+import { ConcurrencyError } from '../errors';
+import { followOperation } from './followOperation';
+import { withOperationChanges } from './operationChanges';
+import type { StoredOperation } from './operationRecord';
+import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+
+export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
+
+/**
+ * A long create whose caller stopped polling: the sweep looks at Graph's operation once per grace period, and when it
+ * has succeeded records the session — which then lives and idles out like any other — so Graph never holds a
+ * session the table does not know. Ended operations past retention are deleted with their idempotency key.
+ */
+export async function sweepOperation(operation: StoredOperation, call: Call): Promise<OperationOutcome> {
+  const { deps, log } = call;
+  try {
+    if (operation.state !== 'running') {
+      await deps.store.deleteOperation(operation);
+      await forgetIdempotencyKey(operation, operation.idempotencyRowKey, call);
+      return 'deleted';
+    }
+    const outcome = await followOperation(operation, call, deps.now() + 20_000, { once: true });
+    if (outcome.kind === 'created') return 'completed';
+    await deps.store.replaceOperation(operation, withOperationChanges(operation, { checkedAt: deps.now() }, deps.config));
+    return 'skipped';
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return 'skipped';
+    // A failed Graph operation is recorded as failed by followOperation: nothing was created, nothing more to do.
+    const latest = await deps.store.getOperation(operation, operation.operationId).catch(() => undefined);
+    if (latest && latest.state !== 'running') return 'completed';
+    log.warn('The sweep could not follow an operation; it is retried next tick.', {
+      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+    });
+    return 'failed';
+  }
+}
