@@ -69,7 +69,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
   });
   const handle = async (request: IncomingMessage, response: ServerResponse, corsHeaders: Record<string, string>) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    // Read the request target as a path: `new URL('//x', base)` would take `x` for a host.
+    const url = parseTarget(request.url ?? '/', request.headers.host);
+    if (!url) return writeResponse(response, { status: 400 }, {});
     // The host's CORS middleware runs before routing and authentication: a preflight never reaches a function.
     if (cors?.isPreflight(request.method, request.headers) && isHttpRoute(declarations, url.pathname)) {
       request.resume();
@@ -175,4 +177,14 @@ async function withDeps(
     return toErrorResponse(undefined, randomUUID(), Date.now());
   }
   return work(built);
+}
+
+/** The request target as a URL on this host, or `undefined` when it is not a path (Kestrel answers those 400). */
+function parseTarget(target: string, host: string | undefined): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://${host && /^[\w.:[\]-]+$/.test(host) ? host : 'localhost'}${target}`);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seededRandom } from '../dev/graphEmulator/seededRandom';
 import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
 
 const ITERATIONS = 120;
@@ -10,22 +11,10 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-/** A small seeded PRNG (mulberry32), so a failing interleaving can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it(`never loses a race between callers and overlapping sweeps (${ITERATIONS} randomized interleavings)`, async () => {
-  const rand = random(20261122);
+  const rand = seededRandom(20261122); // fixed, so a failing interleaving can be replayed
   const violations: string[] = [];
   const outcomes = { refreshWon: 0, sweepWon: 0 };
   for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
