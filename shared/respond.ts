@@ -7,6 +7,18 @@ import { toErrorResponse, type BrokerResponse } from './errorResponse';
  * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
  */
 export async function respond(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
+  return withExposedHeaders(await answer(call, work));
+}
+
+/**
+ * Lets browser callers read `Location`, `Retry-After` and `request-id`. Azure's platform CORS has no setting for
+ * exposed headers, so the answer carries it itself; without CORS it is ignored.
+ */
+function withExposedHeaders(response: BrokerResponse): BrokerResponse {
+  return { ...response, headers: { ...response.headers, 'access-control-expose-headers': 'Location, Retry-After, request-id' } };
+}
+
+async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
   try {
     return await work();
   } catch (error) {
