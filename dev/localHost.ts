@@ -35,6 +35,8 @@ export interface LocalHost {
 }
 
 const ROUTE_PREFIX = '/api/';
+/** ASP.NET Core routing, which the Functions host uses, compares the route prefix without regard to case too. */
+const hasRoutePrefix = (pathname: string) => pathname.slice(0, ROUTE_PREFIX.length).toLowerCase() === ROUTE_PREFIX;
 
 /**
  * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
@@ -85,7 +87,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       void track(runTimer(declaration, deps, log, false));
       return writeResponse(response, { status: 202 }, corsHeaders);
     }
-    const match = url.pathname.startsWith(ROUTE_PREFIX) ? findHttp(declarations, request.method ?? '', url.pathname) : undefined;
+    const match = hasRoutePrefix(url.pathname) ? findHttp(declarations, request.method ?? '', url.pathname) : undefined;
     if (!match) {
       request.resume();
       return writeResponse(response, { status: 404 }, corsHeaders);
@@ -136,7 +138,7 @@ function findHttp(declarations: readonly Declaration[], method: string, pathname
 
 /** Whether any HTTP function's route matches the path, whatever its methods: where a preflight may be answered. */
 function isHttpRoute(declarations: readonly Declaration[], pathname: string): boolean {
-  if (!pathname.startsWith(ROUTE_PREFIX)) return false;
+  if (!hasRoutePrefix(pathname)) return false;
   const path = pathname.slice(ROUTE_PREFIX.length);
   return declarations.some((declaration) => declaration.kind === 'http' && matchRoute(declaration.route, path) !== undefined);
 }

@@ -48,6 +48,8 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
     expect(response.status).toBe(status);
     expect(((await response.json()) as ErrorBody).error.code.toLowerCase()).toBe(code.toLowerCase());
+    // Graph sent no Retry-After; a 503 still tells the caller when to come back.
+    expect(response.headers.get('retry-after')).toBe(status === 503 ? '5' : null);
     expect(stack.emulator.sessions().length).toBe(sessionsBefore);
     expect((await stack.rows()).length).toBe(rowsBefore);
   });

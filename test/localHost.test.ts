@@ -36,7 +36,7 @@ describe('the local host behaves like the Functions host', () => {
   });
 
   it('matches route literals case-insensitively, as ASP.NET routing does', async () => {
-    const response = await post(stack.sessionUrl('createSession').replace('/workbook/createSession', '/Workbook/CreateSession'), { body: '{}' });
+    const response = await post(stack.sessionUrl('createSession').replace('/api/', '/API/').replace('/workbook/createSession', '/Workbook/CreateSession'), { body: '{}' });
     expect(response.status).toBe(201);
   });
 
