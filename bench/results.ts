@@ -1,0 +1,79 @@
+import type { EntryLoad } from './entryLoad';
+import type { SideBySide } from './sideBySide';
+import type { Summary } from './stats';
+import type { SweepBenchResult } from './sweep';
+import type { ThroughputLevel } from './throughput';
+
+/** Per call kind and both pooled. */
+export interface ByCall {
+  readonly createSession: number;
+  readonly refreshSession: number;
+  readonly overall: number;
+}
+
+/** The headline figures, named as issue 6 names them. */
+export interface Figures {
+  readonly overheadMsP50: ByCall;
+  readonly overheadMsP99: ByCall;
+  readonly overheadRatioAt100ms: ByCall;
+  /** Keyed by concurrency. */
+  readonly refreshThroughputRps: Readonly<Record<string, number>>;
+  readonly refreshThroughputErrors: Readonly<Record<string, number>>;
+  readonly coldStartMs: number;
+  readonly entryLoadMs: { readonly telemetryOff: number; readonly telemetryOn: number };
+  readonly tokenRequestsPer1000Calls: number;
+  readonly sweep: readonly SweepBenchResult[];
+}
+
+export interface ColdStart {
+  readonly runs: number;
+  /** Spawn to first 2xx, each run. */
+  readonly firstOkMs: readonly number[];
+  /** Spawn to the local host listening, each run. */
+  readonly listeningMs: readonly number[];
+  readonly firstOk: Summary;
+  readonly listening: Summary;
+}
+
+export interface TokenUse {
+  readonly identityRequests: number;
+  readonly brokerCalls: number;
+  readonly per1000Calls: number;
+}
+
+export interface Phase {
+  readonly name: string;
+  readonly ms: number;
+  /** 1-minute load average when the phase ended: above the core count, something else wanted the CPU. */
+  readonly loadAverage: number;
+  /** Cores the whole machine kept busy during the phase (everyone's work), and taken by the hypervisor. */
+  readonly machineCoresBusy: number;
+  readonly machineCoresStolen: number;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface BenchResults {
+  readonly date: string;
+  readonly machine: string;
+  readonly node: string;
+  readonly cores: number;
+  readonly runMs: number;
+  readonly loadAverage: { readonly start: number; readonly end: number };
+  readonly figures: Figures;
+  readonly targets: readonly Target[];
+  readonly details: {
+    readonly overheadAt0ms: SideBySide;
+    readonly overheadAt100ms: SideBySide;
+    readonly throughput: readonly ThroughputLevel[];
+    readonly coldStart: ColdStart;
+    readonly entryLoad: EntryLoad;
+    readonly tokens: TokenUse;
+    readonly phases: readonly Phase[];
+  };
+}
