@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { loadConfig, type Config } from '../shared/config';
 import type { Clock, Deps } from '../shared/deps';
+import { cachedToken } from '../shared/graph/cachedToken';
 import { createGraphClient } from '../shared/graph/graphClient';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
+import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
 import { createTelemetry } from './createTelemetry';
 
@@ -53,16 +55,18 @@ export function createDeps(config: Config, clock: Clock = systemClock): Deps {
           telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
         }
       },
-      getToken: async () => {
+      getToken: cachedToken(async () => {
         const token = await credential.getToken(GRAPH_SCOPE);
         if (!token) throw new Error('no token');
-        return token.token;
-      },
+        return token;
+      }, () => Date.now()),
     }),
-    store: createTableSessionStore(
-      config.tableEndpoint
-        ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
-        : { connectionString: requireConnection(config), tableName: config.tableName },
+    store: cachedSessionStore(
+      createTableSessionStore(
+        config.tableEndpoint
+          ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
+          : { connectionString: requireConnection(config), tableName: config.tableName },
+      ),
     ),
   };
 }

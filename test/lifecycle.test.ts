@@ -137,4 +137,17 @@ describe('the session lifecycle through the local host', () => {
     expect(stack.identity.requests().filter((r) => r.status === 200)).toHaveLength(1);
     expect(stack.identity.requests()[0]?.resource).toBe('https://graph.microsoft.com');
   });
+
+  it('lets a record another instance changed win over the copy this instance keeps', async () => {
+    const { json } = await create();
+    await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } }); // copy cached
+    const row = (await stack.rows()).find((r) => r.sessionId === json.id && String(r.rowKey).startsWith('s'));
+    // Another instance closed it: the table says closed, and Graph too.
+    await stack.table.updateEntity({ partitionKey: String(row?.partitionKey), rowKey: String(row?.rowKey), state: 'closed', endReason: 'closedByCaller' }, 'Merge');
+    // This instance's copy still says live: the refresh goes to Graph, but its conditional write fails, the record is
+    // read afresh, and the caller hears what the table says.
+    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
+    expect(response.status).toBe(404);
+    expect((await stack.rows()).find((r) => r.sessionId === json.id && String(r.rowKey).startsWith('s'))).toMatchObject({ state: 'closed' });
+  });
 });

@@ -11,7 +11,7 @@ import { updateSession } from './updateSession';
  * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for.
  */
 export async function closeSession(input: SessionCallInput, { deps, log }: Call): Promise<void> {
-  const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
+  const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
   if (record.state !== 'live') return;
   try {
     await deps.graph.closeSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });

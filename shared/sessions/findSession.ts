@@ -13,8 +13,9 @@ export async function findSession(
   workbook: WorkbookAddress,
   sessionId: string,
   caller: Caller | undefined,
+  options: { readonly fresh?: boolean } = {},
 ): Promise<StoredSession> {
-  const record = await deps.store.getSession(workbook, sessionId);
+  const record = await deps.store.getSession(workbook, sessionId, options);
   if (!record || (record.owner !== undefined && record.owner !== caller?.id)) throw new SessionNotFoundError();
   return record;
 }

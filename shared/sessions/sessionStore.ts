@@ -9,7 +9,8 @@ import type { SessionRecord, StoredSession } from './sessionRecord';
  * the first are conditional on the ETag read with the record: a lost race is a `ConcurrencyError`.
  */
 export interface SessionStore {
-  getSession(workbook: WorkbookAddress, sessionId: string): Promise<StoredSession | undefined>;
+  /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore.ts). */
+  getSession(workbook: WorkbookAddress, sessionId: string, options?: { readonly fresh?: boolean }): Promise<StoredSession | undefined>;
   insertSession(record: SessionRecord): Promise<StoredSession>;
   replaceSession(current: StoredSession, next: SessionRecord): Promise<StoredSession>;
   deleteSession(current: StoredSession): Promise<void>;

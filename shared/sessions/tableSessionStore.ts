@@ -49,8 +49,15 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     });
   const insert = <T extends object>(entity: ReturnType<typeof toEntity>, record: T) =>
     table.run(async (client, abortSignal) => ({ ...record, etag: (await client.createEntity(entity, { abortSignal })).etag ?? '' }));
-  const replace = <T extends object>(entity: ReturnType<typeof toEntity>, etag: string, record: T) =>
-    table.run(async (client, abortSignal) => ({ ...record, etag: (await client.updateEntity(entity, 'Replace', { etag, abortSignal })).etag ?? '' }));
+  // A write sends only what changed (Merge), unless a property is being removed, which only Replace can do: most
+  // writes touch two or three times, and the session id alone is hundreds of characters.
+  const replace = <T extends object>(next: ReturnType<typeof toEntity>, current: ReturnType<typeof toEntity>, etag: string, record: T) =>
+    table.run(async (client, abortSignal) => {
+      const removes = Object.keys(current).some((name) => !(name in next));
+      const entity = removes ? next : changedFields(current, next);
+      const result = await client.updateEntity(entity, removes ? 'Replace' : 'Merge', { etag, abortSignal });
+      return { ...record, etag: result.etag ?? '' };
+    });
   const remove = (partitionKey: string, rowKey: string, etag: string) =>
     table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })));
   async function* due<T>(kind: 's' | 'o', now: number, pageSize: number, read: (entity: Entity) => T) {
@@ -67,21 +74,32 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
   return {
     getSession: (workbook, sessionId) => get(partitionKeyOf(workbook), rowKeyOf(sessionId), readSession),
     insertSession: (record) => insert(sessionEntity(record), record),
-    replaceSession: (current, next) => replace(sessionEntity(next), current.etag, next),
+    replaceSession: (current, next) => replace(sessionEntity(next), sessionEntity(current), current.etag, next),
     deleteSession: (current) => remove(partitionKeyOf(current), rowKeyOf(current.sessionId), current.etag),
     listDue: (now, pageSize) => due('s', now, pageSize, readSession),
 
     getOperation: (workbook, operationId) => get(partitionKeyOf(workbook), operationRowKeyOf(operationId), readOperation),
     insertOperation: (record) => insert(operationEntity(record), record),
-    replaceOperation: (current, next) => replace(operationEntity(next), current.etag, next),
+    replaceOperation: (current, next) => replace(operationEntity(next), operationEntity(current), current.etag, next),
     deleteOperation: (current) => remove(partitionKeyOf(current), operationRowKeyOf(current.operationId), current.etag),
     listDueOperations: (now, pageSize) => due('o', now, pageSize, readOperation),
 
     getIdempotency: (workbook, rowKey) => get(partitionKeyOf(workbook), rowKey, readIdempotency),
     insertIdempotency: (record) => insert(idempotencyEntity(record), record),
-    replaceIdempotency: (current, next) => replace(idempotencyEntity(next), current.etag, next),
+    replaceIdempotency: (current, next) => replace(idempotencyEntity(next), idempotencyEntity(current), current.etag, next),
     deleteIdempotency: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
   };
+}
+
+/** The keys plus every property whose value differs (times compared as instants). */
+function changedFields(current: ReturnType<typeof toEntity>, next: ReturnType<typeof toEntity>): ReturnType<typeof toEntity> {
+  const changed: ReturnType<typeof toEntity> = { partitionKey: next.partitionKey, rowKey: next.rowKey };
+  for (const [name, value] of Object.entries(next)) {
+    const before = current[name];
+    const same = value instanceof Date && before instanceof Date ? value.getTime() === before.getTime() : value === before;
+    if (!same) changed[name] = value;
+  }
+  return changed;
 }
 
 // Reading back: a property of the wrong type is dropped by fromEntity; a state the code does not know is read as
