@@ -1,8 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzurite } from '../dev/azurite';
-import { startGraphEmulator } from '../dev/graphEmulator';
-import { startIdentityEndpoint } from '../dev/identityEndpoint';
 import { createDeps } from '../host/productionDeps';
 import { loadConfig } from '../shared/config';
 import type { Deps } from '../shared/deps';
@@ -10,6 +8,7 @@ import { createSweepScheduler } from '../shared/sessions/sweepScheduler';
 import { nextDueAt, type SessionRecord } from '../shared/sessions/sessionRecord';
 import { sweepSessions, type SweepSummary } from '../shared/sessions/sweepSessions';
 import { machine, writeSection } from './benchmarksFile';
+import { startGraphProcess, type GraphProcess } from './graphProcess';
 
 /**
  * bench:sweep — one sweep over 1,000 and 10,000 live sessions that are all due for a Graph refresh, against Azurite
@@ -28,26 +27,35 @@ export interface SweepBenchResult {
   wallMs: number;
   lowerBoundMs: number;
   ratio: number;
+  /** The same refreshes sent straight to the emulator (no broker, no table), same concurrency, just before and after. */
+  directFloorMs: number;
+  /** directFloorMs ÷ lowerBoundMs: what this machine's timers and loopback add to the Graph calls alone. */
+  floorRatio: number;
+  /** wallMs ÷ directFloorMs: the sweep's own cost over Graph-only calls measured side by side. */
+  ratioToFloor: number;
   recordsRead: number;
   refreshed: number;
   failed: number;
-  peakHeapMiB: number;
+  /** Heap right before the sweep (after a GC), and the most it grew during it: the sweep's own memory. */
+  baseHeapMiB: number;
+  peakHeapGrowthMiB: number;
+  /** Heap still held after the sweep and a full GC, over the base: what the sweep keeps, not its garbage. */
+  retainedHeapMiB: number;
   peakRssMiB: number;
 }
 
 export async function benchSweep(log: (line: string) => void = console.log): Promise<SweepBenchResult[]> {
   const azurite = await startAzurite({ silent: true });
-  const identity = await startIdentityEndpoint();
-  process.env.IDENTITY_ENDPOINT = identity.url;
-  process.env.IDENTITY_HEADER = identity.header;
-  const emulator = await startGraphEmulator({ acceptToken: (token) => identity.verify(token) });
+  const graph = await startGraphProcess();
+  process.env.IDENTITY_ENDPOINT = graph.identityUrl;
+  process.env.IDENTITY_HEADER = graph.identityHeader;
   const results: SweepBenchResult[] = [];
   try {
     for (const size of SIZES) {
       const config = loadConfig({
-        IDENTITY_ENDPOINT: identity.url,
-        IDENTITY_HEADER: identity.header,
-        GRAPH_BASE_URL: emulator.url,
+        IDENTITY_ENDPOINT: graph.identityUrl,
+        IDENTITY_HEADER: graph.identityHeader,
+        GRAPH_BASE_URL: graph.graphUrl,
         SESSION_TABLE_CONNECTION: azurite.connectionString,
         SESSION_TABLE_NAME: `benchsweep${size}`,
         ALLOWED_DRIVE_IDS: '*',
@@ -55,20 +63,26 @@ export async function benchSweep(log: (line: string) => void = console.log): Pro
       });
       const deps = createDeps(config);
       log(`bench:sweep: seeding ${size} sessions…`);
-      await seed(deps, emulator, size);
-      emulator.clearFaults();
-      emulator.addFault({ op: 'refreshSession', kind: 'latency', latencyMs: LATENCY_MS });
-      emulator.resetCalls();
+      const seeded = await seed(deps, graph, size);
+      await graph.admin('DELETE', 'faults');
+      await graph.admin('POST', 'faults', { op: 'refreshSession', kind: 'latency', latencyMs: LATENCY_MS });
+      await graph.admin('DELETE', 'calls');
+      const floorBefore = await directFloor(graph, seeded, CONCURRENCY);
       global.gc?.();
       const memory = sampleMemory();
       const started = performance.now();
       const summary: SweepSummary = await sweepSessions(
         { deps, log: { info: () => undefined, warn: () => undefined, error: (m) => log(m) } },
-        { budgetMs: 10 * 60_000, pageSize: 500 },
+        { budgetMs: 10 * 60_000, pageSize: Number(process.env.BENCH_PAGE_SIZE ?? 500) },
       );
       const wallMs = performance.now() - started;
       const peak = memory.stop();
-      emulator.clearFaults();
+      global.gc?.();
+      const retainedHeapMiB = Number(Math.max(0, (process.memoryUsage().heapUsed / 2 ** 20) - peak.baseHeapMiB).toFixed(1));
+      // Side by side: the same Graph calls made directly, same latency and concurrency, no broker and no table —
+      // just before and just after the sweep, because this machine's timing drifts from minute to minute.
+      const floorMs = (floorBefore + (await directFloor(graph, seeded, CONCURRENCY))) / 2;
+      await graph.admin('DELETE', 'faults');
       const lowerBoundMs = (size * LATENCY_MS) / CONCURRENCY;
       const result: SweepBenchResult = {
         sessions: size,
@@ -77,38 +91,49 @@ export async function benchSweep(log: (line: string) => void = console.log): Pro
         wallMs: Math.round(wallMs),
         lowerBoundMs: Math.round(lowerBoundMs),
         ratio: Number((wallMs / lowerBoundMs).toFixed(3)),
+        directFloorMs: Math.round(floorMs),
+        floorRatio: Number((floorMs / lowerBoundMs).toFixed(3)),
+        ratioToFloor: Number((wallMs / floorMs).toFixed(3)),
         recordsRead: summary.seen,
         refreshed: summary.refreshed,
         failed: summary.failed,
-        peakHeapMiB: peak.heapMiB,
+        baseHeapMiB: peak.baseHeapMiB,
+        peakHeapGrowthMiB: peak.heapGrowthMiB,
+        retainedHeapMiB,
         peakRssMiB: peak.rssMiB,
       };
       log(`bench:sweep: ${JSON.stringify(result)}`);
       results.push(result);
     }
   } finally {
-    await emulator.close();
-    await identity.close();
+    await graph.stop();
     await azurite.stop();
   }
   return results;
 }
 
 /** Sessions in Graph (the emulator) and in the table, all live and due for a refresh (last Graph contact 4 min ago). */
-async function seed(deps: Deps, emulator: Awaited<ReturnType<typeof startGraphEmulator>>, size: number): Promise<void> {
+interface Seeded {
+  readonly token: string;
+  readonly sessions: Array<{ driveId: string; itemId: string; id: string }>;
+}
+
+async function seed(deps: Deps, graph: GraphProcess, size: number): Promise<Seeded> {
   const token = await tokenFrom(deps);
+  const sessions: Seeded['sessions'] = [];
   const now = deps.now();
   const scheduler = createSweepScheduler(32, 256);
   for (let n = 0; n < size; n += 1) {
     const workbook = { driveId: 'b!bench-drive', itemId: `01BENCH${String(Math.floor(n / SESSIONS_PER_WORKBOOK)).padStart(6, '0')}` };
-    emulator.addWorkbook(workbook.driveId, workbook.itemId);
+    if (n % SESSIONS_PER_WORKBOOK === 0) await graph.admin('POST', 'workbooks', workbook);
     await scheduler.add(String(n), async () => {
-      const response = await fetch(`${emulator.url}/drives/${workbook.driveId}/items/${workbook.itemId}/workbook/createSession`, {
+      const response = await fetch(`${graph.graphUrl}/drives/${workbook.driveId}/items/${workbook.itemId}/workbook/createSession`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: '{"persistChanges":true}',
       });
       const { id } = (await response.json()) as { id: string };
+      sessions.push({ ...workbook, id });
       const fields: Omit<SessionRecord, 'dueAt'> = {
         ...workbook,
         sessionId: id,
@@ -123,6 +148,33 @@ async function seed(deps: Deps, emulator: Awaited<ReturnType<typeof startGraphEm
     });
   }
   await scheduler.idle();
+  return { token, sessions };
+}
+
+const FLOOR_SAMPLE = 2000;
+
+/**
+ * How long refreshing every seeded session straight at the emulator takes with `concurrency` calls in flight: the
+ * Graph-only time on this machine now. Measured on at most FLOOR_SAMPLE sessions and scaled, to keep the run short.
+ */
+async function directFloor(graph: GraphProcess, seeded: Seeded, concurrency: number): Promise<number> {
+  const sample = seeded.sessions.slice(0, FLOOR_SAMPLE);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < sample.length) {
+        const session = sample[next] as Seeded['sessions'][number];
+        next += 1;
+        const response = await fetch(`${graph.graphUrl}/drives/${session.driveId}/items/${session.itemId}/workbook/refreshSession`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${seeded.token}`, 'workbook-session-id': session.id },
+        });
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return ((performance.now() - started) * seeded.sessions.length) / sample.length;
 }
 
 async function tokenFrom(deps: Deps): Promise<string> {
@@ -133,7 +185,8 @@ async function tokenFrom(deps: Deps): Promise<string> {
   return token.token;
 }
 
-function sampleMemory(): { stop(): { heapMiB: number; rssMiB: number } } {
+function sampleMemory(): { stop(): { baseHeapMiB: number; heapGrowthMiB: number; rssMiB: number } } {
+  const base = process.memoryUsage().heapUsed;
   let heap = 0;
   let rss = 0;
   const sample = () => {
@@ -148,7 +201,7 @@ function sampleMemory(): { stop(): { heapMiB: number; rssMiB: number } } {
       clearInterval(timer);
       sample();
       const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
-      return { heapMiB: mib(heap), rssMiB: mib(rss) };
+      return { baseHeapMiB: mib(base), heapGrowthMiB: mib(heap - base), rssMiB: mib(rss) };
     },
   };
 }
@@ -156,11 +209,11 @@ function sampleMemory(): { stop(): { heapMiB: number; rssMiB: number } } {
 export function sweepTable(results: readonly SweepBenchResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.sessions.toLocaleString('en-US')} | ${r.latencyMs} ms | ${r.concurrency} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.lowerBoundMs / 1000).toFixed(2)} s | **${r.ratio.toFixed(3)}** | ${r.recordsRead.toLocaleString('en-US')} | ${r.refreshed.toLocaleString('en-US')} / ${r.failed} | ${r.peakHeapMiB} MiB / ${r.peakRssMiB} MiB |`,
+      `| ${r.sessions.toLocaleString('en-US')} | ${r.latencyMs} ms | ${r.concurrency} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.lowerBoundMs / 1000).toFixed(2)} s | **${r.ratio.toFixed(3)}** | ${(r.directFloorMs / 1000).toFixed(2)} s (${r.floorRatio.toFixed(3)}) | **${r.ratioToFloor.toFixed(3)}** | ${r.recordsRead.toLocaleString('en-US')} | ${r.refreshed.toLocaleString('en-US')} / ${r.failed} | ${r.baseHeapMiB} MiB | +${r.peakHeapGrowthMiB} MiB | +${r.retainedHeapMiB} MiB | ${r.peakRssMiB} MiB |`,
   );
   return [
-    '| live sessions | Graph latency | SWEEP_CONCURRENCY | wall time | lower bound | ratio | records read | refreshed / failed | peak heap / RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| live sessions | Graph latency | SWEEP_CONCURRENCY | wall time | lower bound | ratio | Graph-only floor (ratio) | sweep ÷ floor | records read | refreshed / failed | heap before | peak heap growth (incl. garbage) | retained after GC | peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }

@@ -26,12 +26,12 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const body = await readBody(req);
     if (body.kind === 'aborted') return;
-    const tooLarge = new GraphError(413, 'payloadTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
+    const tooLarge = () => new GraphError(413, 'payloadTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
 
     if (path === '/_emulator' || path.startsWith('/_emulator/')) {
       const reply =
         body.kind === 'tooLarge'
-          ? errorReply(tooLarge, ids)
+          ? errorReply(tooLarge(), ids)
           : handleAdminRequest(method, path, body.body, ids, deps.admin);
       writeReply(res, reply, ids);
       return;
@@ -39,7 +39,7 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
 
     const result: GraphResult =
       body.kind === 'tooLarge'
-        ? { outcome: errorReply(tooLarge, ids), route: parseGraphPath(path), faulted: false }
+        ? { outcome: errorReply(tooLarge(), ids), route: parseGraphPath(path), faulted: false }
         : await handleGraphRequest({ method, path, headers: req.headers, body: body.body }, ids, deps.graph);
     const { outcome, route, sessionId, faulted } = result;
     deps.record({

@@ -12,7 +12,7 @@ import type { SessionStore } from './sessionStore';
  * Only a refresh uses a copy: if the table is down, a refresh Graph accepted changes nothing the table must know.
  * A close reads fresh, so it never closes a session in Graph while the table cannot record it.
  */
-export function cachedSessionStore(inner: SessionStore, maxEntries = 10_000): SessionStore {
+export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
   const cache = new Map<string, StoredSession>();
   const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) => `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
   const remember = (record: StoredSession) => {

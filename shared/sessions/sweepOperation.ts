@@ -4,6 +4,7 @@ import { followOperation } from './followOperation';
 import { withOperationChanges } from './operationChanges';
 import type { StoredOperation } from './operationRecord';
 import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import type { GraphSlots } from './graphSlots';
 
 export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
 
@@ -12,7 +13,7 @@ export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
  * has succeeded records the session — which then lives and idles out like any other — so Graph never holds a
  * session the table does not know. Ended operations past retention are deleted with their idempotency key.
  */
-export async function sweepOperation(operation: StoredOperation, call: Call): Promise<OperationOutcome> {
+export async function sweepOperation(operation: StoredOperation, call: Call, slots: GraphSlots): Promise<OperationOutcome> {
   const { deps, log } = call;
   try {
     if (operation.state !== 'running') {
@@ -20,7 +21,8 @@ export async function sweepOperation(operation: StoredOperation, call: Call): Pr
       await forgetIdempotencyKey(operation, operation.idempotencyRowKey, call);
       return 'deleted';
     }
-    const outcome = await followOperation(operation, call, deps.now() + 20_000, { once: true });
+    // One look at Graph's operation (and, once it succeeded, the session it made): one slot, calls one after another.
+    const outcome = await slots.use(() => followOperation(operation, call, deps.now() + 20_000, { once: true }));
     if (outcome.kind === 'created') return 'completed';
     await deps.store.replaceOperation(operation, withOperationChanges(operation, { checkedAt: deps.now() }, deps.config));
     return 'skipped';

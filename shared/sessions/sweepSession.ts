@@ -1,6 +1,7 @@
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
 import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import type { GraphSlots } from './graphSlots';
 import { isSessionGone } from './sessionFate';
 import { partitionKeyOf, sessionLogId } from './sessionKeys';
 import { withChanges, type StoredSession } from './sessionRecord';
@@ -23,7 +24,7 @@ const DEFAULT_COOLDOWN_SECONDS = 10;
  * reads it afresh. Closing for idleness claims the record (`closing`) before calling Graph, so a refresh that lands
  * first always wins, and the table and Graph never disagree for longer than one Graph call.
  */
-export async function sweepSession(record: StoredSession, call: Call): Promise<SweepOutcome> {
+export async function sweepSession(record: StoredSession, call: Call, slots: GraphSlots): Promise<SweepOutcome> {
   const { deps, log } = call;
   const now = deps.now();
   const workbook = partitionKeyOf(record);
@@ -36,9 +37,9 @@ export async function sweepSession(record: StoredSession, call: Call): Promise<S
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
     if (pausedUntil !== undefined) return await defer(record, pausedUntil, call);
     if (record.state === 'closing' || record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000 <= now) {
-      return await closeIdle(record, call);
+      return await closeIdle(record, call, slots);
     }
-    if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now) return await refresh(record, call);
+    if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now) return await refresh(record, call, slots);
     // Due by a stale `dueAt` (settings changed since it was written): store the right one.
     await deps.store.replaceSession(record, withChanges(record, {}, deps.config));
     return 'skipped';
@@ -58,10 +59,10 @@ export async function sweepSession(record: StoredSession, call: Call): Promise<S
   }
 }
 
-async function closeIdle(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
+async function closeIdle(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
   const claimed = await deps.store.replaceSession(record, withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config));
   try {
-    await deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()));
+    await slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
     if (!isSessionGone(error)) {
       // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick retries.
@@ -75,9 +76,9 @@ async function closeIdle(record: StoredSession, { deps, log }: Call): Promise<Sw
   return 'closed';
 }
 
-async function refresh(record: StoredSession, { deps, log }: Call): Promise<SweepOutcome> {
+async function refresh(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
   try {
-    await deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now()));
+    await slots.use(() => deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
     const endedAt = deps.now();

@@ -1,5 +1,6 @@
 import type { Call } from '../deps';
 import { partitionKeyOf } from './sessionKeys';
+import { createGraphSlots } from './graphSlots';
 import { createSweepScheduler } from './sweepScheduler';
 import { sweepOperation, type OperationOutcome } from './sweepOperation';
 import { sweepSession, type SweepOutcome } from './sweepSession';
@@ -41,13 +42,16 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
     if (outcome === 'completed') summary.operationsCompleted += 1;
     else summary[outcome] += 1;
   };
-  const scheduler = createSweepScheduler(deps.config.sweepConcurrency, pageSize);
+  // Graph calls are limited by the slots; sessions in progress (with their table writes) may be twice as many, so
+  // a slot never waits on the table.
+  const slots = createGraphSlots(deps.config.sweepConcurrency);
+  const scheduler = createSweepScheduler(deps.config.sweepConcurrency * 2, pageSize);
   try {
     sessions: for await (const page of deps.store.listDue(started, pageSize)) {
       for (const record of page) {
         if (outOfTime()) break sessions;
         summary.seen += 1;
-        await scheduler.add(partitionKeyOf(record), async () => count(await sweepSession(record, call)));
+        await scheduler.add(partitionKeyOf(record), async () => count(await sweepSession(record, call, slots)));
       }
     }
     // Long creates are rare; they come after the sessions and share the workbook serialisation.
@@ -55,7 +59,7 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
       for (const operation of page) {
         if (outOfTime()) break operations;
         summary.seen += 1;
-        await scheduler.add(partitionKeyOf(operation), async () => count(await sweepOperation(operation, call)));
+        await scheduler.add(partitionKeyOf(operation), async () => count(await sweepOperation(operation, call, slots)));
       }
     }
   } finally {
