@@ -34,17 +34,26 @@ export async function toHttpRequest(
 
 /** Writes a function's result the way the Functions host does: `jsonBody` as JSON, otherwise the body as given. */
 export function writeResponse(response: ServerResponse, init: HttpResponseInit, extraHeaders: Record<string, string>): void {
-  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
-  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+  // Header names lower-cased into a plain object: cheaper per request than building a WHATWG Headers.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of headerEntries(init.headers)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(extraHeaders)) headers[name.toLowerCase()] = value;
   let body: string | Uint8Array | undefined;
   if (init.jsonBody !== undefined) {
     body = JSON.stringify(init.jsonBody);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+    headers['content-type'] ??= 'application/json; charset=utf-8';
   } else if (typeof init.body === 'string' || init.body instanceof Uint8Array) {
     body = init.body;
-    if (!headers.has('content-type') && typeof init.body === 'string') headers.set('content-type', 'text/plain; charset=utf-8');
+    if (typeof init.body === 'string') headers['content-type'] ??= 'text/plain; charset=utf-8';
   }
-  headers.set('content-length', String(body === undefined ? 0 : Buffer.byteLength(body)));
-  response.writeHead(init.status ?? 200, Object.fromEntries(headers));
+  headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
+  response.writeHead(init.status ?? 200, headers);
   response.end(body);
+}
+
+/** `HttpResponseInit.headers` may be a plain record, an array of pairs, or a Headers object. */
+function headerEntries(headers: HttpResponseInit['headers']): Iterable<[string, string]> {
+  if (!headers) return [];
+  if (headers instanceof Headers || Array.isArray(headers)) return headers as Iterable<[string, string]>;
+  return Object.entries(headers as Record<string, string>);
 }

@@ -8,6 +8,7 @@ import type { Deps } from '../shared/deps';
 import { toErrorResponse } from '../shared/errorResponse';
 import { corsPolicy, type CorsOptions } from './cors';
 import { toHttpRequest, writeResponse } from './httpBridge';
+import { lineWriter } from './lineWriter';
 import { loadFunctions } from './loadFunctions';
 import { matchRoute } from './routeTemplate';
 import { scheduleTimers } from './scheduleTimers';
@@ -48,7 +49,7 @@ const hasRoutePrefix = (pathname: string) => pathname.slice(0, ROUTE_PREFIX.leng
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const declarations = await loadFunctions();
   const deps = options.deps ?? productionDeps;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? lineWriter();
   const running = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     running.add(work);
