@@ -109,13 +109,19 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
     stack.emulator.resetCalls();
     stack.clock.slept.length = 0;
+    const createdAt = stack.clock.now();
+    stack.clock.advance(60_000);
     stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 429, retryAfterSeconds: 120, times: 1 });
     const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('120');
     expect(stack.emulator.calls()).toHaveLength(1);
     expect(stack.clock.slept).toEqual([]);
-    expect((await stack.rows()).find((r) => r.sessionId === created.id)?.state).toBe('live');
+    const row = (await stack.rows()).find((r) => r.sessionId === created.id);
+    expect(row?.state).toBe('live');
+    // The caller did call (its idle clock restarts), but Graph was not refreshed: the last real contact stands.
+    expect((row?.lastCallerActivityAt as Date).getTime()).toBe(stack.clock.now());
+    expect((row?.lastGraphContactAt as Date).getTime()).toBe(createdAt);
   });
 
   it('passes on an edit-lock conflict without retrying and keeps the session', async () => {

@@ -6,6 +6,7 @@ import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
 import { isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
+import type { StoredSession } from './sessionRecord';
 import { updateSession } from './updateSession';
 
 export interface SessionCallInput {
@@ -15,29 +16,48 @@ export interface SessionCallInput {
 }
 
 /**
- * The caller still wants the session: refresh it in Graph and restart both clocks. A session Graph reports gone is
- * recorded as expired and answered with 404 `invalidSessionReCreatable`, Graph's own signal to create a new one.
+ * The caller still wants the session: restart both clocks in the table and refresh it in Graph — at the same time,
+ * so the caller waits for the slower of the two, not for both. That is safe because the write is conditional on the
+ * record's ETag: if the sweep claimed the session first, the write fails, the record is read again, and the caller
+ * hears 404 whatever Graph said. If Graph fails, the record is put right: a session Graph reports gone ends as
+ * expired (404 `invalidSessionReCreatable`, Graph's signal to create a new one); any other failure restores the
+ * last real Graph contact, so the sweep does not skip a refresh it still owes.
  */
-export async function refreshSession(input: SessionCallInput, { deps, log }: Call): Promise<void> {
+export async function refreshSession(input: SessionCallInput, call: Call): Promise<void> {
+  const { deps, log } = call;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
   if (record.state !== 'live') throw new SessionNotFoundError();
-  try {
-    await deps.graph.refreshSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });
-  } catch (error) {
-    if (!isSessionGone(error)) throw error;
+  const now = deps.now();
+  const [recording, refreshing] = await Promise.allSettled([
+    updateSession(deps, record, (current) =>
+      current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
+    ),
+    deps.graph.refreshSession(input.workbook, input.sessionId, { deadline: now + ANSWER_BUDGET_MS }),
+  ]);
+  const recorded = recording.status === 'fulfilled' ? recording.value : undefined;
+  if (refreshing.status === 'rejected') {
+    const error: unknown = refreshing.reason;
+    if (!isSessionGone(error)) {
+      if (recorded?.lastGraphContactAt === now) await restoreGraphContact(recorded, now, record.lastGraphContactAt, call);
+      throw error;
+    }
     const endedAt = deps.now();
-    await updateSession(deps, record, (current) =>
+    await updateSession(deps, recorded ?? record, (current) =>
       current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
     );
     log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
     deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
     throw new SessionNotFoundError();
   }
-  const now = deps.now();
-  const final = await updateSession(deps, record, (current) =>
-    current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
-  );
-  // Ended meanwhile (closed by its caller or the sweep while Graph answered): the caller must not believe it lives.
-  if (final?.state !== 'live') throw new SessionNotFoundError();
+  if (recording.status === 'rejected') throw recording.reason;
+  // Ended meanwhile (closed by its caller or claimed by the sweep): the caller must not believe it lives.
+  if (recorded?.state !== 'live') throw new SessionNotFoundError();
   deps.telemetry.event('SessionRefreshed', { session: sessionLogId(input.sessionId), by: 'caller' });
+}
+
+/** Graph did not take the refresh: put back the last contact that really happened (unless someone moved it since). */
+async function restoreGraphContact(recorded: StoredSession, wrote: number, previous: number, { deps }: Call): Promise<void> {
+  await updateSession(deps, recorded, (current) =>
+    current.lastGraphContactAt === wrote ? { lastGraphContactAt: previous } : undefined,
+  ).catch(() => undefined); // best effort: at worst the sweep refreshes this session one interval late
 }
