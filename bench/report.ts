@@ -68,8 +68,8 @@ export function overheadSection(r: BenchResults): string {
     '',
     `Sequential calls, broker and direct interleaved call by call (order flipped each round): ${count(at0.samplesPerCall)} of each` +
       ` with Graph answering at once, ${count(at100.samplesPerCall)} of each with Graph taking 100 ms, after ${at0.warmupPerCall} / ` +
-      `${at100.warmupPerCall} warm-up rounds. A broker create is Graph's create plus one table insert; a broker refresh is a table read,` +
-      " Graph's refresh and a conditional table write.",
+      `${at100.warmupPerCall} warm-up rounds. A broker create is Graph's create, then one table insert; a broker refresh is Graph's` +
+      ' refresh and one conditional table write side by side (the record read is skipped when this instance has a copy).',
     '',
     '| Graph latency | call | broker p50 / p99 | direct p50 / p99 | overhead p50 / p99 | ratio p50 (mean) | errors b / d |',
     '|---:|---|---:|---:|---:|---:|---:|',
