@@ -96,7 +96,11 @@ function lazyCredential(config: Config): TokenCredential {
   };
   return {
     async getToken(scopes, options) {
-      credential ??= load();
+      // A failed load (a broken install) is not kept: the next token request tries again.
+      credential ??= load().catch((error: unknown) => {
+        credential = undefined;
+        throw error;
+      });
       return (await credential).getToken(scopes, options);
     },
   };

@@ -3,12 +3,15 @@ import { post, startBrokerStack, type BrokerStack } from './support/brokerStack'
 
 let stack: BrokerStack;
 let slow: BrokerStack;
+let shortRetention: BrokerStack;
 beforeAll(async () => {
   stack = await startBrokerStack();
+  shortRetention = await startBrokerStack({ settings: { SESSION_RETENTION_SECONDS: '120' } });
   slow = await startBrokerStack({ emulator: { asyncCreateMs: 100_000 } });
 });
 afterAll(async () => {
   await stack?.close();
+  await shortRetention?.close();
   await slow?.close();
 });
 
@@ -76,5 +79,17 @@ describe('idempotent creates (Idempotency-Key)', () => {
     const response = await create(stack, 'has space');
     expect(response.status).toBe(400);
     expect(stack.emulator.calls()).toEqual([]);
+  });
+
+  it('keeps a reused key on its new session when the sweep deletes the old session past retention', async () => {
+    const first = await idOf(await create(shortRetention, 'run-reused'));
+    await post(shortRetention.sessionUrl('closeSession'), { headers: { 'workbook-session-id': first } });
+    const second = await idOf(await create(shortRetention, 'run-reused'));
+    expect(second).not.toBe(first);
+    shortRetention.clock.advance(121_000); // the first session's record is past retention; the second still lives
+    await shortRetention.host.invoke('sweepSessions');
+    expect((await shortRetention.rows()).some((r) => r.sessionId === first && String(r.rowKey).startsWith('s'))).toBe(false);
+    const repeat = await create(shortRetention, 'run-reused');
+    expect(await idOf(repeat)).toBe(second);
   });
 });

@@ -144,4 +144,24 @@ describe('the sweep keeps wanted sessions alive and closes abandoned ones', () =
     expect(second).toMatchObject({ seen: 8, refreshed: 8, complete: true, failed: 0 });
     for (const id of ids) await close(id);
   });
+
+  it('hands an idle session back with the cooldown recorded when Graph throttles its close, and closes it after', async () => {
+    await tick();
+    const id = await create(WORKBOOK, { 'x-session-idle-timeout': '60' });
+    stack.clock.advance(61_000);
+    stack.emulator.resetCalls();
+    stack.emulator.addFault({ op: 'closeSession', kind: 'status', status: 429, retryAfterSeconds: 30, times: 1 });
+    await tick();
+    const handedBack = await row(id);
+    expect(handedBack).toMatchObject({ state: 'live' });
+    expect((handedBack?.deferredUntil as Date).getTime()).toBe(stack.clock.now() + 30_000);
+    expect(graphState(id)).toBe('active');
+    stack.clock.advance(20_000);
+    await tick();
+    expect(stack.emulator.calls().filter((c) => c.sessionId === id)).toHaveLength(1); // nothing during the cooldown
+    stack.clock.advance(15_000);
+    await tick();
+    expect(graphState(id)).toBe('closed');
+    expect(await row(id)).toMatchObject({ state: 'closed', endReason: 'idle' });
+  });
 });

@@ -9,8 +9,9 @@ import type { SessionStore } from './sessionStore';
  * that follows is conditional on its ETag, so a copy another instance (or the sweep) made stale fails that write,
  * is dropped, and the record is read afresh. Bounded, oldest first out.
  *
- * Only a refresh uses a copy: if the table is down, a refresh Graph accepted changes nothing the table must know.
- * A close reads fresh, so it never closes a session in Graph while the table cannot record it.
+ * Only a refresh uses a copy: if the table is down, the refresh answers 503 and Graph has at most kept a live session
+ * alive — nothing the table must know. A close reads fresh, so it never closes a session in Graph while the table
+ * cannot record it.
  */
 export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
   const cache = new Map<string, StoredSession>();

@@ -19,11 +19,13 @@ export async function closeSession(input: SessionCallInput, { deps, log }: Call)
     if (!isSessionGone(error)) throw error;
   }
   const now = deps.now();
-  await updateSession(deps, record, (current) =>
+  const final = await updateSession(deps, record, (current) =>
     current.state === 'live'
       ? { state: 'closed', endReason: 'closedByCaller', endedAt: now, lastCallerActivityAt: now }
       : undefined,
   );
+  // Counted once: if the sweep or Graph's expiry ended it meanwhile, that is the outcome already reported.
+  if (final?.endReason !== 'closedByCaller' || final.endedAt !== now) return;
   log.info('Session closed by its caller.', { session: sessionLogId(input.sessionId) });
   deps.telemetry.event('SessionClosed', { session: sessionLogId(input.sessionId), reason: 'closedByCaller' });
 }

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Call } from '../deps';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
-import { ANSWER_BUDGET_MS } from './budgets';
+import { ANSWER_BUDGET_MS, OPERATION_POLL_MAX_MS, OPERATION_POLL_START_MS } from './budgets';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
 import type { StoredIdempotency } from './idempotencyRecord';
 import { operationDueAt } from './operationChanges';
-import type { OperationRecord } from './operationRecord';
+import type { OperationRecord, StoredOperation } from './operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 export type { CreateOutcome } from './followOperation';
@@ -63,6 +63,45 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
     state: 'running',
     createdAt: deps.now(),
   };
-  const operation = await deps.store.insertOperation({ ...fields, dueAt: operationDueAt(fields, deps.config) });
-  return followOperation(operation, call, deadline);
+  let operation: StoredOperation;
+  try {
+    operation = await deps.store.insertOperation({ ...fields, dueAt: operationDueAt(fields, deps.config) });
+  } catch (error) {
+    // Nothing would remember Graph's operation: see it through now and close what it makes.
+    await abandonOperation(input.workbook, result.operationUrl, call, deadline);
+    throw error;
+  }
+  try {
+    return await followOperation(operation, call, deadline);
+  } catch (error) {
+    // The operation is recorded, so it will be finished (by a poll or the sweep) even if this look failed. Unless it
+    // really failed, the caller gets 202 and its key stays claimed: its retry must not make a second session.
+    const latest = await deps.store.getOperation(operation, operation.operationId).catch(() => undefined);
+    if (latest?.state === 'failed') throw error;
+    return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 5 };
+  }
+}
+
+/**
+ * A long create the broker could not record: follow Graph's operation to its end within the deadline and close the
+ * session it made, so Graph holds none the broker does not know. If even that fails, say so loudly: Excel ends the
+ * session after its idle expiry (~5-7 min).
+ */
+async function abandonOperation(workbook: WorkbookAddress, operationUrl: string, { deps, log }: Call, deadline: number): Promise<void> {
+  try {
+    for (let wait = OPERATION_POLL_START_MS; ; wait = Math.min(wait * 2, OPERATION_POLL_MAX_MS)) {
+      const status = await deps.graph.getOperation(operationUrl, { deadline });
+      if (status.status === 'failed') return;
+      if (status.status === 'succeeded') {
+        const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline });
+        await deps.graph.closeSession(workbook, session.id, { deadline });
+        return;
+      }
+      if (deps.now() + wait >= deadline) break;
+      await deps.sleep(wait);
+    }
+  } catch {
+    // fall through to the log line
+  }
+  log.error('A long-running create could not be recorded or closed; Excel will end its session when idle.', {});
 }

@@ -37,17 +37,27 @@ export async function followOperation(
       throw error;
     });
     if (status.status === 'succeeded') {
-      const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline });
+      const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline }).catch((error: unknown) => {
+        if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
+        throw error;
+      });
+      if (session instanceof GraphError) {
+        current = await settle(current, failedWith(session, deps.now()), call);
+        continue;
+      }
+      // If the record cannot be written now, the operation row stays `running`: the next poll or the sweep records
+      // the session then — closing it here would hand a dead session to whoever finishes.
       await recordNewSession(
         { workbook: current, session, idleTimeoutSeconds: current.idleTimeoutSeconds, caller: callerOf(current), ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}) },
         call,
+        { closeOnFailure: false },
       );
       current = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, call);
+      await nameSessionUnderKey(current, session.id, call);
       continue;
     }
     if (status.status === 'failed') {
-      const { error } = status;
-      current = await settle(current, { state: 'failed', endedAt: deps.now(), errorStatus: error.status, errorCode: error.code, errorInnerCode: error.innerCode, errorMessage: error.message }, call);
+      current = await settle(current, failedWith(status.error, deps.now()), call);
       continue;
     }
     const wait = status.retryAfterSeconds !== undefined ? status.retryAfterSeconds * 1000 : interval;
@@ -71,9 +81,25 @@ async function settle(current: StoredOperation, changes: Parameters<typeof withO
   }
 }
 
+function failedWith(error: GraphError, endedAt: number) {
+  return { state: 'failed' as const, endedAt, errorStatus: error.status, errorCode: error.code, errorInnerCode: error.innerCode, errorMessage: error.message };
+}
+
+/**
+ * The key that started this create now names the session itself, so it lives as long as the session does (the
+ * session record carries the key and deletes it with itself), not as long as the operation row.
+ */
+async function nameSessionUnderKey(operation: StoredOperation, sessionId: string, { deps }: Call): Promise<void> {
+  if (!operation.idempotencyRowKey) return;
+  const key = await deps.store.getIdempotency(operation, operation.idempotencyRowKey).catch(() => undefined);
+  if (key?.operationId !== operation.operationId) return;
+  await deps.store.replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined }).catch(() => undefined);
+}
+
 async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<GraphSession> {
   const record = operation.sessionId ? await deps.store.getSession(operation, operation.sessionId) : undefined;
-  if (!record) throw new SessionNotFoundError();
+  // A late poll of an old operation must not hand out a session that has since ended.
+  if (record?.state !== 'live') throw new SessionNotFoundError();
   return { id: record.sessionId, persistChanges: record.persistChanges };
 }
 

@@ -1,9 +1,19 @@
 import type { Call } from '../deps';
 import type { WorkbookAddress } from '../graph/graphClient';
 
-/** Deletes an Idempotency-Key record with the session or operation it named (best effort: it only takes space). */
-export async function forgetIdempotencyKey(workbook: WorkbookAddress, rowKey: string | undefined, { deps }: Call): Promise<void> {
+/**
+ * Deletes an Idempotency-Key record with the session or operation it names — only if it still names that one: a key
+ * whose session ended may since have made a new session, and that claim must stand (best effort: it only takes space).
+ */
+export async function forgetIdempotencyKey(
+  workbook: WorkbookAddress,
+  rowKey: string | undefined,
+  names: { readonly sessionId?: string; readonly operationId?: string },
+  { deps }: Call,
+): Promise<void> {
   if (!rowKey) return;
   const record = await deps.store.getIdempotency(workbook, rowKey).catch(() => undefined);
-  if (record) await deps.store.deleteIdempotency(record).catch(() => undefined);
+  if (!record) return;
+  const same = names.sessionId !== undefined ? record.sessionId === names.sessionId : record.operationId === names.operationId;
+  if (same) await deps.store.deleteIdempotency(record).catch(() => undefined);
 }

@@ -19,7 +19,11 @@ export interface NewSession {
  * session is closed again before the error is answered: the broker never leaves behind a session it does not know,
  * which would hold the workbook until Excel's idle expiry.
  */
-export async function recordNewSession(input: NewSession, { deps, log }: Call): Promise<void> {
+export async function recordNewSession(
+  input: NewSession,
+  { deps, log }: Call,
+  options: { readonly closeOnFailure?: boolean } = {},
+): Promise<void> {
   const now = deps.now();
   const fields: Omit<SessionRecord, 'dueAt'> = {
     ...input.workbook,
@@ -38,6 +42,7 @@ export async function recordNewSession(input: NewSession, { deps, log }: Call): 
     await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
   } catch (error) {
     if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
+    if (options.closeOnFailure === false) throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
     log.warn('Session record could not be written; closing the Graph session again.', { session });
     try {
       await deps.graph.closeSession(input.workbook, input.session.id, { deadline: deps.now() + 10_000 });

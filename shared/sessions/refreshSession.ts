@@ -42,11 +42,13 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
       throw error;
     }
     const endedAt = deps.now();
-    await updateSession(deps, recorded ?? record, (current) =>
+    const final = await updateSession(deps, recorded ?? record, (current) =>
       current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
     );
-    log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
-    deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
+    if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
+      log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
+      deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
+    }
     throw new SessionNotFoundError();
   }
   if (recording.status === 'rejected') throw recording.reason;

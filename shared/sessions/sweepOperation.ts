@@ -18,7 +18,7 @@ export async function sweepOperation(operation: StoredOperation, call: Call, slo
   try {
     if (operation.state !== 'running') {
       await deps.store.deleteOperation(operation);
-      await forgetIdempotencyKey(operation, operation.idempotencyRowKey, call);
+      await forgetIdempotencyKey(operation, operation.idempotencyRowKey, { operationId: operation.operationId }, call);
       return 'deleted';
     }
     // One look at Graph's operation (and, once it succeeded, the session it made): one slot, calls one after another.

@@ -31,7 +31,7 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
   try {
     if (record.state === 'closed' || record.state === 'expired') {
       await deps.store.deleteSession(record);
-      await forgetIdempotencyKey(record, record.idempotencyRowKey, call);
+      await forgetIdempotencyKey(record, record.idempotencyRowKey, { sessionId: record.sessionId }, call);
       return 'deleted';
     }
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
@@ -45,10 +45,12 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
     return 'skipped';
   } catch (error) {
     if (error instanceof ConcurrencyError) return 'skipped';
-    if (error instanceof GraphError && (error.status === 429 || (error.status === 503 && error.retryAfterSeconds !== undefined))) {
-      const until = deps.now() + (error.retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
+    const until = throttledUntil(error, deps.now());
+    if (until !== undefined) {
       deps.cooldowns.pause(workbook, until);
       log.warn('Graph throttled a workbook; the sweep leaves it alone until its cooldown ends.', { workbook, until: new Date(until).toISOString() });
+      // A claim handed back has already carried the cooldown into the record (closeIdle); this write then loses the
+      // ETag race harmlessly.
       return defer(record, until, call).catch(() => 'deferred' as const);
     }
     log.warn('The sweep could not handle a session; it is retried next tick.', {
@@ -65,8 +67,11 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
     await slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
     if (!isSessionGone(error)) {
-      // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick retries.
-      await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'live', claimedAt: undefined }, deps.config)).catch(() => undefined);
+      // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick
+      // retries — not before a throttling cooldown ends, which the hand-back itself records for every instance.
+      const until = throttledUntil(error, deps.now());
+      const handBack = { state: 'live' as const, claimedAt: undefined, ...(until !== undefined ? { deferredUntil: until } : {}) };
+      await deps.store.replaceSession(claimed, withChanges(claimed, handBack, deps.config)).catch(() => undefined);
       throw error;
     }
   }
@@ -96,6 +101,13 @@ async function refresh(record: StoredSession, { deps, log }: Call, slots: GraphS
   );
   deps.telemetry.event('SessionRefreshed', { session: sessionLogId(record.sessionId), by: 'sweep' });
   return 'refreshed';
+}
+
+/** When a 429, or a 503 with Retry-After, lets the workbook be called again; `undefined` for any other failure. */
+function throttledUntil(error: unknown, now: number): number | undefined {
+  if (!(error instanceof GraphError)) return undefined;
+  if (error.status !== 429 && !(error.status === 503 && error.retryAfterSeconds !== undefined)) return undefined;
+  return now + (error.retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
 }
 
 async function defer(record: StoredSession, until: number, { deps }: Call): Promise<SweepOutcome> {
