@@ -50,7 +50,7 @@ export function createDeps(config: Config, clock: Clock = systemClock): Deps {
       random: Math.random,
       timeoutMs: GRAPH_CALL_TIMEOUT_MS,
       onCall: (call) => {
-        telemetry.dependency({ name: call.action, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });
+        telemetry.dependency({ name: call.action, method: call.method, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });
         if (call.status === 429 || (call.status === 503 && call.retryAfterSeconds !== undefined)) {
           telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
         }

@@ -96,8 +96,8 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING set', () => {
     });
     const common = { envelope: 'Microsoft.ApplicationInsights.RemoteDependency', type: 'Http', target: 'graph.microsoft.com' };
     expect(sent.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
-      { ...common, name: 'closeSession', resultCode: '0', duration: '00:00:30.000', success: false },
       { ...common, name: 'createSession', resultCode: '201', duration: '00:00:00.042', success: true },
+      { ...common, name: 'getOperation', resultCode: '0', duration: '00:00:30.000', success: false },
       { ...common, name: 'refreshSession', resultCode: '429', duration: '00:00:00.007', success: false },
     ]);
     // No URL: it would carry drive and item ids, and the exporter would rename the dependency after its path.

@@ -63,7 +63,7 @@ describe('the Application Insights adapter', () => {
     const sdk = fakeSdk();
     const telemetry = createAppInsightsTelemetry(CS, { loadClient: sdk.loadClient });
     telemetry.event('SessionCreated', { session: 'a' });
-    telemetry.dependency({ name: 'createSession', target: 'graph.microsoft.com', status: 201, durationMs: 5, success: true });
+    telemetry.dependency({ name: 'createSession', method: 'POST', target: 'graph.microsoft.com', status: 201, durationMs: 5, success: true });
     await settle();
     telemetry.event('SessionClosed', { session: 'a' });
     expect(sdk.sent.map(([kind, item]) => `${kind}:${(item as { name: string }).name}`)).toEqual([
@@ -84,7 +84,7 @@ describe('the Application Insights adapter', () => {
   it('maps a Graph call to an HTTP dependency the exporter keeps as HTTP, without a URL', async () => {
     const sdk = fakeSdk();
     const telemetry = createAppInsightsTelemetry(CS, { loadClient: sdk.loadClient });
-    telemetry.dependency({ name: 'refreshSession', target: 'graph.microsoft.com', status: 429, durationMs: 12, success: false });
+    telemetry.dependency({ name: 'refreshSession', method: 'POST', target: 'graph.microsoft.com', status: 429, durationMs: 12, success: false });
     await settle();
     expect(sdk.sent).toEqual([
       [

@@ -31,6 +31,7 @@ export interface GraphClient {
 
 export interface GraphCallRecord {
   readonly action: string;
+  readonly method: 'GET' | 'POST';
   /** HTTP status, or 0 when no answer came. */
   readonly status: number;
   readonly durationMs: number;
@@ -80,7 +81,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
     const started = options.now();
     const report = (status: number, retryAfterSeconds?: number) =>
-      options.onCall?.({ action: request.action, status, durationMs: options.now() - started, retryAfterSeconds });
+      options.onCall?.({ action: request.action, method: request.method, status, durationMs: options.now() - started, retryAfterSeconds });
     let response: Response;
     let text: string;
     try {

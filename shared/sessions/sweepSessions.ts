@@ -50,16 +50,22 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
     sessions: for await (const page of deps.store.listDue(started, pageSize)) {
       for (const record of page) {
         if (outOfTime()) break sessions;
-        summary.seen += 1;
-        await scheduler.add(partitionKeyOf(record), async () => count(await sweepSession(record, call, slots)));
+        await scheduler.add(partitionKeyOf(record), async () => {
+          if (outOfTime()) return; // queued before the budget ran out; still due, so the next tick takes it
+          summary.seen += 1;
+          count(await sweepSession(record, call, slots));
+        });
       }
     }
     // Long creates are rare; they come after the sessions and share the workbook serialisation.
     operations: for await (const page of deps.store.listDueOperations(started, pageSize)) {
       for (const operation of page) {
         if (outOfTime()) break operations;
-        summary.seen += 1;
-        await scheduler.add(partitionKeyOf(operation), async () => count(await sweepOperation(operation, call, slots)));
+        await scheduler.add(partitionKeyOf(operation), async () => {
+          if (outOfTime()) return;
+          summary.seen += 1;
+          count(await sweepOperation(operation, call, slots));
+        });
       }
     }
   } finally {

@@ -113,8 +113,7 @@ export function createAppInsightsTelemetry(connectionString: string, options: Ap
 /*
  * A Graph call as an HTTP dependency. The 3.x SDK turns trackDependency into an OpenTelemetry span, and its exporter
  * classifies a span as HTTP — keeping the result code and target — only when the span has `http.method`; without
- * it the envelope says type "Dependency" and result code "0" whatever was passed. Every Graph workbook-session
- * action is a POST. `data` (the URL) is left out on purpose: the exporter would rename the dependency after its
+ * it the envelope says type "Dependency" and result code "0" whatever was passed. `data` (the URL) is left out on purpose: the exporter would rename the dependency after its
  * path, which holds drive and item ids.
  */
 function toDependency(call: GraphDependency): Parameters<AppInsightsClient['trackDependency']>[0] {
@@ -125,6 +124,6 @@ function toDependency(call: GraphDependency): Parameters<AppInsightsClient['trac
     resultCode: call.status,
     duration: Math.max(0, call.durationMs),
     success: call.success,
-    properties: { 'http.method': 'POST' },
+    properties: { 'http.method': call.method },
   };
 }

@@ -19,6 +19,8 @@ export interface GraphDependency {
   readonly name: string;
   /** Host of GRAPH_BASE_URL. */
   readonly target: string;
+  /** The HTTP method (following an operation is a GET, the session calls are POSTs). */
+  readonly method: 'GET' | 'POST';
   /** HTTP status, or 0 when no answer came (network failure, timeout). */
   readonly status: number;
   readonly durationMs: number;

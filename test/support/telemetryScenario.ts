@@ -19,9 +19,9 @@ export const SCENARIO_EVENTS: ReadonlyArray<readonly [TelemetryEventName, Teleme
 ];
 
 export const SCENARIO_DEPENDENCIES: readonly GraphDependency[] = [
-  { name: 'createSession', target: 'graph.microsoft.com', status: 201, durationMs: 42, success: true },
-  { name: 'refreshSession', target: 'graph.microsoft.com', status: 429, durationMs: 7, success: false },
-  { name: 'closeSession', target: 'graph.microsoft.com', status: 0, durationMs: 30_000, success: false },
+  { name: 'createSession', method: 'POST', target: 'graph.microsoft.com', status: 201, durationMs: 42, success: true },
+  { name: 'refreshSession', method: 'POST', target: 'graph.microsoft.com', status: 429, durationMs: 7, success: false },
+  { name: 'getOperation', method: 'GET', target: 'graph.microsoft.com', status: 0, durationMs: 30_000, success: false },
 ];
 
 export function emitScenario(telemetry: Telemetry): void {
