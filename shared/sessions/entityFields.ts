@@ -21,13 +21,24 @@ export function toEntity(
   return entity;
 }
 
+type ValueOf<K extends FieldKind> = K extends 'string' ? string : K extends 'boolean' ? boolean : number;
+
+/** The properties a schema describes, each possibly missing (an entity written by older code, or damaged). */
+export type FieldsOf<S extends FieldSchema> = { [P in keyof S]?: ValueOf<S[P]> };
+
 /** The schema's properties read back from an entity, each only if it has the stored type; plus the ETag. */
-export function fromEntity(entity: Entity, schema: FieldSchema): Record<string, string | number | boolean> & { etag: string } {
+export function fromEntity<S extends FieldSchema>(entity: Entity, schema: S): FieldsOf<S> & { etag: string } {
   const record: Record<string, string | number | boolean> = {};
   for (const [name, kind] of Object.entries(schema)) {
     const value = entity[name];
     if (kind === 'time' && value instanceof Date) record[name] = value.getTime();
     else if (kind !== 'time' && typeof value === kind) record[name] = value as string | number | boolean;
   }
-  return { ...record, etag: entity.etag };
+  // Every key was checked against its kind above, which is what FieldsOf<S> says.
+  return { ...(record as FieldsOf<S>), etag: entity.etag };
+}
+
+/** `value` if it is one of `allowed`, else `fallback`. */
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  return allowed.find((candidate) => candidate === value) ?? fallback;
 }

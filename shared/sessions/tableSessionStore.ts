@@ -1,5 +1,5 @@
 import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
-import { fromEntity, toEntity, type FieldSchema } from './entityFields';
+import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
 import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
 import type { OperationRecord, StoredOperation } from './operationRecord';
 import type { SessionRecord, StoredSession } from './sessionRecord';
@@ -18,22 +18,25 @@ export type { TableTarget } from './tableAccess';
  */
 
 const WORKBOOK = { driveId: 'string', itemId: 'string' } as const;
-const SESSION: FieldSchema = {
+const SESSION = {
   ...WORKBOOK, sessionId: 'string', persistChanges: 'boolean', createdAt: 'time', lastCallerActivityAt: 'time',
   lastGraphContactAt: 'time', idleTimeoutSeconds: 'number', state: 'string', endReason: 'string', endedAt: 'time',
   claimedAt: 'time', deferredUntil: 'time', owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', dueAt: 'time',
-};
-const OPERATION: FieldSchema = {
+} as const satisfies FieldSchema;
+const OPERATION = {
   ...WORKBOOK, operationId: 'string', graphOperationUrl: 'string', persistChanges: 'boolean', idleTimeoutSeconds: 'number',
   owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', state: 'string', sessionId: 'string', errorStatus: 'number',
   errorCode: 'string', errorInnerCode: 'string', errorMessage: 'string', createdAt: 'time', checkedAt: 'time', endedAt: 'time',
   dueAt: 'time',
-};
-const IDEMPOTENCY: FieldSchema = { ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time' };
+} as const satisfies FieldSchema;
+const IDEMPOTENCY = {
+  ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time',
+} as const satisfies FieldSchema;
 
-const SESSION_STATES = new Set(['live', 'closing', 'closed', 'expired']);
-const OPERATION_STATES = new Set(['running', 'succeeded', 'failed']);
-const IDEMPOTENCY_STATES = new Set(['pending', 'created', 'accepted']);
+const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
+const END_REASONS = ['closedByCaller', 'idle', 'expiredInGraph'] as const;
+const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
+const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
 
 export function createTableSessionStore(target: TableTarget): SessionStore {
   const table = createTableAccess(target);
@@ -105,20 +108,66 @@ function changedFields(current: ReturnType<typeof toEntity>, next: ReturnType<ty
 // Reading back: a property of the wrong type is dropped by fromEntity; a state the code does not know is read as
 // ended, so a damaged record is never acted on as live.
 function readSession(entity: Entity): StoredSession {
-  const fields = fromEntity(entity, SESSION);
-  const state = SESSION_STATES.has(String(fields.state)) ? fields.state : 'expired';
-  return { persistChanges: true, idleTimeoutSeconds: 0, ...fields, state } as unknown as StoredSession;
+  const f = fromEntity(entity, SESSION);
+  const endReason = f.endReason === undefined ? undefined : oneOf(f.endReason, END_REASONS, 'expiredInGraph');
+  return {
+    driveId: f.driveId ?? '',
+    itemId: f.itemId ?? '',
+    sessionId: f.sessionId ?? '',
+    persistChanges: f.persistChanges ?? true,
+    createdAt: f.createdAt ?? 0,
+    lastCallerActivityAt: f.lastCallerActivityAt ?? 0,
+    lastGraphContactAt: f.lastGraphContactAt ?? 0,
+    idleTimeoutSeconds: f.idleTimeoutSeconds ?? 0,
+    state: oneOf(f.state, SESSION_STATES, 'expired'),
+    endReason,
+    endedAt: f.endedAt,
+    claimedAt: f.claimedAt,
+    deferredUntil: f.deferredUntil,
+    owner: f.owner,
+    ownerName: f.ownerName,
+    idempotencyRowKey: f.idempotencyRowKey,
+    dueAt: f.dueAt ?? 0,
+    etag: f.etag,
+  };
 }
 
 function readOperation(entity: Entity): StoredOperation {
-  const fields = fromEntity(entity, OPERATION);
-  const state = OPERATION_STATES.has(String(fields.state)) ? fields.state : 'failed';
-  return { persistChanges: true, ...fields, state } as unknown as StoredOperation;
+  const f = fromEntity(entity, OPERATION);
+  return {
+    driveId: f.driveId ?? '',
+    itemId: f.itemId ?? '',
+    operationId: f.operationId ?? '',
+    graphOperationUrl: f.graphOperationUrl ?? '',
+    persistChanges: f.persistChanges ?? true,
+    idleTimeoutSeconds: f.idleTimeoutSeconds ?? 0,
+    owner: f.owner,
+    ownerName: f.ownerName,
+    idempotencyRowKey: f.idempotencyRowKey,
+    state: oneOf(f.state, OPERATION_STATES, 'failed'),
+    sessionId: f.sessionId,
+    errorStatus: f.errorStatus,
+    errorCode: f.errorCode,
+    errorInnerCode: f.errorInnerCode,
+    errorMessage: f.errorMessage,
+    createdAt: f.createdAt ?? 0,
+    checkedAt: f.checkedAt,
+    endedAt: f.endedAt,
+    dueAt: f.dueAt ?? 0,
+    etag: f.etag,
+  };
 }
 
 function readIdempotency(entity: Entity): StoredIdempotency {
-  const fields = fromEntity(entity, IDEMPOTENCY);
-  const state = IDEMPOTENCY_STATES.has(String(fields.state)) ? fields.state : 'pending';
-  return { ...fields, rowKey: entity.rowKey ?? '', state } as unknown as StoredIdempotency;
+  const f = fromEntity(entity, IDEMPOTENCY);
+  return {
+    driveId: f.driveId ?? '',
+    itemId: f.itemId ?? '',
+    rowKey: entity.rowKey ?? '',
+    state: oneOf(f.state, IDEMPOTENCY_STATES, 'pending'),
+    sessionId: f.sessionId,
+    operationId: f.operationId,
+    claimedAt: f.claimedAt ?? 0,
+    etag: f.etag,
+  };
 }
-
