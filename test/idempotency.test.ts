@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
+import { idempotencyRowKeyOf } from '../shared/sessions/sessionKeys';
+import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 let stack: BrokerStack;
 let slow: BrokerStack;
@@ -91,5 +92,29 @@ describe('idempotent creates (Idempotency-Key)', () => {
     expect((await shortRetention.rows()).some((r) => r.sessionId === first && String(r.rowKey).startsWith('s'))).toBe(false);
     const repeat = await create(shortRetention, 'run-reused');
     expect(await idOf(repeat)).toBe(second);
+  });
+
+  it('has the sweep delete keys the normal path left behind: an abandoned claim, and a key whose session record is gone', async () => {
+    const workbook = { driveId: WORKBOOK.driveId, itemId: WORKBOOK.itemId };
+    await stack.deps.store.insertIdempotency({ ...workbook, rowKey: 'kabandoned-claim', state: 'pending', claimedAt: stack.clock.now() });
+    const id = await idOf(await create(stack, 'run-orphaned-key'));
+    const sessionRow = (await stack.rows()).find((r) => r.sessionId === id && String(r.rowKey).startsWith('s'));
+    // As if the sweep's delete of the session had lost its key clean-up to a storage fault.
+    await stack.table.deleteEntity(String(sessionRow?.partitionKey), String(sessionRow?.rowKey));
+    const keyRows = async () => (await stack.rows()).filter((r) => String(r.rowKey).startsWith('k')).map((r) => r.rowKey);
+    expect(await keyRows()).toContain('kabandoned-claim');
+
+    stack.clock.advance(91_000); // past the claim's lifetime
+    await stack.host.invoke('sweepSessions');
+    expect(await keyRows()).not.toContain('kabandoned-claim');
+    const orphanKey = idempotencyRowKeyOf(undefined, 'run-orphaned-key');
+    expect(await keyRows()).toContain(orphanKey); // still within its first day
+
+    stack.clock.advance(86_400_000); // the daily check of settled keys
+    await stack.host.invoke('sweepSessions');
+    expect(await keyRows()).not.toContain(orphanKey);
+    const repeat = await create(stack, 'run-orphaned-key');
+    expect(repeat.status).toBe(201);
+    expect(await idOf(repeat)).not.toBe(id);
   });
 });

@@ -12,6 +12,8 @@ export interface IdempotencyRecord extends WorkbookAddress {
   readonly operationId?: string;
   /** When the current request claimed the key; a pending claim older than IDEMPOTENCY_CLAIM_SECONDS is abandoned. */
   readonly claimedAt: number;
+  /** When the sweep last found the session or operation it names still there. */
+  readonly checkedAt?: number;
 }
 
 export interface StoredIdempotency extends IdempotencyRecord {
@@ -20,3 +22,15 @@ export interface StoredIdempotency extends IdempotencyRecord {
 
 /** Longer than any create may take (the broker's answer budget), so a live claim is never taken over. */
 export const IDEMPOTENCY_CLAIM_SECONDS = 90;
+
+/** How often the sweep checks that a settled key still names something (a key is normally deleted with it). */
+export const IDEMPOTENCY_CHECK_SECONDS = 86_400;
+
+/**
+ * When the sweep looks at a key: a pending one when its claim is abandoned (its request crashed, or could not release
+ * it while the table was down); a settled one once a day, to delete it if what it named is gone.
+ */
+export function idempotencyDueAt(record: IdempotencyRecord): number {
+  if (record.state === 'pending') return record.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000;
+  return (record.checkedAt ?? record.claimedAt) + IDEMPOTENCY_CHECK_SECONDS * 1000;
+}

@@ -27,4 +27,6 @@ export interface SessionStore {
   insertIdempotency(record: IdempotencyRecord): Promise<StoredIdempotency>;
   replaceIdempotency(current: StoredIdempotency, next: IdempotencyRecord): Promise<StoredIdempotency>;
   deleteIdempotency(current: StoredIdempotency): Promise<void>;
+  /** Idempotency-Key records due for the sweep's look (see `idempotencyDueAt`). */
+  listDueIdempotency(now: number, pageSize: number): AsyncIterable<StoredIdempotency[]>;
 }

@@ -2,6 +2,7 @@ import type { Call } from '../deps';
 import { partitionKeyOf } from './sessionKeys';
 import { createGraphSlots } from './graphSlots';
 import { createSweepScheduler } from './sweepScheduler';
+import { sweepIdempotencyKey, type KeyOutcome } from './sweepIdempotencyKey';
 import { sweepOperation, type OperationOutcome } from './sweepOperation';
 import { sweepSession, type SweepOutcome } from './sweepSession';
 
@@ -38,7 +39,7 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
     summary.complete = false;
     return true;
   };
-  const count = (outcome: SweepOutcome | OperationOutcome) => {
+  const count = (outcome: SweepOutcome | OperationOutcome | KeyOutcome) => {
     if (outcome === 'completed') summary.operationsCompleted += 1;
     else summary[outcome] += 1;
   };
@@ -65,6 +66,16 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
           if (outOfTime()) return;
           summary.seen += 1;
           count(await sweepOperation(operation, call, slots));
+        });
+      }
+    }
+    // Idempotency keys the normal path left behind (abandoned claims, keys of deleted records): table work only.
+    keys: for await (const page of deps.store.listDueIdempotency(started, pageSize)) {
+      for (const key of page) {
+        if (outOfTime()) break keys;
+        await scheduler.add(partitionKeyOf(key), async () => {
+          if (outOfTime()) return;
+          count(await sweepIdempotencyKey(key, call));
         });
       }
     }

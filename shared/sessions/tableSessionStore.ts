@@ -1,6 +1,6 @@
 import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
 import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
-import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
+import { idempotencyDueAt, type IdempotencyRecord, type StoredIdempotency } from './idempotencyRecord';
 import type { OperationRecord, StoredOperation } from './operationRecord';
 import type { SessionRecord, StoredSession } from './sessionRecord';
 import type { SessionStore } from './sessionStore';
@@ -12,7 +12,8 @@ export type { TableTarget } from './tableAccess';
  * Table Storage conventions (this file and sessionKeys.ts are the only ones that know them):
  * - PartitionKey `w<hash(drive, item)>`: one partition per workbook.
  * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for an
- *   Idempotency-Key. The sweep's queries select one kind by RowKey range.
+ *   Idempotency-Key. The sweep's queries select one kind by RowKey range; keys carry a `dueAt` derived in
+ *   idempotencyRecord.ts.
  * - Times are Edm.DateTime, so the sweep can filter on `dueAt` server-side.
  * - Every write after the insert sends the ETag read with the record (If-Match); 412 means someone else wrote first.
  */
@@ -31,6 +32,7 @@ const OPERATION = {
 } as const satisfies FieldSchema;
 const IDEMPOTENCY = {
   ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time',
+  checkedAt: 'time', dueAt: 'time',
 } as const satisfies FieldSchema;
 
 const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
@@ -63,8 +65,8 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     });
   const remove = (partitionKey: string, rowKey: string, etag: string) =>
     table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })));
-  async function* due<T>(kind: 's' | 'o', now: number, pageSize: number, read: (entity: Entity) => T) {
-    const next = kind === 's' ? 't' : 'p';
+  async function* due<T>(kind: 's' | 'o' | 'k', now: number, pageSize: number, read: (entity: Entity) => T) {
+    const next = String.fromCharCode(kind.charCodeAt(0) + 1);
     for await (const page of table.pages((odata) => odata`RowKey ge ${kind} and RowKey lt ${next} and dueAt le ${new Date(now)}`, pageSize)) {
       yield page.map(read);
     }
@@ -72,7 +74,8 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
 
   const sessionEntity = (r: SessionRecord) => toEntity(partitionKeyOf(r), rowKeyOf(r.sessionId), r, SESSION);
   const operationEntity = (r: OperationRecord) => toEntity(partitionKeyOf(r), operationRowKeyOf(r.operationId), r, OPERATION);
-  const idempotencyEntity = (r: IdempotencyRecord) => toEntity(partitionKeyOf(r), r.rowKey, r, IDEMPOTENCY);
+  const idempotencyEntity = (r: IdempotencyRecord) =>
+    toEntity(partitionKeyOf(r), r.rowKey, { ...r, dueAt: idempotencyDueAt(r) }, IDEMPOTENCY);
 
   return {
     getSession: (workbook, sessionId) => get(partitionKeyOf(workbook), rowKeyOf(sessionId), readSession),
@@ -91,6 +94,7 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     insertIdempotency: (record) => insert(idempotencyEntity(record), record),
     replaceIdempotency: (current, next) => replace(idempotencyEntity(next), idempotencyEntity(current), current.etag, next),
     deleteIdempotency: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
+    listDueIdempotency: (now, pageSize) => due('k', now, pageSize, readIdempotency),
   };
 }
 
@@ -168,6 +172,7 @@ function readIdempotency(entity: Entity): StoredIdempotency {
     sessionId: f.sessionId,
     operationId: f.operationId,
     claimedAt: f.claimedAt ?? 0,
+    checkedAt: f.checkedAt,
     etag: f.etag,
   };
 }

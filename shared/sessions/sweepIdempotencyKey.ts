@@ -1,0 +1,30 @@
+import type { Call } from '../deps';
+import { ConcurrencyError } from '../errors';
+import type { StoredIdempotency } from './idempotencyRecord';
+
+export type KeyOutcome = 'deleted' | 'skipped' | 'failed';
+
+/**
+ * An Idempotency-Key the normal path left behind: an abandoned claim, or a key whose session or operation is gone.
+ * Deleted, conditional on its ETag; a key that still names a record is checked again a day later.
+ */
+export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Call): Promise<KeyOutcome> {
+  try {
+    const named =
+      key.state === 'pending'
+        ? undefined
+        : key.sessionId
+          ? await deps.store.getSession(key, key.sessionId, { fresh: true })
+          : key.operationId
+            ? await deps.store.getOperation(key, key.operationId)
+            : undefined;
+    if (named) {
+      await deps.store.replaceIdempotency(key, { ...key, checkedAt: deps.now() });
+      return 'skipped';
+    }
+    await deps.store.deleteIdempotency(key);
+    return 'deleted';
+  } catch (error) {
+    return error instanceof ConcurrencyError ? 'skipped' : 'failed';
+  }
+}
