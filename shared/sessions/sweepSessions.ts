@@ -47,38 +47,29 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
   // a slot never waits on the table.
   const slots = createGraphSlots(deps.config.sweepConcurrency);
   const scheduler = createSweepScheduler(deps.config.sweepConcurrency * 2, pageSize);
-  try {
-    sessions: for await (const page of deps.store.listDue(started, pageSize)) {
+  /** Streams one kind of due record through the scheduler, one workbook at a time, until the budget is spent. */
+  const drain = async <T extends { driveId: string; itemId: string }>(
+    pages: AsyncIterable<T[]>,
+    work: (record: T) => Promise<SweepOutcome | OperationOutcome | KeyOutcome>,
+    counted: boolean,
+  ): Promise<void> => {
+    for await (const page of pages) {
       for (const record of page) {
-        if (outOfTime()) break sessions;
+        if (outOfTime()) return;
         await scheduler.add(partitionKeyOf(record), async () => {
           if (outOfTime()) return; // queued before the budget ran out; still due, so the next tick takes it
-          summary.seen += 1;
-          count(await sweepSession(record, call, slots));
+          if (counted) summary.seen += 1;
+          count(await work(record));
         });
       }
     }
+  };
+  try {
+    await drain(deps.store.listDue(started, pageSize), (record) => sweepSession(record, call, slots), true);
     // Long creates are rare; they come after the sessions and share the workbook serialisation.
-    operations: for await (const page of deps.store.listDueOperations(started, pageSize)) {
-      for (const operation of page) {
-        if (outOfTime()) break operations;
-        await scheduler.add(partitionKeyOf(operation), async () => {
-          if (outOfTime()) return;
-          summary.seen += 1;
-          count(await sweepOperation(operation, call, slots));
-        });
-      }
-    }
+    await drain(deps.store.listDueOperations(started, pageSize), (operation) => sweepOperation(operation, call, slots), true);
     // Idempotency keys the normal path left behind (abandoned claims, keys of deleted records): table work only.
-    keys: for await (const page of deps.store.listDueIdempotency(started, pageSize)) {
-      for (const key of page) {
-        if (outOfTime()) break keys;
-        await scheduler.add(partitionKeyOf(key), async () => {
-          if (outOfTime()) return;
-          count(await sweepIdempotencyKey(key, call));
-        });
-      }
-    }
+    await drain(deps.store.listDueIdempotency(started, pageSize), (key) => sweepIdempotencyKey(key, call), false);
   } finally {
     // Even when reading fails (storage down), what was started is finished before the tick ends.
     await scheduler.idle();
