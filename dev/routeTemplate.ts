@@ -2,17 +2,20 @@
  * Matches a request path against a Functions route template such as `drives/{driveId}/items/{itemId}/x`. Like the
  * Functions host (ASP.NET Core routing), literal segments compare case-insensitively and each `{name}` takes one
  * whole, percent-decoded segment. A segment that does not decode is passed on raw, so the function's own input
- * checks refuse it (its `%` is not an id character) instead of the router guessing.
+ * checks refuse it (its `%` is not an id character) instead of the router guessing. An empty segment (`a//b`) is a
+ * segment too, and matches nothing: collapsing it would hand a function ids from the wrong places. One trailing
+ * slash is tolerated, as ASP.NET routing does.
  */
 export function matchRoute(template: string, path: string): Record<string, string> | undefined {
-  const expected = template.split('/').filter(Boolean);
-  const actual = path.split('/').filter(Boolean);
+  const expected = template.split('/');
+  const actual = path.replace(/\/$/, '').split('/');
   if (expected.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (let index = 0; index < expected.length; index += 1) {
     const want = expected[index] as string;
     const got = actual[index] as string;
     const parameter = /^\{(\w+)\}$/.exec(want);
+    if (got === '') return undefined;
     if (parameter?.[1]) params[parameter[1]] = decodeSegment(got);
     else if (want.toLowerCase() !== got.toLowerCase()) return undefined;
   }

@@ -27,6 +27,8 @@ describe('the local host behaves like the Functions host', () => {
     ['POST', '/api/drives/b!d/items/01I/workbook/unknownAction'],
     ['POST', '/api/nothing-here'],
     ['POST', '/drives/b!d/items/01I/workbook/createSession'],
+    ['POST', '/api/drives/b!d//items/01I/workbook/createSession'],
+    ['POST', '/api/drives//b!d/items/01I/workbook/createSession'],
   ])('answers %s %s with 404 and an empty body, as the host does for no route or a wrong method', async (method, path) => {
     stack.emulator.resetCalls();
     const response = await rawRequest(stack.url, path, { method });
