@@ -126,6 +126,8 @@ describe('creating a session', () => {
         at: clock.t,
         method: 'POST',
         path: `/v1.0/drives/${encodeURIComponent(DRIVE)}/items/${encodeURIComponent(ITEM)}/workbook/createSession`,
+        query: '',
+        headers: { 'content-type': 'application/json', accept: '*/*' },
         op: 'createSession',
         driveId: DRIVE,
         itemId: ITEM,
@@ -338,10 +340,10 @@ describe('authentication and addressing', () => {
 
   it('answers 400 badRequest naming the segment for an unknown path', async () => {
     const emulator = await start();
-    const res = await post(`${workbookUrl(emulator)}/worksheets`);
+    const res = await post(`${workbookUrl(emulator)}/charts`);
     expect(res.status).toBe(400);
     const body = await objectBody(res);
-    const message = "Resource not found for the segment 'worksheets'.";
+    const message = "Resource not found for the segment 'charts'.";
     expect(body).toMatchObject({ error: { code: 'badRequest', message } });
     expect(emulator.calls()[0]).toMatchObject({ op: 'unknown', driveId: DRIVE, itemId: ITEM, status: 400 });
   });
@@ -355,9 +357,9 @@ describe('authentication and addressing', () => {
     await expectGraphError(await post(url(emulator)), 400, 'badRequest');
   });
 
-  it('answers 413 to a body over 1 MiB and keeps serving', async () => {
+  it('answers 413 to a body over 4 MiB and keeps serving', async () => {
     const emulator = await start();
-    const huge = JSON.stringify({ persistChanges: true, pad: 'x'.repeat(1024 * 1024) });
+    const huge = JSON.stringify({ persistChanges: true, pad: 'x'.repeat(4 * 1024 * 1024) });
     await expectGraphError(await post(`${workbookUrl(emulator)}/createSession`, {}, huge), 413, 'payloadTooLarge');
     expect(emulator.sessions()).toEqual([]);
     expect((await createSession(emulator)).status).toBe(201);

@@ -6,8 +6,11 @@ import type { CallOp, FaultRule } from './types';
 
 export interface FaultTarget {
   op: CallOp;
+  method?: string;
   driveId?: string;
   itemId?: string;
+  /** The decoded path after `workbook/`. */
+  workbookPath?: string;
 }
 
 export interface FaultDecision {
@@ -19,6 +22,8 @@ export interface FaultDecision {
 
 interface Entry {
   readonly rule: FaultRule;
+  /** The rule's `path`, compiled once. */
+  readonly path?: RegExp;
   applied: number;
 }
 
@@ -28,7 +33,7 @@ export class FaultBook {
   constructor(private readonly random: () => number) {}
 
   add(rule: FaultRule): void {
-    this.entries.push({ rule, applied: 0 });
+    this.entries.push({ rule, applied: 0, ...(rule.path === undefined ? {} : { path: new RegExp(rule.path, 'i') }) });
   }
 
   clear(): void {
@@ -39,7 +44,7 @@ export class FaultBook {
     const decision: FaultDecision = { latencyMs: 0 };
     for (const entry of this.entries) {
       const { rule } = entry;
-      if (!matches(rule, target) || isSpent(entry)) continue;
+      if (!matches(entry, target) || isSpent(entry)) continue;
       if (rule.kind !== 'latency' && decision.rule !== undefined) continue;
       if (!this.roll(rule.probability)) continue;
       entry.applied += 1;
@@ -57,9 +62,11 @@ export class FaultBook {
   }
 }
 
-function matches(rule: FaultRule, target: FaultTarget): boolean {
+function matches({ rule, path }: Entry, target: FaultTarget): boolean {
   const op = rule.op ?? 'any';
   if (op !== 'any' && op !== target.op) return false;
+  if (rule.method !== undefined && rule.method !== target.method) return false;
+  if (path !== undefined && !path.test(target.workbookPath ?? '')) return false;
   if (rule.driveId !== undefined && rule.driveId !== target.driveId) return false;
   return rule.itemId === undefined || rule.itemId === target.itemId;
 }

@@ -8,7 +8,18 @@ import type { GraphEmulator } from './types';
 
 export type AdminApi = Pick<
   GraphEmulator,
-  'sessions' | 'calls' | 'resetCalls' | 'addWorkbook' | 'addFault' | 'clearFaults' | 'failNextOperations'
+  | 'sessions'
+  | 'calls'
+  | 'resetCalls'
+  | 'addWorkbook'
+  | 'workbooks'
+  | 'addFault'
+  | 'clearFaults'
+  | 'failNextOperations'
+  | 'settings'
+  | 'configure'
+  | 'concurrency'
+  | 'resetConcurrency'
 >;
 
 type Handler = (body: Buffer) => EmulatorReply;
@@ -30,6 +41,7 @@ export function handleAdminRequest(
       },
     },
     '/_emulator/workbooks': {
+      GET: () => jsonReply(200, api.workbooks()),
       POST: (raw) => {
         const value = parseJson(raw);
         const { driveId, itemId } = isRecord(value) ? value : {};
@@ -48,6 +60,25 @@ export function handleAdminRequest(
       },
       DELETE: () => {
         api.clearFaults();
+        return emptyReply(204);
+      },
+    },
+    // asyncCreateMs / asyncRowsMs make creates and row adds answer 202 + an operation; contention answers 429 to
+    // overlapping calls on one workbook.
+    '/_emulator/settings': {
+      GET: () => jsonReply(200, api.settings()),
+      PATCH: (raw) => {
+        const value = parseJson(raw);
+        if (!isRecord(value)) throw badRequest('Expected a JSON object of settings.');
+        const unknown = Object.keys(value).filter((key) => !Object.hasOwn(api.settings(), key));
+        if (unknown.length > 0) throw badRequest(`Unknown setting(s): ${unknown.join(', ')}.`);
+        return jsonReply(200, asBadRequest(() => api.configure(value)));
+      },
+    },
+    '/_emulator/concurrency': {
+      GET: () => jsonReply(200, api.concurrency()),
+      DELETE: () => {
+        api.resetConcurrency();
         return emptyReply(204);
       },
     },

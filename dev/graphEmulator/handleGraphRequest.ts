@@ -1,25 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Concurrency } from './concurrency';
 import { errorReply, type EmulatorOutcome, type RequestIds } from './emulatorReply';
 import type { FaultBook } from './faultBook';
 import { GraphError } from './graphError';
 import { parseGraphPath, type GraphRoute } from './parseGraphPath';
-import type { FaultRule } from './types';
+import { sessionOps, type FaultRule, type SessionOp } from './types';
+import { runWorkbookRequest, type WorkbookRequestContext } from './workbook/runWorkbookRequest';
+import type { SessionCopies } from './workbook/sessionCopies';
 import { runWorkbookCall, sessionIdHeader, type WorkbookContext } from './workbookOperations';
 
-// The Graph surface, in Graph's order: authenticate, route (400 / 405), then faults, then the operation.
-// Faults sit after authentication because a throttled or dropped request still had to reach Graph's front door;
-// an afterEffect fault runs the operation first, modelling "Graph did it but the answer was lost".
+// The Graph surface, in Graph's order: authenticate, route (400 / 405), then faults and contention, then the
+// operation. Faults sit after authentication because a throttled or dropped request still had to reach Graph's
+// front door; an afterEffect fault runs the operation first, modelling "Graph did it but the answer was lost".
 
 export interface GraphRequest {
   method: string;
   /** Raw path, without the query string. */
   path: string;
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
-export interface GraphDeps extends WorkbookContext {
+export interface GraphDeps extends WorkbookContext, WorkbookRequestContext {
   faults: FaultBook;
+  copies: SessionCopies;
+  concurrency: Concurrency;
+  /** When true, a call that arrives while another is in flight on the same workbook is answered 429. */
+  contention: () => boolean;
   acceptToken: (token: string) => boolean;
   /** Real-time delay for latency faults. */
   sleep: (ms: number) => Promise<void>;
@@ -32,31 +40,44 @@ export interface GraphResult {
   faulted: boolean;
 }
 
-export async function handleGraphRequest(
+export async function handleGraphRequest(request: GraphRequest, ids: RequestIds, deps: GraphDeps): Promise<GraphResult> {
+  const route = parseGraphPath(request.path, request.method);
+  const overlapping = deps.concurrency.enter(route);
+  try {
+    return await answerGraphRequest(request, route, overlapping, ids, deps);
+  } finally {
+    deps.concurrency.leave(route);
+  }
+}
+
+async function answerGraphRequest(
   request: GraphRequest,
+  route: GraphRoute,
+  overlapping: number,
   ids: RequestIds,
   deps: GraphDeps,
 ): Promise<GraphResult> {
-  const route = parseGraphPath(request.path);
   const headerSession = sessionIdHeader(request.headers);
   const answer = (outcome: EmulatorOutcome, faulted: boolean, sessionId = headerSession): GraphResult =>
     ({ outcome, route, faulted, ...(sessionId === undefined ? {} : { sessionId }) });
 
-  const refusal = authenticate(request.headers, deps.acceptToken) ?? route.error ?? wrongMethod(route, request.method);
+  const refusal = authenticate(request.headers, deps.acceptToken) ?? route.error;
   if (refusal !== undefined) return answer(errorReply(refusal, ids), false);
 
-  const decision = deps.faults.decide(route);
+  const decision = deps.faults.decide({ ...route, method: request.method });
   if (decision.latencyMs > 0) await deps.sleep(decision.latencyMs);
   const fault = decision.rule;
   if (fault !== undefined && fault.afterEffect !== true) return answer(faultOutcome(fault, ids), true);
+  // Excel answers concurrent requests to one workbook with throttling (workbook-best-practice).
+  if (overlapping > 1 && deps.contention()) {
+    return answer(errorReply(GraphError.forStatus(429, undefined, { 'Retry-After': '1' }), ids), true);
+  }
 
   let outcome: EmulatorOutcome;
   let sessionId = headerSession;
   try {
-    const { op, driveId = '', itemId = '', operationId, resourceKey } = route;
-    if (op === 'unknown') throw new GraphError(500, 'internalServerError', 'Unrouted request reached an operation.');
-    const { headers, body } = request;
-    const result = runWorkbookCall({ op, driveId, itemId, operationId, resourceKey, headers, body }, deps);
+    await deps.copies.endGone(deps.sessions, deps.now());
+    const result = await runOperation(request, route, headerSession, deps);
     outcome = result.reply;
     sessionId = result.createdSessionId ?? headerSession;
   } catch (error) {
@@ -64,6 +85,29 @@ export async function handleGraphRequest(
     outcome = errorReply(error, ids);
   }
   return fault === undefined ? answer(outcome, false, sessionId) : answer(faultOutcome(fault, ids), true, sessionId);
+}
+
+async function runOperation(request: GraphRequest, route: GraphRoute, sessionId: string | undefined, deps: GraphDeps) {
+  const { op, driveId = '', itemId = '' } = route;
+  if (op === 'unknown') throw new GraphError(500, 'internalServerError', 'Unrouted request reached an operation.');
+  const { headers, body } = request;
+  if (isSessionOp(op)) {
+    const { operationId, resourceKey } = route;
+    const result = runWorkbookCall({ op, driveId, itemId, operationId, resourceKey, headers, body }, deps);
+    const created = result.createdSessionId === undefined ? undefined : deps.sessions.find(result.createdSessionId, deps.now());
+    if (created !== undefined) await deps.copies.begin(created);
+    return result;
+  }
+  const workbookRoute = { ...route, op };
+  const reply = await runWorkbookRequest(
+    { route: workbookRoute, headers, body, query: request.query, ...(sessionId === undefined ? {} : { sessionId }) },
+    deps,
+  );
+  return { reply };
+}
+
+function isSessionOp(op: string): op is SessionOp {
+  return (sessionOps as readonly string[]).includes(op);
 }
 
 // Graph answers 401 InvalidAuthenticationToken for a missing or unusable bearer token
@@ -85,12 +129,6 @@ function accepts(acceptToken: (token: string) => boolean, token: string): boolea
   } catch {
     return false;
   }
-}
-
-function wrongMethod(route: GraphRoute, method: string): GraphError | undefined {
-  if (route.method === undefined || route.method === method) return undefined;
-  const message = `The HTTP method '${method}' is not allowed on this resource; use ${route.method}.`;
-  return new GraphError(405, 'methodNotAllowed', message, undefined, { Allow: route.method });
 }
 
 function faultOutcome(rule: FaultRule, ids: RequestIds): EmulatorOutcome {

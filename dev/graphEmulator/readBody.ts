@@ -5,8 +5,9 @@ import type { IncomingMessage } from 'node:http';
 // uploading makes many clients report a socket error instead of the 413. Past a far larger bound the sender is
 // plainly abusive and the socket is destroyed.
 
-export const maxBodyBytes = 1024 * 1024;
-const maxDrainBytes = 64 * maxBodyBytes;
+// 4 MiB: what the broker forwards at most, so anything it lets through reaches the emulator's own checks.
+export const maxBodyBytes = 4 * 1024 * 1024;
+const maxDrainBytes = 16 * maxBodyBytes;
 
 export type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'tooLarge' } | { kind: 'aborted' };
 

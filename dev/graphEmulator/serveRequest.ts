@@ -23,7 +23,7 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
   const ids = requestIds(req.headers, arrivedAt);
   try {
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = splitTarget(req.url ?? '/');
     const body = await readBody(req);
     if (body.kind === 'aborted') return;
     const tooLarge = () => new GraphError(413, 'payloadTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
@@ -39,8 +39,12 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
 
     const result: GraphResult =
       body.kind === 'tooLarge'
-        ? { outcome: errorReply(tooLarge(), ids), route: parseGraphPath(path), faulted: false }
-        : await handleGraphRequest({ method, path, headers: req.headers, body: body.body }, ids, deps.graph);
+        ? { outcome: errorReply(tooLarge(), ids), route: parseGraphPath(path, method), faulted: false }
+        : await handleGraphRequest(
+            { method, path, query: new URLSearchParams(query), headers: req.headers, body: body.body },
+            ids,
+            deps.graph,
+          );
     const { outcome, route, sessionId, faulted } = result;
     deps.record({
       at: arrivedAt,
@@ -48,6 +52,8 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
       answeredMs: performance.now(),
       method,
       path,
+      query,
+      headers: recordedHeaders(req.headers),
       op: route.op,
       ...(route.driveId === undefined ? {} : { driveId: route.driveId }),
       ...(route.itemId === undefined ? {} : { itemId: route.itemId }),
@@ -63,6 +69,23 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
     if (!res.headersSent) writeReply(res, reply, ids);
     else res.destroy();
   }
+}
+
+function splitTarget(target: string): [string, string] {
+  const mark = target.indexOf('?');
+  return mark < 0 ? [target, ''] : [target.slice(0, mark), target.slice(mark + 1)];
+}
+
+// What a test of the broker needs to see of each request: what Graph acts on, never the bearer token.
+const kept = ['workbook-session-id', 'prefer', 'content-type', 'accept', 'client-request-id', 'if-match', 'if-none-match'];
+
+function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const recorded: Record<string, string> = {};
+  for (const name of kept) {
+    const value = headers[name];
+    if (value !== undefined) recorded[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return recorded;
 }
 
 // Graph echoes the caller's client-request-id and mints a request-id of its own on every response.

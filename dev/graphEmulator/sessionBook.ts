@@ -8,7 +8,7 @@ import type { EmulatedSession } from './types';
 const persistentIdleMs = 5 * 60_000;
 const nonPersistentIdleMs = 7 * 60_000;
 
-interface StoredSession {
+export interface StoredSession {
   readonly id: string;
   readonly driveId: string;
   readonly itemId: string;
@@ -53,6 +53,13 @@ export class SessionBook {
     stored.closedAt = now;
   }
 
+  /** A call in the session: restarts its idle clock. GraphError 404 invalidSessionReCreatable if it is not live. */
+  use(id: string, driveId: string, itemId: string, now: number): EmulatedSession {
+    const stored = this.live(id, driveId, itemId, now);
+    stored.lastActivityAt = now;
+    return this.view(stored, now);
+  }
+
   find(id: string, now: number): EmulatedSession | undefined {
     const stored = this.byId.get(id);
     return stored === undefined ? undefined : this.view(stored, now);
@@ -60,6 +67,14 @@ export class SessionBook {
 
   list(now: number): EmulatedSession[] {
     return [...this.byId.values()].map((stored) => this.view(stored, now));
+  }
+
+  snapshot(): StoredSession[] {
+    return [...this.byId.values()].map((stored) => ({ ...stored }));
+  }
+
+  restore(sessions: readonly StoredSession[]): void {
+    for (const stored of sessions) this.byId.set(stored.id, { ...stored });
   }
 
   // A session of another workbook answers like an unknown one: Graph scopes ids to the item in the URL.

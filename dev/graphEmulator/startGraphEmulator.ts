@@ -1,13 +1,18 @@
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { Concurrency } from './concurrency';
 import { FaultBook } from './faultBook';
 import type { GraphDeps } from './handleGraphRequest';
-import { KnownWorkbooks } from './knownWorkbooks';
 import { OperationBook } from './operationBook';
 import { seededRandom } from './seededRandom';
 import { serveRequest } from './serveRequest';
 import { SessionBook } from './sessionBook';
+import { StateFile } from './stateFile';
 import { toFaultRule } from './toFaultRule';
-import type { EmulatorOptions, GraphEmulator, RecordedCall } from './types';
+import type { EmulatorOptions, EmulatorSettings, GraphEmulator, RecordedCall } from './types';
+import { LocalDrive } from './workbook/localDrive';
+import { SessionCopies } from './workbook/sessionCopies';
+import { WorkbookStore } from './workbook/workbookStore';
 
 // Every emulator owns its state (no module singletons), so tests can run several side by side on free ports.
 
@@ -15,14 +20,29 @@ import type { EmulatorOptions, GraphEmulator, RecordedCall } from './types';
 export async function startGraphEmulator(options: EmulatorOptions = {}): Promise<GraphEmulator> {
   const now = options.now ?? Date.now;
   const timeScale = options.timeScale ?? 1;
-  const asyncCreateMs = options.asyncCreateMs ?? 0;
   if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new TypeError('timeScale must be a positive number.');
-  if (!(Number.isFinite(asyncCreateMs) && asyncCreateMs >= 0)) throw new TypeError('asyncCreateMs must be >= 0.');
+  const settings = checkedSettings({
+    asyncCreateMs: options.asyncCreateMs ?? 0,
+    asyncRowsMs: options.asyncRowsMs ?? 0,
+    contention: options.contention ?? false,
+  });
 
+  const drive = await LocalDrive.open(options.drive);
+  for (const { driveId, itemId } of options.workbooks ?? []) drive.addMemoryItem(driveId, itemId);
+  const stateFolder = drive.folderPath === undefined ? undefined : path.join(drive.folderPath, '.emulator');
+  const store = new WorkbookStore(stateFolder === undefined ? undefined : path.join(stateFolder, 'sessions'));
+  const copies = new SessionCopies(drive, store);
   const sessions = new SessionBook(timeScale);
-  const operations = new OperationBook(sessions);
-  const workbooks = new KnownWorkbooks(options.workbooks);
+  const operations = new OperationBook(sessions, (session) => copies.begin(session));
+  const state =
+    stateFolder === undefined
+      ? undefined
+      : new StateFile(path.join(stateFolder, 'state.json'), () => ({ sessions: sessions.snapshot(), operations: operations.snapshot() }));
+  restore(state, sessions, operations, copies);
+  await copies.endGone(sessions, now());
+
   const faults = new FaultBook(seededRandom(options.seed ?? 1));
+  const concurrency = new Concurrency();
   let recorded: RecordedCall[] = [];
   const timers = new Set<NodeJS.Timeout>();
   // Latency faults are real time by design (they exercise the caller's timeouts), but close() must not wait.
@@ -43,7 +63,13 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   const emulator: GraphEmulator = {
     url,
     port,
-    addWorkbook: (driveId, itemId) => workbooks.add(driveId, itemId),
+    addWorkbook: (driveId, itemId) => drive.addMemoryItem(driveId, itemId),
+    workbooks: () =>
+      drive.list().map(({ driveId, itemId, name, file }) => ({ driveId, itemId, name, ...(file === undefined ? {} : { file }) })),
+    settings: () => ({ ...settings }),
+    configure: (patch) => Object.assign(settings, checkedSettings({ ...settings, ...patch })),
+    concurrency: () => concurrency.report(),
+    resetConcurrency: () => concurrency.reset(),
     addFault: (rule) => faults.add(toFaultRule(rule)),
     clearFaults: () => faults.clear(),
     failNextOperations: (n) => {
@@ -56,7 +82,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       return sessions.list(at);
     },
     activeSessions: () => emulator.sessions().filter((session) => session.state === 'active'),
-    calls: () => recorded.map((call) => ({ ...call })),
+    calls: () => recorded.map((call) => ({ ...call, headers: { ...call.headers } })),
     resetCalls: () => {
       recorded = [];
     },
@@ -64,6 +90,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       closing ??= new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        state?.saveNow();
         server.close((error) => (error ? reject(error) : resolve()));
         // Kept-alive sockets would otherwise hold server.close() open until their idle timeout.
         server.closeAllConnections();
@@ -76,21 +103,44 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   const graph: GraphDeps = {
     sessions,
     operations,
-    workbooks,
+    drive,
+    store,
+    copies,
     faults,
+    concurrency,
     now,
     sleep,
     acceptToken,
-    asyncCreateMs,
+    asyncCreateMs: () => settings.asyncCreateMs,
+    asyncRowsMs: () => settings.asyncRowsMs,
+    contention: () => settings.contention,
     baseUrl: url,
   };
   server.on('request', (req, res) => {
     const record = (call: RecordedCall): void => {
       recorded.push(call);
+      state?.schedule();
     };
     serveRequest(req, res, { graph, admin: emulator, record }).catch(() => res.destroy());
   });
   return emulator;
+}
+
+function restore(state: StateFile | undefined, sessions: SessionBook, operations: OperationBook, copies: SessionCopies): void {
+  const saved = state?.load();
+  if (saved === undefined) return;
+  sessions.restore(saved.sessions);
+  operations.restore(saved.operations);
+  for (const session of saved.sessions) copies.adopt({ ...session, state: 'active' });
+}
+
+function checkedSettings(settings: EmulatorSettings): EmulatorSettings {
+  for (const name of ['asyncCreateMs', 'asyncRowsMs'] as const) {
+    const value = settings[name];
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a number >= 0.`);
+  }
+  if (typeof settings.contention !== 'boolean') throw new TypeError('contention must be a boolean.');
+  return { asyncCreateMs: settings.asyncCreateMs, asyncRowsMs: settings.asyncRowsMs, contention: settings.contention };
 }
 
 function listen(server: Server, port: number): Promise<number> {

@@ -1,14 +1,15 @@
-import type { FaultOp, FaultRule } from './types';
+import { sessionOps, workbookOps, type FaultOp, type FaultRule } from './types';
 
 // Rules come from tests (typed) and from humans over the admin surface (anything at all), so both paths go
 // through this one validator. Unknown fields are refused: a typo such as "latency" for "latencyMs" would
 // otherwise add a rule that silently does nothing.
 
-const ops: readonly FaultOp[] = ['createSession', 'refreshSession', 'closeSession', 'getOperation', 'any'];
+const ops: readonly FaultOp[] = [...sessionOps, ...workbookOps, 'any'];
+const methods: ReadonlyArray<NonNullable<FaultRule['method']>> = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const kinds: ReadonlyArray<FaultRule['kind']> = ['latency', 'status', 'drop'];
 const fields = new Set([
   'op', 'driveId', 'itemId', 'kind', 'latencyMs', 'status', 'retryAfterSeconds',
-  'innerCode', 'probability', 'times', 'afterEffect',
+  'innerCode', 'probability', 'times', 'afterEffect', 'method', 'path',
 ]);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -30,6 +31,12 @@ export function toFaultRule(value: unknown): FaultRule {
     if (op === undefined) throw new TypeError(`op must be one of ${ops.join(', ')}.`);
     rule.op = op;
   }
+  if (value.method !== undefined) {
+    const method = methods.find((m) => m === value.method);
+    if (method === undefined) throw new TypeError(`method must be one of ${methods.join(', ')}.`);
+    rule.method = method;
+  }
+  if (value.path !== undefined) rule.path = pathPattern(value.path);
   if (value.driveId !== undefined) rule.driveId = nonEmptyString(value.driveId, 'driveId');
   if (value.itemId !== undefined) rule.itemId = nonEmptyString(value.itemId, 'itemId');
   if (value.innerCode === null) rule.innerCode = null;
@@ -49,6 +56,17 @@ export function toFaultRule(value: unknown): FaultRule {
   if (kind === 'latency' && rule.latencyMs === undefined) throw new TypeError('A latency rule needs latencyMs.');
   if (kind === 'status' && rule.status === undefined) throw new TypeError('A status rule needs status (400-599).');
   return rule;
+}
+
+function pathPattern(value: unknown): string {
+  const source = nonEmptyString(value, 'path');
+  if (source.length > 500) throw new TypeError('path must be at most 500 characters.');
+  try {
+    new RegExp(source, 'i');
+  } catch {
+    throw new TypeError('path must be a valid regular expression.');
+  }
+  return source;
 }
 
 function nonEmptyString(value: unknown, name: string): string {

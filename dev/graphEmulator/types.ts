@@ -1,5 +1,9 @@
-// The emulator's public contracts. Behaviour follows /work/shared/reference/graph-workbook-sessions.md,
-// itself distilled from Microsoft's workbook-createsession / refreshsession / closesession pages.
+import type { ConcurrencyReport } from './concurrency';
+import type { DriveFolderOptions } from './workbook/localDrive';
+
+// The emulator's public contracts. Behaviour follows Microsoft's Graph reference: the workbook-createsession,
+// -refreshsession and -closesession pages, the range, table and worksheet resources, and "Working with Excel in
+// Microsoft Graph" (https://learn.microsoft.com/graph/api/resources/excel).
 
 /** How the emulator is started. Every field is optional. */
 export interface EmulatorOptions {
@@ -9,8 +13,10 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Default 1. Excel's idle lifetimes (5 min persistent, 7 min non-persistent) are divided by it. */
   timeScale?: number;
-  /** Workbooks that exist; calls on any other item answer 404 itemNotFound. */
+  /** Workbooks that live in memory (blank until written); with `drive`, calls on any other item answer 404. */
   workbooks?: Array<{ driveId: string; itemId: string }>;
+  /** A folder of real .xlsx files served as a drive; sessions and operations are kept there across restarts. */
+  drive?: DriveFolderOptions;
   /** Default: any non-empty Bearer token is accepted. */
   acceptToken?: (token: string) => boolean;
   /**
@@ -18,16 +24,30 @@ export interface EmulatorOptions {
    * succeeds once this many ms have passed on the injected clock (not divided by timeScale).
    */
   asyncCreateMs?: number;
+  /**
+   * Default 0. With `Prefer: respond-async` in a session and a value above 0, `POST …/tables/{t}/rows` answers 202
+   * and an operation that succeeds once this many ms have passed on the injected clock.
+   */
+  asyncRowsMs?: number;
+  /** Default false. When true, a call that overlaps another on the same workbook is answered 429 + Retry-After. */
+  contention?: boolean;
   /** Seed for the PRNG that decides probabilistic faults, so a run can be repeated. Default 1. */
   seed?: number;
 }
 
-export type FaultOp = 'createSession' | 'refreshSession' | 'closeSession' | 'getOperation' | 'any';
+
 
 /** One injected misbehaviour. Rules are kept in the order they were added. */
 export interface FaultRule {
   /** Default 'any': every routed Graph call, sessionInfoResource included. 401/400/405 refusals never fault. */
   op?: FaultOp;
+  /** Only calls with this method. */
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /**
+   * Only calls whose percent-decoded path after `…/workbook/` matches this regular expression (case-insensitive),
+   * e.g. `rows/add$` or `^worksheets\('Sheet1'\)/range`.
+   */
+  path?: string;
   driveId?: string;
   itemId?: string;
   /** drop = destroy the socket without an answer. */
@@ -60,13 +80,17 @@ export interface EmulatedSession {
   closedAt?: number;
 }
 
-export type CallOp =
-  | 'createSession'
-  | 'refreshSession'
-  | 'closeSession'
-  | 'getOperation'
-  | 'getSessionInfo'
-  | 'unknown';
+/** The session calls and their long-running create. */
+export const sessionOps = ['createSession', 'refreshSession', 'closeSession', 'getOperation', 'getSessionInfo'] as const;
+/** The workbook calls inside (or outside) a session; `create…` are the `POST` on a collection, answered 201. */
+export const workbookOps = [
+  'listWorksheets', 'getWorksheet', 'addWorksheet', 'createWorksheet', 'getRange', 'updateRange', 'getUsedRange',
+  'listTables', 'getTable', 'listTableRows', 'addTableRows', 'createTableRows', 'getTableRowOperationResult',
+] as const;
+export type SessionOp = (typeof sessionOps)[number];
+export type WorkbookOp = (typeof workbookOps)[number];
+export type CallOp = SessionOp | WorkbookOp | 'unknown';
+export type FaultOp = SessionOp | WorkbookOp | 'any';
 
 /** One request under the Graph surface (admin calls are not recorded). */
 export interface RecordedCall {
@@ -81,6 +105,10 @@ export interface RecordedCall {
   op: CallOp;
   driveId?: string;
   itemId?: string;
+  /** The query string without its `?`; empty when there was none. */
+  query: string;
+  /** The request headers that matter to Graph (lower-case names), as sent. */
+  headers: Record<string, string>;
   /** The header's session id, or for a create that made one, the new id. */
   sessionId?: string;
   status: number | 'dropped';
@@ -88,11 +116,35 @@ export interface RecordedCall {
   faulted: boolean;
 }
 
+/** What can be changed while the emulator runs (`PATCH /_emulator/settings`). */
+export interface EmulatorSettings {
+  asyncCreateMs: number;
+  asyncRowsMs: number;
+  contention: boolean;
+}
+
+export interface EmulatedWorkbook {
+  driveId: string;
+  itemId: string;
+  name: string;
+  /** Absolute path of the .xlsx; absent for a workbook in memory. */
+  file?: string;
+}
+
 export interface GraphEmulator {
   /** Base URL to use as GRAPH_BASE_URL, e.g. http://127.0.0.1:PORT/v1.0 */
   readonly url: string;
   readonly port: number;
+  /** Adds a workbook that lives in memory (blank until written). */
   addWorkbook(driveId: string, itemId: string): void;
+  /** Every workbook the drive holds, files first. */
+  workbooks(): EmulatedWorkbook[];
+  settings(): EmulatorSettings;
+  /** Throws TypeError on an invalid value. */
+  configure(settings: Partial<EmulatorSettings>): EmulatorSettings;
+  /** Calls in flight now and the most ever seen, overall and per workbook. */
+  concurrency(): ConcurrencyReport;
+  resetConcurrency(): void;
   /** Throws TypeError on an invalid rule. */
   addFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -103,6 +155,6 @@ export interface GraphEmulator {
   activeSessions(): EmulatedSession[];
   calls(): RecordedCall[];
   resetCalls(): void;
-  /** Stops listening and destroys open (also kept-alive) sockets. */
+  /** Stops listening, destroys open (also kept-alive) sockets, and saves the drive's state. */
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest, itemNotFound } from './graphError';
 import { emptyReply, jsonReply, type EmulatorReply } from './emulatorReply';
-import type { KnownWorkbooks } from './knownWorkbooks';
-import type { OperationBook } from './operationBook';
+import type { LocalDrive } from './workbook/localDrive';
+import type { EmulatedOperation, OperationBook } from './operationBook';
 import type { SessionBook } from './sessionBook';
 import { isRecord } from './toFaultRule';
 
@@ -12,11 +12,12 @@ import { isRecord } from './toFaultRule';
 export interface WorkbookContext {
   sessions: SessionBook;
   operations: OperationBook;
-  workbooks: KnownWorkbooks;
+  drive: LocalDrive;
   now: () => number;
   /** e.g. http://127.0.0.1:PORT/v1.0 — Location and resourceLocation are absolute, as Graph's are. */
   baseUrl: string;
-  asyncCreateMs: number;
+  /** Above 0: a create with `Prefer: respond-async` answers 202 and an operation this long. */
+  asyncCreateMs: () => number;
 }
 
 export interface WorkbookCall {
@@ -38,13 +39,13 @@ export interface WorkbookResult {
 export function runWorkbookCall(call: WorkbookCall, ctx: WorkbookContext): WorkbookResult {
   const now = ctx.now();
   ctx.operations.settle(now);
-  ctx.workbooks.require(call.driveId, call.itemId);
+  if (ctx.drive.find(call.driveId, call.itemId) === undefined) throw itemNotFound();
   const item = `${ctx.baseUrl}/drives/${encodeURIComponent(call.driveId)}/items/${encodeURIComponent(call.itemId)}`;
   switch (call.op) {
     case 'createSession': {
       const persistChanges = readPersistChanges(call.body);
-      if (prefersAsync(call.headers) && ctx.asyncCreateMs > 0) {
-        const operation = ctx.operations.start(call.driveId, call.itemId, persistChanges, now, ctx.asyncCreateMs);
+      if (prefersAsync(call.headers) && ctx.asyncCreateMs() > 0) {
+        const operation = ctx.operations.start(call.driveId, call.itemId, persistChanges, now, ctx.asyncCreateMs());
         return { reply: emptyReply(202, { Location: `${item}/workbook/operations/${operation.id}` }) };
       }
       const session = ctx.sessions.create(call.driveId, call.itemId, persistChanges, now);
@@ -63,9 +64,8 @@ export function runWorkbookCall(call: WorkbookCall, ctx: WorkbookContext): Workb
       if (operation === undefined || operation.driveId !== call.driveId || operation.itemId !== call.itemId) {
         throw itemNotFound('The operation was not found.');
       }
-      const { id, status, resourceKey, error } = operation;
-      const resourceLocation =
-        resourceKey === undefined ? undefined : `${item}/workbook/sessionInfoResource(key='${resourceKey}')`;
+      const { id, status, error } = operation;
+      const resourceLocation = operationResult(item, operation);
       const json = { id, status, ...(resourceLocation ? { resourceLocation } : {}), ...(error ? { error } : {}) };
       return { reply: jsonReply(200, json) };
     }
@@ -78,6 +78,17 @@ export function runWorkbookCall(call: WorkbookCall, ctx: WorkbookContext): Workb
       return { reply: jsonReply(200, { id: session.id, persistChanges: session.persistChanges }) };
     }
   }
+}
+
+// workbookoperation-get: a create points at sessionInfoResource, added rows at tableRowOperationResult — the
+// latter in the session the rows were added in.
+function operationResult(item: string, operation: EmulatedOperation): string | undefined {
+  if (operation.status !== 'succeeded') return undefined;
+  if (operation.kind === 'tableRows') {
+    const session = operation.sessionId === undefined ? '' : `?sessionId=${encodeURIComponent(operation.sessionId)}`;
+    return `${item}/workbook/tableRowOperationResult(key='${operation.id}')${session}`;
+  }
+  return operation.resourceKey === undefined ? undefined : `${item}/workbook/sessionInfoResource(key='${operation.resourceKey}')`;
 }
 
 // Graph ignores unknown fields (so the old docs' `persistSession` silently yields the default, true) but refuses
@@ -102,7 +113,7 @@ function readPersistChanges(body: Buffer): boolean {
   return value;
 }
 
-function prefersAsync(headers: IncomingHttpHeaders): boolean {
+export function prefersAsync(headers: IncomingHttpHeaders): boolean {
   const raw = headers.prefer;
   const prefer = Array.isArray(raw) ? raw.join(',') : raw ?? '';
   return prefer.split(',').some((token) => token.trim().toLowerCase() === 'respond-async');
