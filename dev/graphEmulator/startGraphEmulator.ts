@@ -90,7 +90,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       closing ??= new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
-        state?.saveNow();
+        state?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // Kept-alive sockets would otherwise hold server.close() open until their idle timeout.
         server.closeAllConnections();

@@ -14,6 +14,7 @@ export interface EmulatorState {
 
 export class StateFile {
   private scheduled = false;
+  private closed = false;
 
   constructor(
     private readonly file: string,
@@ -41,13 +42,25 @@ export class StateFile {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.saveNow();
+      if (!this.closed) this.save();
     });
   }
 
-  saveNow(): void {
+  /** The last save; nothing is written after it. */
+  close(): void {
+    if (this.closed) return;
+    this.save();
+    this.closed = true;
+  }
+
+  // A failed save must not take the emulator down with it: the next call saves again.
+  private save(): void {
     const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.current()));
-    renameSync(temporary, this.file);
+    try {
+      writeFileSync(temporary, JSON.stringify(this.current()));
+      renameSync(temporary, this.file);
+    } catch (error) {
+      console.warn(`Graph emulator: could not save its sessions to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

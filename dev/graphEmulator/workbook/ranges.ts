@@ -66,13 +66,17 @@ export function updateRange(sheet: Worksheet, address: string, body: unknown): R
 /** The smallest range holding every cell with a value (or, unless valuesOnly, a number format); A1 on a blank sheet. */
 export function usedRange(sheet: Worksheet, valuesOnly: boolean): RangeJson {
   let bounds: CellBounds | undefined;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    row.eachCell({ includeEmpty: !valuesOnly }, (cell, columnNumber) => {
-      const used = cell.value !== null && cell.value !== undefined ? true : !valuesOnly && Boolean(cell.numFmt) && cell.numFmt !== 'General';
-      if (!used) return;
-      bounds = grow(bounds, rowNumber - 1, columnNumber - 1);
-    });
-  });
+  // findRow/findCell only: iterating with getRow/getCell would add the empty rows and cells it visits to the sheet.
+  for (let rowNumber = 1; rowNumber <= sheet.rowCount; rowNumber += 1) {
+    const row = sheet.findRow(rowNumber);
+    for (let columnNumber = 1; row !== undefined && columnNumber <= row.cellCount; columnNumber += 1) {
+      const cell = row.findCell(columnNumber);
+      if (cell === undefined) continue;
+      const hasValue = cell.value !== null && cell.value !== undefined;
+      const formatted = !valuesOnly && Boolean(cell.numFmt) && cell.numFmt !== 'General';
+      if (hasValue || formatted) bounds = grow(bounds, rowNumber - 1, columnNumber - 1);
+    }
+  }
   return rangeJson(sheet, bounds ?? { firstRow: 0, firstColumn: 0, lastRow: 0, lastColumn: 0 });
 }
 
