@@ -2,13 +2,13 @@ import path from 'node:path';
 import { startAzurite, type Azurite } from './azurite';
 import { toCorsOptions } from './cors';
 import { isPortOpen } from './freePort';
-import { startGraphEmulator, type GraphEmulator } from './graphEmulator';
+import { DEMO_DRIVE_ID, DEMO_ITEM_ID, startGraphEmulator, type GraphEmulator } from './graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identityEndpoint';
 import { startLocalHost } from './localHost';
 import { readLocalSettings } from './localSettings';
 
-/** The workbook the bundled emulator knows from the start, so the README's curl walk-through works as written. */
-export const DEMO_WORKBOOK = { driveId: 'b!local-demo-drive', itemId: '01LOCALDEMOWORKBOOK' } as const;
+/** Where the emulator's drive lives unless EMULATOR_DRIVE_FOLDER says otherwise (ignored by git). */
+const DEFAULT_DRIVE_FOLDER = 'local-drive';
 
 const AZURITE_DEFAULT_PORT = 10002;
 
@@ -43,10 +43,13 @@ async function main(): Promise<void> {
       env.IDENTITY_HEADER = identity.header;
     }
     const verify = identity ? identity.verify.bind(identity) : undefined;
-    emulator = await startGraphEmulator({ workbooks: [DEMO_WORKBOOK], ...(verify ? { acceptToken: verify } : {}) });
+    const drive = path.resolve(root, env.EMULATOR_DRIVE_FOLDER ?? DEFAULT_DRIVE_FOLDER);
+    emulator = await startGraphEmulator({ drive: { path: drive }, ...(verify ? { acceptToken: verify } : {}) });
     stops.push(() => emulator!.close());
     env.GRAPH_BASE_URL = emulator.url;
-    say(`Graph: bundled workbook emulator at ${emulator.url} (admin: ${new URL('/_emulator/sessions', emulator.url).href})`);
+    say(`Graph: bundled workbook emulator at ${emulator.url} (admin: ${new URL('/_emulator/workbooks', emulator.url).href})`);
+    say(`Drive: ${drive} (EMULATOR_DRIVE_FOLDER) — drop .xlsx files in; each one is a workbook:`);
+    for (const workbook of emulator.workbooks()) say(`  ${workbook.name}: driveId ${workbook.driveId}  itemId ${workbook.itemId}`);
     say(`Identity: ${identity ? `local managed-identity endpoint at ${identity.url}` : `IDENTITY_ENDPOINT as set`}`);
   } else {
     say(`Graph: ${env.GRAPH_BASE_URL}`);
@@ -57,7 +60,8 @@ async function main(): Promise<void> {
   stops.unshift(() => host.close());
   if (cors) say(`CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`);
   say(`Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
-  if (emulator) say(`Try: curl -i -X POST ${host.url}/api/drives/${DEMO_WORKBOOK.driveId}/items/${DEMO_WORKBOOK.itemId}/workbook/createSession -H 'content-type: application/json' -d '{"persistChanges":true}'`);
+  // Single quotes: in an interactive bash or zsh, "b!local…" inside double quotes is a history expansion.
+  if (emulator) say(`Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`);
   say('Ctrl-C stops everything.');
 
   let stopping = false;
