@@ -95,3 +95,19 @@ export class IdentityUnavailableError extends BrokerError {
     super('The broker could not obtain a token for Microsoft Graph.');
   }
 }
+
+/**
+ * The broker itself asks the caller to come back later: the workbook's turn did not come within the answer budget
+ * (one call at a time per workbook, Microsoft's advice for Excel). Rendered as Graph renders throttling.
+ */
+export class ThrottledError extends BrokerError {
+  readonly status = 429;
+  readonly code = 'tooManyRequests';
+  override readonly innerCode = 'tooManyRequestsUncategorized';
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Which headers cross the broker, in each direction. Towards Graph only what Graph acts on for a workbook call goes
+ * on: never the caller's `Authorization`, cookies, function key or `x-ms-*` (App Service Authentication's principal
+ * headers) — the broker adds its own token. Back to the caller only Graph's answer headers that a workbook caller
+ * reads, with a `Location` under GRAPH_BASE_URL pointed at the broker so polling stays inside it; never a token.
+ */
+export const FORWARDED_REQUEST_HEADERS = [
+  'content-type',
+  'accept',
+  'prefer',
+  'workbook-session-id',
+  'client-request-id',
+  'if-match',
+  'if-none-match',
+] as const;
+
+export const ANSWERED_HEADERS = ['content-type', 'retry-after', 'client-request-id', 'request-id', 'location'] as const;
+
+export function requestHeadersFor(headers: { get(name: string): string | null }): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
+}
+
+export function answerHeadersFor(headers: { get(name: string): string | null }, toBroker: (url: string) => string): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ANSWERED_HEADERS) {
+    const value = headers.get(name);
+    if (value === null) continue;
+    kept[name] = name === 'location' ? toBroker(value) : value;
+  }
+  return kept;
+}
+
+/**
+ * A URL under `graphBaseUrl` moved under the broker's `api/` (its path after the Graph root and its query kept);
+ * anything else is returned as it is.
+ */
+export function toBrokerUrl(url: string, graphBaseUrl: string, brokerApiUrl: string): string {
+  let target: URL;
+  let root: URL;
+  try {
+    target = new URL(url, `${graphBaseUrl}/`);
+    root = new URL(`${graphBaseUrl.replace(/\/+$/, '')}/`);
+  } catch {
+    return url;
+  }
+  if (target.origin !== root.origin || !target.pathname.toLowerCase().startsWith(root.pathname.toLowerCase())) return url;
+  const rest = target.pathname.slice(root.pathname.length);
+  return `${brokerApiUrl.replace(/\/+$/, '')}/${rest}${target.search}`;
+}

@@ -1,0 +1,55 @@
+import { BadRequestError } from '../errors';
+
+/**
+ * What a forwarded call names after `…/workbook/`: the path exactly as the caller sent it (its percent-encoding
+ * untouched, so Graph decodes it once, as it would have) and the query string. It must stay a workbook path: no
+ * empty, `.` or `..` segment (raw or percent-encoded), no backslash, no encoded `/` or `\`, no control character —
+ * so nothing is ever forwarded outside `/drives/{driveId}/items/{itemId}/workbook/`. The Functions host may have
+ * tidied plain dot segments away before the function sees the URL; whatever arrives is checked here.
+ */
+export interface WorkbookPath {
+  /** Raw, e.g. `worksheets('Q1%20Sales')/range(address='A1:B2')`. */
+  readonly path: string;
+  /** Raw, without `?`; empty when there is none. */
+  readonly query: string;
+}
+
+export function parseWorkbookPath(url: string): WorkbookPath {
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
+  const mark = target.indexOf('?');
+  const pathname = mark < 0 ? target : target.slice(0, mark);
+  const query = mark < 0 ? '' : target.slice(mark + 1);
+  const segments = pathname.split('/');
+  const at = workbookSegmentIndex(segments);
+  if (at < 0) throw new BadRequestError('The path is not a workbook path.');
+  const rest = segments.slice(at + 1);
+  if (rest.length === 0 || rest.some((segment) => !isSafeSegment(segment))) {
+    throw new BadRequestError('The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.');
+  }
+  if (/[\u0000-\u001f\u007f]/.test(query)) throw new BadRequestError('The query string has a control character.');
+  return { path: rest.join('/'), query };
+}
+
+// `…/drives/{driveId}/items/{itemId}/workbook/…`: the first `workbook` at that place, whatever the route prefix.
+function workbookSegmentIndex(segments: string[]): number {
+  for (let i = 0; i + 4 < segments.length; i += 1) {
+    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) return i + 4;
+  }
+  return -1;
+}
+
+function isSafeSegment(raw: string): boolean {
+  if (raw.length === 0 || /[\\\u0000-\u001f\u007f]/.test(raw)) return false;
+  if (/%(2f|5c|[01][0-9a-f]|7f)/i.test(raw)) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return false;
+  }
+  return decoded !== '.' && decoded !== '..';
+}
+
+function is(segment: string | undefined, literal: string): boolean {
+  return segment?.toLowerCase() === literal;
+}

@@ -1,0 +1,87 @@
+import { ThrottledError } from '../errors';
+import { workbookKey, type WorkbookAddress } from '../workbookAddress';
+
+/**
+ * One Graph call at a time per workbook — Microsoft's advice for Excel ("only send the next request after receiving
+ * a successful response to the current request", https://learn.microsoft.com/graph/workbook-best-practice) — with
+ * callers served in arrival order. Whoever waits past its deadline gets `429` + `Retry-After` instead of a call.
+ * This is the in-process queue; a lease shared by every instance can take its place behind the same interface.
+ */
+export interface WorkbookTurns {
+  /** Resolves with the turn (release it when the call is answered), or rejects with a ThrottledError at `deadline`. */
+  take(workbook: WorkbookAddress, deadline: number): Promise<Turn>;
+}
+
+export interface Turn {
+  release(): void;
+}
+
+interface Waiter {
+  readonly grant: (turn: Turn) => void;
+  readonly refuse: (error: ThrottledError) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Line {
+  held: boolean;
+  readonly waiting: Waiter[];
+}
+
+/** A caller's wait is measured on the injected clock but timed by a real timer, which the turn cancels. */
+export function inProcessTurns(now: () => number): WorkbookTurns {
+  const lines = new Map<string, Line>();
+
+  const handOn = (key: string, line: Line): void => {
+    const next = line.waiting.shift();
+    if (next === undefined) {
+      line.held = false;
+      lines.delete(key);
+      return;
+    }
+    clearTimeout(next.timer);
+    next.grant(turnOf(key, line));
+  };
+
+  const turnOf = (key: string, line: Line): Turn => {
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        handOn(key, line);
+      },
+    };
+  };
+
+  return {
+    take(workbook, deadline) {
+      const key = workbookKey(workbook);
+      let line = lines.get(key);
+      if (line === undefined) {
+        line = { held: false, waiting: [] };
+        lines.set(key, line);
+      }
+      if (!line.held) {
+        line.held = true;
+        return Promise.resolve(turnOf(key, line));
+      }
+      const queue = line;
+      return new Promise<Turn>((grant, refuse) => {
+        const waiter: Waiter = { grant, refuse };
+        const ahead = queue.waiting.length + 1;
+        waiter.timer = setTimeout(() => {
+          const at = queue.waiting.indexOf(waiter);
+          if (at >= 0) queue.waiting.splice(at, 1);
+          refuse(new ThrottledError('Other calls to this workbook are ahead of this one; try again shortly.', retryAfterFor(ahead)));
+        }, Math.max(0, deadline - now()));
+        waiter.timer.unref?.();
+        queue.waiting.push(waiter);
+      });
+    },
+  };
+}
+
+/** A hint, not a promise: a second per call that was ahead, at least one, at most thirty. */
+function retryAfterFor(ahead: number): number {
+  return Math.min(30, Math.max(1, ahead));
+}

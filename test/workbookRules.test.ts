@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError, ThrottledError } from '../shared/errors';
+import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
+import { operationTemplate } from '../shared/workbook/operationTemplate';
+import { parseWorkbookPath } from '../shared/workbook/workbookPath';
+import { inProcessTurns } from '../shared/workbook/workbookTurns';
+
+// The gateway's pure rules, case by case: which paths may be forwarded, which headers cross, how Graph's locations
+// are moved to the broker, how a call is named in telemetry, and the per-workbook turn.
+
+const base = 'https://broker.example/api/drives/b!d/items/01I/workbook';
+
+describe('the forwarded path', () => {
+  it.each([
+    ["worksheets('Q1%20Sales')/range(address='A1:B2')", '', `${base}/worksheets('Q1%20Sales')/range(address='A1:B2')`],
+    ['tables/Sales/rows', '$top=5&$skip=1', `${base}/tables/Sales/rows?$top=5&$skip=1`],
+    ['worksheets/%7B00000000-0001-0000-0000-000000000000%7D', '', `${base}/worksheets/%7B00000000-0001-0000-0000-000000000000%7D`],
+    ['operations/0195cfac-bd22-4f91-b276-dece0aa2378b', 'sessionId=abc%3D%3D', `${base}/operations/0195cfac-bd22-4f91-b276-dece0aa2378b?sessionId=abc%3D%3D`],
+  ])('keeps %s and its query exactly as sent', (path, query, url) => {
+    expect(parseWorkbookPath(url)).toEqual({ path, query });
+  });
+
+  it('finds the workbook segment whatever the route prefix and its case', () => {
+    expect(parseWorkbookPath('http://h/API/Drives/x/Items/y/WORKBOOK/worksheets').path).toBe('worksheets');
+  });
+
+  it.each([
+    ['nothing after workbook/', `${base}/`],
+    ['an empty segment', `${base}/worksheets//range`],
+    ['a dot segment', `${base}/./worksheets`],
+    ['a dot-dot segment', `${base}/../../items/other/workbook/worksheets`],
+    ['an encoded dot-dot segment', `${base}/%2e%2E/worksheets`],
+    ['an encoded slash', `${base}/worksheets/a%2Fb`],
+    ['an encoded backslash', `${base}/worksheets/a%5cb`],
+    ['a raw backslash', `${base}/worksheets\\b`],
+    ['an encoded control character', `${base}/worksheets/a%00b`],
+    ['a raw control character', `${base}/worksheets/a\tb`],
+    ['invalid percent-encoding', `${base}/worksheets/%E0%A4%A`],
+    ['no workbook path at all', 'https://broker.example/api/drives/b!d/items/01I'],
+  ])('refuses %s with a bad request', (_label, url) => {
+    expect(() => parseWorkbookPath(url)).toThrow(BadRequestError);
+  });
+});
+
+describe('the headers that cross the broker', () => {
+  const headers = (entries: Record<string, string>) => ({ get: (name: string) => entries[name.toLowerCase()] ?? null });
+
+  it('forwards only what Graph acts on for a workbook call', () => {
+    const sent = headers({
+      authorization: 'Bearer caller-token',
+      cookie: 'AppServiceAuthSession=x',
+      'x-functions-key': 'key',
+      'x-ms-client-principal-id': 'user',
+      'content-type': 'application/json',
+      prefer: 'respond-async',
+      'workbook-session-id': 'abc',
+      'if-match': '"1"',
+      'idempotency-key': 'k',
+    });
+    expect(requestHeadersFor(sent)).toEqual({
+      'content-type': 'application/json',
+      prefer: 'respond-async',
+      'workbook-session-id': 'abc',
+      'if-match': '"1"',
+    });
+  });
+
+  it("answers with Graph's listed headers only, its Location moved to the broker", () => {
+    const graph = headers({
+      'content-type': 'application/json',
+      'request-id': 'r1',
+      location: 'https://graph.microsoft.com/v1.0/drives/d/items/i/workbook/operations/o?sessionId=s%3D',
+      'set-cookie': 'x=y',
+      'x-ms-ags-diagnostic': '{}',
+      'retry-after': '3',
+    });
+    const toBroker = (url: string) => toBrokerUrl(url, 'https://graph.microsoft.com/v1.0', 'https://broker.example/api');
+    expect(answerHeadersFor(graph, toBroker)).toEqual({
+      'content-type': 'application/json',
+      'request-id': 'r1',
+      'retry-after': '3',
+      location: 'https://broker.example/api/drives/d/items/i/workbook/operations/o?sessionId=s%3D',
+    });
+  });
+
+  it.each([
+    ['a relative location', '/v1.0/drives/d/items/i/workbook/x', 'https://broker.example/api/drives/d/items/i/workbook/x'],
+    ['another origin', 'https://elsewhere.example/v1.0/x', 'https://elsewhere.example/v1.0/x'],
+    ['another version on Graph', 'https://graph.microsoft.com/beta/x', 'https://graph.microsoft.com/beta/x'],
+  ])('moves %s only when it is under GRAPH_BASE_URL', (_label, location, expected) => {
+    expect(toBrokerUrl(location, 'https://graph.microsoft.com/v1.0', 'https://broker.example/api/')).toBe(expected);
+  });
+});
+
+describe("a forwarded call's telemetry name", () => {
+  it.each([
+    ["worksheets('Q1 Sales')/range(address='A1:B2')", 'worksheets/range'],
+    ['worksheets/%7B00000000%7D/usedRange(valuesOnly=true)', 'worksheets/usedRange'],
+    ['tables/Secret%20Table/rows/add', 'tables/rows/add'],
+    ["tables('x')/rows/$/ItemAt(index=3)", 'tables/rows/$/itemAt'],
+    ['application/calculate', 'application/calculate'],
+    ['something/never/seen', 'other'],
+  ])('names %s as %s', (path, name) => {
+    expect(operationTemplate(path)).toBe(name);
+  });
+});
+
+describe('the per-workbook turn', () => {
+  const workbook = { driveId: 'd', itemId: 'i' };
+
+  it('serves callers one at a time in arrival order, and other workbooks at once', async () => {
+    const turns = inProcessTurns(() => 0);
+    const order: string[] = [];
+    const first = await turns.take(workbook, 10_000);
+    const second = turns.take(workbook, 10_000).then((turn) => (order.push('second'), turn));
+    const third = turns.take(workbook, 10_000).then((turn) => (order.push('third'), turn));
+    const other = await turns.take({ driveId: 'd', itemId: 'other' }, 10_000);
+    expect(order).toEqual([]);
+    first.release();
+    (await second).release();
+    (await third).release();
+    other.release();
+    expect(order).toEqual(['second', 'third']);
+    const again = await turns.take(workbook, 10_000);
+    again.release();
+  });
+
+  it('answers a caller whose turn does not come by its deadline with 429 and Retry-After, and keeps the line moving', async () => {
+    const turns = inProcessTurns(() => 1000);
+    const held = await turns.take(workbook, 2000);
+    const late = turns.take(workbook, 1000); // deadline already reached
+    await expect(late).rejects.toBeInstanceOf(ThrottledError);
+    await expect(late).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 });
+    const next = turns.take(workbook, 60_000);
+    held.release();
+    (await next).release();
+  });
+});
