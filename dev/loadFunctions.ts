@@ -4,7 +4,9 @@ import type { Declaration } from '../host/declare';
 
 /**
  * Loads every file in functions/ — what the Functions host does with package.json `main` — and returns what they
- * declared. The files declare themselves through host/declare.ts, so this host has no route table of its own.
+ * declared, in the order the Functions host tries their routes: by function name. The host does not rank routes by
+ * specificity as ASP.NET does (https://github.com/Azure/azure-functions-host/issues/9876), so a catch-all route can
+ * be handed a path another function also matches; the local host keeps that order so the same happens here.
  */
 export async function loadFunctions(): Promise<readonly Declaration[]> {
   // Tell host/declare.ts not to call app.http/app.timer: outside the Functions host the library is in "test mode"
@@ -14,5 +16,5 @@ export async function loadFunctions(): Promise<readonly Declaration[]> {
   const files = readdirSync(directory).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith('.d.ts'));
   for (const file of files) await import(path.join(directory, file));
   const { declaredFunctions } = await import('../host/declare');
-  return declaredFunctions();
+  return [...declaredFunctions()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -25,6 +25,11 @@ export interface LocalHostOptions {
   readonly log?: (line: string) => void;
   /** CORS as `Host.CORS` / `Host.CORSCredentials` configure it; absent = no CORS headers, as in Core Tools. */
   readonly cors?: CorsOptions;
+  /**
+   * The order routes are tried in: `byName` as the Functions host does (the default), or `reversed`, so a test can
+   * show that the answer does not depend on which of two matching functions the host picks.
+   */
+  readonly routeOrder?: 'byName' | 'reversed';
 }
 
 export interface LocalHost {
@@ -47,7 +52,8 @@ const hasRoutePrefix = (pathname: string) => pathname.slice(0, ROUTE_PREFIX.leng
  * preflights itself and marks every answer for allowed origins, as the host's CORS middleware does (dev/cors.ts).
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
-  const declarations = await loadFunctions();
+  const loaded = await loadFunctions();
+  const declarations = options.routeOrder === 'reversed' ? [...loaded].reverse() : loaded;
   const deps = options.deps ?? productionDeps;
   const log = options.log ?? lineWriter();
   const running = new Set<Promise<void>>();

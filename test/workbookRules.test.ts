@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { matchRoute } from '../dev/routeTemplate';
 import { BadRequestError, ThrottledError } from '../shared/errors';
 import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
 import { operationTemplate } from '../shared/workbook/operationTemplate';
@@ -134,5 +135,21 @@ describe('the per-workbook turn', () => {
     const next = turns.take(workbook, 60_000);
     held.release();
     (await next).release();
+  });
+});
+
+describe('the local host route template', () => {
+  it.each([
+    ['drives/d/items/i/workbook/worksheets', { driveId: 'd', itemId: 'i', path: 'worksheets' }],
+    ["drives/d/items/i/workbook/worksheets('a%20b')/range(address='A1')", { driveId: 'd', itemId: 'i', path: "worksheets('a b')/range(address='A1')" }],
+    ['drives/d/items/i/workbook', { driveId: 'd', itemId: 'i', path: '' }],
+    ['DRIVES/d/Items/i/Workbook/tables/t/rows/add', { driveId: 'd', itemId: 'i', path: 'tables/t/rows/add' }],
+  ])('matches the catch-all for %s', (path, params) => {
+    expect(matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', path)).toEqual(params);
+  });
+
+  it('matches nothing outside its fixed part', () => {
+    expect(matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i')).toBeUndefined();
+    expect(matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i/notebook/x')).toBeUndefined();
   });
 });
