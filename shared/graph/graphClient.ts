@@ -1,6 +1,6 @@
 import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../errors';
 import { parseGraphError } from './parseGraphError';
-import { isRetryable, retryDelayMs } from './retryPolicy';
+import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
 
 export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
@@ -56,7 +56,7 @@ interface Request {
   readonly action: string;
   readonly url: string;
   readonly method: 'GET' | 'POST';
-  readonly idempotent: boolean;
+  readonly retryKind: RetryKind;
   readonly headers?: Record<string, string>;
   readonly body?: string;
 }
@@ -110,7 +110,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       try {
         return await once(request, call.deadline);
       } catch (error) {
-        if (call.retry === false || !isRetryable(error, request.idempotent)) throw error;
+        if (call.retry === false || !isRetryable(error, request.retryKind)) throw error;
         const delay = retryDelayMs({
           attempt,
           retryAfterSeconds: error instanceof GraphError ? error.retryAfterSeconds : undefined,
@@ -139,7 +139,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           action: 'createSession',
           url: workbookUrl(workbook, 'createSession'),
           method: 'POST',
-          idempotent: false,
+          retryKind: 'create',
           headers: { 'content-type': 'application/json', prefer: 'respond-async' },
           body: JSON.stringify({ persistChanges }),
         },
@@ -149,18 +149,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
     async refreshSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'refreshSession');
-      await send({ action: 'refreshSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'refreshSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
     },
     async closeSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'closeSession');
-      await send({ action: 'closeSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'closeSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
     },
     async getOperation(operationUrl, call) {
-      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', idempotent: true }, call);
+      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', retryKind: 'idempotent' }, call);
       return toOperationStatus(answer, options.now(), sameOrigin);
     },
     async getSessionInfo(resourceUrl, call) {
-      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', idempotent: true }, call);
+      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', retryKind: 'idempotent' }, call);
       return toGraphSession(answer.text);
     },
   };
