@@ -7,7 +7,12 @@ import { toErrorResponse, type BrokerResponse } from './errorResponse';
  * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
  */
 export async function respond(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
-  return withExposedHeaders(await answer(call, work));
+  return forCallers(await answer(call, work), call.requestId);
+}
+
+/** What every answer carries: its `request-id` (the one an error body quotes), and the CORS expose header. */
+function forCallers(response: BrokerResponse, requestId: string): BrokerResponse {
+  return withExposedHeaders({ ...response, headers: { ...response.headers, 'request-id': requestId } });
 }
 
 /**
@@ -22,7 +27,7 @@ async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<
   try {
     return await work();
   } catch (error) {
-    const requestId = call.deps.newRequestId();
+    const { requestId } = call;
     if (error instanceof BrokerError) {
       const properties = {
         status: error.status,

@@ -16,6 +16,22 @@ export interface CallOptions {
   readonly deadline: number;
   /** Retry throttling and transient failures (default true). The sweep says no: it pauses the workbook instead. */
   readonly retry?: boolean;
+  /**
+   * The broker's own request id, sent as `client-request-id`: Graph echoes it and keeps it with its own `request-id`
+   * (https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support).
+   */
+  readonly requestId?: string;
+  /** Told of every answer Graph gave, with Graph's own request-id, so the invocation's log holds both ids. */
+  readonly onAnswer?: (answer: GraphAnswer) => void;
+}
+
+export interface GraphAnswer {
+  readonly action: string;
+  readonly status: number;
+  /** Graph's `request-id`: what Microsoft support asks for. */
+  readonly graphRequestId: string | undefined;
+  /** Graph's echo of our `client-request-id`. */
+  readonly clientRequestId: string | undefined;
 }
 
 export interface GraphClient {
@@ -72,7 +88,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const workbookUrl = (workbook: WorkbookAddress, action: string) =>
     `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
 
-  const once = async (request: Request, deadline: number): Promise<{ status: number; headers: Headers; text: string }> => {
+  const once = async (request: Request, call: CallOptions): Promise<{ status: number; headers: Headers; text: string }> => {
+    const { deadline } = call;
     let token: string;
     try {
       token = await options.getToken();
@@ -87,7 +104,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     try {
       response = await options.fetch(request.url, {
         method: request.method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...request.headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(call.requestId ? { 'client-request-id': call.requestId } : {}),
+          ...request.headers,
+        },
         ...(request.method === 'POST' ? { body: request.body ?? '' } : {}),
         signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, deadline - started))),
       });
@@ -96,6 +118,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       report(0);
       throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError');
     }
+    call.onAnswer?.({
+      action: request.action,
+      status: response.status,
+      graphRequestId: response.headers.get('request-id') ?? undefined,
+      clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    });
     if (!response.ok) {
       const error = parseGraphError(response.status, response.headers, text, options.now());
       report(response.status, error.retryAfterSeconds);
@@ -108,7 +136,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const send = async (request: Request, call: CallOptions) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await once(request, call.deadline);
+        return await once(request, call);
       } catch (error) {
         if (call.retry === false || !isRetryable(error, request.retryKind)) throw error;
         const delay = retryDelayMs({

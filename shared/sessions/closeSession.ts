@@ -1,4 +1,5 @@
 import type { Call } from '../deps';
+import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
 import { isSessionGone } from './sessionFate';
@@ -10,11 +11,12 @@ import { updateSession } from './updateSession';
  * Closes the session in Graph and records it closed. Closing an ended session succeeds again (callers retry), and
  * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for.
  */
-export async function closeSession(input: SessionCallInput, { deps, log }: Call): Promise<void> {
+export async function closeSession(input: SessionCallInput, call: Call): Promise<void> {
+  const { deps, log } = call;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
   if (record.state !== 'live') return;
   try {
-    await deps.graph.closeSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });
+    await deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, deps.now() + ANSWER_BUDGET_MS));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
   }

@@ -2,6 +2,7 @@ import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
+import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
 import { isSessionGone } from './sessionFate';
@@ -32,7 +33,7 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
     updateSession(deps, record, (current) =>
       current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
     ),
-    deps.graph.refreshSession(input.workbook, input.sessionId, { deadline: now + ANSWER_BUDGET_MS }),
+    deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)),
   ]);
   const recorded = recording.status === 'fulfilled' ? recording.value : undefined;
   if (refreshing.status === 'rejected') {
