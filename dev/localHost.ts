@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Declaration, TimerDeclaration } from '../host/declare';
 import { productionDeps } from '../host/productionDeps';
 import type { Deps } from '../shared/deps';
-import { toErrorResponse } from '../shared/errorResponse';
+import { respondUnconfigured } from '../shared/respond';
 import { corsPolicy, type CorsOptions } from './cors';
 import { toHttpRequest, writeResponse } from './httpBridge';
 import { lineWriter } from './lineWriter';
@@ -177,7 +177,7 @@ async function withDeps(
     built = deps();
   } catch (error) {
     context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
-    return toErrorResponse(undefined, randomUUID(), Date.now());
+    return respondUnconfigured(randomUUID(), Date.now());
   }
   return work(built);
 }

@@ -10,6 +10,14 @@ export async function respond(call: Call, work: () => Promise<BrokerResponse>): 
   return forCallers(await answer(call, work), call.requestId);
 }
 
+/**
+ * The answer when not even the deps could be built (a bad setting): a generic 500 in Graph's shape, marked like
+ * every other answer. The setting's name goes to the log, never to the caller.
+ */
+export function respondUnconfigured(requestId: string, now: number): BrokerResponse {
+  return forCallers(toErrorResponse(undefined, requestId, now), requestId);
+}
+
 /** What every answer carries: its `request-id` (the one an error body quotes), and the CORS expose header. */
 function forCallers(response: BrokerResponse, requestId: string): BrokerResponse {
   return withExposedHeaders({ ...response, headers: { ...response.headers, 'request-id': requestId } });
