@@ -9,6 +9,7 @@ import { parseIdempotencyKey } from '../shared/input/parseIdempotencyKey';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
 import { readBody } from '../shared/input/readBody';
+import { refuseSimpleCrossSiteRequest } from '../shared/input/refuseSimpleCrossSiteRequest';
 import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 
@@ -16,6 +17,7 @@ import { createSession as createWorkbookSession } from '../shared/sessions/creat
 export async function createSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
+    refuseSimpleCrossSiteRequest(request.headers);
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
     const idempotencyKey = parseIdempotencyKey(request.headers);

@@ -5,9 +5,11 @@ import { parseCaller } from './parseCaller';
 import { parseSessionId } from './parseSessionId';
 import { parseWorkbookAddress } from './parseWorkbookAddress';
 import { readBody } from './readBody';
+import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
 
 /** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
 export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {
+  refuseSimpleCrossSiteRequest(request.headers); // workbook-session-id is required, so only a preflighted call passes
   const workbook = parseWorkbookAddress(request.params, config);
   const sessionId = parseSessionId(request.headers);
   await readBody(request); // Graph takes no body on these calls; an oversized one is still refused.
