@@ -8,6 +8,7 @@ import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
 import { parseIdempotencyKey } from '../shared/input/parseIdempotencyKey';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
+import { BODY_LIMITS } from '../shared/input/bodyLimits';
 import { readBody } from '../shared/input/readBody';
 import { refuseSimpleCrossSiteRequest } from '../shared/input/refuseSimpleCrossSiteRequest';
 import { respond } from '../shared/respond';
@@ -21,7 +22,7 @@ export async function createSession(request: HttpRequest, context: InvocationCon
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
     const idempotencyKey = parseIdempotencyKey(request.headers);
-    const persistChanges = parseCreateSessionBody(await readBody(request));
+    const persistChanges = parseCreateSessionBody(await readBody(request, BODY_LIMITS.sessionCall));
     const outcome = await createWorkbookSession(
       { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers), ...(idempotencyKey ? { idempotencyKey } : {}) },
       call,

@@ -40,6 +40,7 @@ export function declareHttp(declaration: Omit<HttpDeclaration, 'kind'>): void {
   const full: HttpDeclaration = { kind: 'http', ...declaration };
   declarations.push(full);
   if (underLocalHost()) return;
+  streamBodies();
   app.http(full.name, {
     methods: full.methods,
     route: full.route,
@@ -74,6 +75,19 @@ export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void 
       if (deps) await full.handler(timer, context, deps);
     },
   });
+}
+
+let streaming = false;
+
+/**
+ * Request bodies reach the functions as streams (https://aka.ms/AzFuncNodeHttpStreams), not as one buffer the worker
+ * has already received whole: so readBody can refuse an oversized body after reading no more than its limit. Must
+ * run before the first function is registered.
+ */
+function streamBodies(): void {
+  if (streaming) return;
+  app.setup({ enableHttpStream: true });
+  streaming = true;
 }
 
 /** Set by dev/localHost.ts, which registers the same declarations with its own router instead. */
