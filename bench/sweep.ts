@@ -72,7 +72,7 @@ export async function benchSweep(log: (line: string) => void = console.log): Pro
       const memory = sampleMemory();
       const started = performance.now();
       const summary: SweepSummary = await sweepSessions(
-        { deps, log: { info: () => undefined, warn: () => undefined, error: (m) => log(m) } },
+        { deps, log: { info: () => undefined, warn: () => undefined, error: (m) => log(m) }, requestId: 'bench-sweep' },
         { budgetMs: 10 * 60_000, pageSize: Number(process.env.BENCH_PAGE_SIZE ?? 500) },
       );
       const wallMs = performance.now() - started;

@@ -1,35 +1,86 @@
-import { HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { HttpRequest, type HttpRequestInit, type HttpResponseInit } from '@azure/functions';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The Functions host's default request size limit (`maxRequestBodySize`, 100 MB). */
-const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
-
-/** Reads a Node request into the Functions library's own `HttpRequest`, as the worker would hand it over. */
-export async function toHttpRequest(
-  incoming: IncomingMessage,
-  url: URL,
-  params: Record<string, string>,
-): Promise<HttpRequest | 'tooLarge'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return 'tooLarge';
-    chunks.push(chunk as Buffer);
-  }
+/**
+ * Hands a Node request to a function as the Functions library's own `HttpRequest`, its body streaming as the worker
+ * streams it with `enableHttpStream` (host/declare.ts): the library's own stream path wraps a `Request` whose body is
+ * the incoming message (`createStreamRequest` in @azure/functions). Nothing is read here: the function reads what it
+ * needs and refuses the rest (shared/input/readBody.ts), so no body is ever held whole by the host.
+ */
+export function toHttpRequest(incoming: IncomingMessage, url: URL, params: Record<string, string>): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const method = incoming.method ?? 'GET';
-  return new HttpRequest({
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const nativeRequest = new Request(url, {
     method,
-    url: url.toString(),
     headers,
-    query: Object.fromEntries(url.searchParams),
-    params,
-    ...(method === 'GET' || method === 'HEAD' ? {} : { body: { bytes: new Uint8Array(Buffer.concat(chunks)) } }),
-  });
+    ...(hasBody ? { body: bodyStream(incoming), duplex: 'half' } : {}),
+  } as RequestInit);
+  // `nativeRequest` is how the library itself builds a streamed request; its public init type leaves it out.
+  const init: HttpRequestInit & { nativeRequest: Request } = { nativeRequest, params, query: Object.fromEntries(url.searchParams) };
+  return new HttpRequest(init);
+}
+
+/**
+ * The incoming body as a web stream that reads only when the function asks (highWaterMark 0). Cancelling it stops
+ * reading but leaves the connection alone — `Readable.toWeb` would destroy the socket before the 413 is written;
+ * the host then discards what the client still sends (discardUnreadBody).
+ */
+function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  incoming.pause();
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: (controller) =>
+        new Promise<void>((resolve, reject) => {
+          const settle = () => {
+            incoming.off('data', onData).off('end', onEnd).off('error', onError);
+            incoming.pause();
+            resolve();
+          };
+          const onData = (chunk: Buffer) => {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            settle();
+          };
+          const onEnd = () => {
+            controller.close();
+            settle();
+          };
+          const onError = (error: Error) => {
+            incoming.off('data', onData).off('end', onEnd).off('error', onError);
+            reject(error);
+          };
+          if (incoming.readableEnded) return onEnd();
+          incoming.on('data', onData).once('end', onEnd).once('error', onError);
+          incoming.resume();
+        }),
+      cancel: () => undefined,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** How long a client that is refused mid-body may go on sending (all of it dropped) before the connection is cut. */
+const LINGER_AFTER_ANSWER_MS = 2000;
+
+/**
+ * After an answer that left the body unread (a 413), drop what the client still sends — never kept — for a short
+ * while, so it reads the answer instead of a connection reset, as servers do ("lingering close"). Node would
+ * otherwise destroy the socket as soon as the answer is written when the client asked to close, and the unread bytes
+ * make the kernel send a reset that can overtake the answer. Only the write side is closed at once; the socket goes
+ * when the client closes its side, or after LINGER_AFTER_ANSWER_MS.
+ */
+export function discardUnreadBody(incoming: IncomingMessage): void {
+  if (incoming.complete || incoming.readableEnded) return;
+  const socket = incoming.socket;
+  socket.destroySoon = () => void socket.end();
+  const cut = setTimeout(() => socket.destroy(), LINGER_AFTER_ANSWER_MS).unref();
+  socket.once('close', () => clearTimeout(cut));
+  incoming.once('end', () => clearTimeout(cut)); // the body did end after all: a kept-alive connection stays usable
+  incoming.on('data', () => undefined);
+  incoming.resume();
 }
 
 /** Writes a function's result the way the Functions host does: `jsonBody` as JSON, otherwise the body as given. */

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Declaration, TimerDeclaration } from '../host/declare';
 import { productionDeps } from '../host/productionDeps';
 import type { Deps } from '../shared/deps';
-import { toErrorResponse } from '../shared/errorResponse';
+import { respondUnconfigured } from '../shared/respond';
 import { corsPolicy, type CorsOptions } from './cors';
-import { toHttpRequest, writeResponse } from './httpBridge';
+import { discardUnreadBody, toHttpRequest, writeResponse } from './httpBridge';
 import { lineWriter } from './lineWriter';
 import { loadFunctions } from './loadFunctions';
 import { matchRoute } from './routeTemplate';
@@ -99,13 +99,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       request.resume();
       return writeResponse(response, { status: 404 }, corsHeaders);
     }
-    const httpRequest = await toHttpRequest(request, url, match.params);
-    if (httpRequest === 'tooLarge') return writeResponse(response, { status: 413 }, corsHeaders);
+    const httpRequest = toHttpRequest(request, url, match.params);
     const started = Date.now();
     const context = contextFor(match.declaration.name, randomUUID(), log);
     const result = await withDeps(deps, context, (d) => match.declaration.handler(httpRequest, context, d));
     log(`${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`);
     writeResponse(response, result, corsHeaders);
+    discardUnreadBody(request);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -183,7 +183,7 @@ async function withDeps(
     built = deps();
   } catch (error) {
     context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
-    return toErrorResponse(undefined, randomUUID(), Date.now());
+    return respondUnconfigured(randomUUID(), Date.now());
   }
   return work(built);
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadConfig } from '../shared/config';
 import { startAzurite, type Azurite } from './azurite';
 import { toCorsOptions } from './cors';
 import { isPortOpen } from './freePort';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const settings = readLocalSettings(path.join(root, 'local.settings.json'));
   const cors = toCorsOptions(settings.cors, settings.corsCredentials); // checked before anything starts
   for (const [name, value] of Object.entries(settings.values)) process.env[name] ??= value;
+  checkSettings(process.env);
   const env = process.env;
   const stops: Array<() => Promise<void>> = [];
   const say = (line: string) => console.log(line);
@@ -74,6 +76,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/**
+ * The broker's settings, checked before anything starts: locally a bad value stops `npm start` at once with the
+ * setting's name (and a non-zero exit), rather than a generic 500 on every call. In Azure, where the process cannot
+ * refuse to start, the same check answers each call 500 and logs the name (host/declare.ts).
+ */
+function checkSettings(env: NodeJS.ProcessEnv): void {
+  loadConfig(env);
 }
 
 /** Reuse an Azurite already on 10002; start one there if it is free; else on a free port. */

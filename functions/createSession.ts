@@ -8,7 +8,9 @@ import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
 import { parseIdempotencyKey } from '../shared/input/parseIdempotencyKey';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
+import { BODY_LIMITS } from '../shared/input/bodyLimits';
 import { readBody } from '../shared/input/readBody';
+import { refuseSimpleCrossSiteRequest } from '../shared/input/refuseSimpleCrossSiteRequest';
 import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 
@@ -16,10 +18,11 @@ import { createSession as createWorkbookSession } from '../shared/sessions/creat
 export async function createSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
+    refuseSimpleCrossSiteRequest(request.headers);
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
     const idempotencyKey = parseIdempotencyKey(request.headers);
-    const persistChanges = parseCreateSessionBody(await readBody(request));
+    const persistChanges = parseCreateSessionBody(await readBody(request, BODY_LIMITS.sessionCall));
     const outcome = await createWorkbookSession(
       { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers), ...(idempotencyKey ? { idempotencyKey } : {}) },
       call,

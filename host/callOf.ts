@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { Call, Deps } from '../shared/deps';
 import { invocationLogger } from './invocationLogger';
 
-/** One invocation's view of the deps: the shared effects plus this invocation's logger. */
+/** One invocation's view of the deps: the shared effects plus this invocation's logger and request id. */
 export function callOf(context: InvocationContext, deps: Deps): Call {
-  return { deps, log: invocationLogger(context) };
+  return { deps, log: invocationLogger(context), requestId: deps.newRequestId() };
 }

@@ -1,7 +1,7 @@
 import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../shared/deps';
-import { toErrorResponse } from '../shared/errorResponse';
+import { respondUnconfigured } from '../shared/respond';
 import { productionDeps } from './productionDeps';
 import { resolveSchedule } from './resolveSchedule';
 
@@ -40,15 +40,28 @@ export function declareHttp(declaration: Omit<HttpDeclaration, 'kind'>): void {
   const full: HttpDeclaration = { kind: 'http', ...declaration };
   declarations.push(full);
   if (underLocalHost()) return;
+  streamBodies();
   app.http(full.name, {
     methods: full.methods,
     route: full.route,
     authLevel: process.env.HTTP_AUTH_LEVEL?.trim() === 'anonymous' ? 'anonymous' : 'function',
-    handler: async (request, context) => {
-      const deps = depsOrNull(context);
-      return deps ? full.handler(request, context, deps) : toErrorResponse(undefined, randomUUID(), Date.now());
-    },
+    handler: toAzureHttpHandler(full, productionDeps),
   });
+}
+
+/**
+ * What the Functions host calls for one HTTP function. A bad setting cannot stop the process in Azure, so it is
+ * logged with the setting's name and answered as a plain 500 that carries `request-id` and the CORS expose header
+ * like every other answer.
+ */
+export function toAzureHttpHandler(
+  declaration: HttpDeclaration,
+  deps: () => Deps,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request, context) => {
+    const built = depsOrNull(context, deps);
+    return built ? declaration.handler(request, context, built) : respondUnconfigured(randomUUID(), Date.now());
+  };
 }
 
 export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void {
@@ -58,10 +71,23 @@ export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void 
   app.timer(full.name, {
     schedule: resolveSchedule(full.schedule, process.env, full.scheduleDefaults ?? {}),
     handler: async (timer, context) => {
-      const deps = depsOrNull(context);
+      const deps = depsOrNull(context, productionDeps);
       if (deps) await full.handler(timer, context, deps);
     },
   });
+}
+
+let streaming = false;
+
+/**
+ * Request bodies reach the functions as streams (https://aka.ms/AzFuncNodeHttpStreams), not as one buffer the worker
+ * has already received whole: so readBody can refuse an oversized body after reading no more than its limit. Must
+ * run before the first function is registered.
+ */
+function streamBodies(): void {
+  if (streaming) return;
+  app.setup({ enableHttpStream: true });
+  streaming = true;
 }
 
 /** Set by dev/localHost.ts, which registers the same declarations with its own router instead. */
@@ -70,9 +96,9 @@ function underLocalHost(): boolean {
 }
 
 /** A configuration error is logged with the setting's name and answered as a plain 500; it never escapes. */
-function depsOrNull(context: InvocationContext): Deps | null {
+function depsOrNull(context: InvocationContext, deps: () => Deps): Deps | null {
   try {
-    return productionDeps();
+    return deps();
   } catch (error) {
     context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
     return null;

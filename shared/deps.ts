@@ -32,8 +32,9 @@ export interface Deps {
   readonly cooldowns: WorkbookCooldowns;
 }
 
-/** What one invocation adds to the deps: its logger. */
+/** What one invocation adds to the deps: its logger, and the request id its answer and log lines carry. */
 export interface Call {
   readonly deps: Deps;
   readonly log: Logger;
+  readonly requestId: string;
 }

@@ -7,7 +7,20 @@ import { toErrorResponse, type BrokerResponse } from './errorResponse';
  * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
  */
 export async function respond(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
-  return withExposedHeaders(await answer(call, work));
+  return forCallers(await answer(call, work), call.requestId);
+}
+
+/**
+ * The answer when not even the deps could be built (a bad setting): a generic 500 in Graph's shape, marked like
+ * every other answer. The setting's name goes to the log, never to the caller.
+ */
+export function respondUnconfigured(requestId: string, now: number): BrokerResponse {
+  return forCallers(toErrorResponse(undefined, requestId, now), requestId);
+}
+
+/** What every answer carries: its `request-id` (the one an error body quotes), and the CORS expose header. */
+function forCallers(response: BrokerResponse, requestId: string): BrokerResponse {
+  return withExposedHeaders({ ...response, headers: { ...response.headers, 'request-id': requestId } });
 }
 
 /**
@@ -22,7 +35,7 @@ async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<
   try {
     return await work();
   } catch (error) {
-    const requestId = call.deps.newRequestId();
+    const { requestId } = call;
     if (error instanceof BrokerError) {
       const properties = {
         status: error.status,

@@ -141,7 +141,8 @@ describe('CORS with Host.CORSCredentials', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers).toMatchObject({ 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' });
 
-    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), { headers: { origin: PAGE }, body: '' });
+    // What the page sends once its preflight passed (a bodyless, typeless POST would be a simple request: refused).
+    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), { headers: { origin: PAGE, 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(201);
     expect(response.headers).toMatchObject({ 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' });
   });

@@ -59,7 +59,8 @@ describe('idempotent creates (Idempotency-Key)', () => {
   });
 
   it('lets a retry with the same key try again after a failed create', async () => {
-    stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 5, times: 1 });
+    // A cooldown longer than the answer budget: the create is not waited out, the caller hears 429.
+    stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 60, times: 1 });
     const throttled = await create(stack, 'run-0003');
     expect(throttled.status).toBe(429);
     const retried = await create(stack, 'run-0003');

@@ -26,7 +26,7 @@ const row = async (id: string) => (await stack.rows()).find((r) => r.sessionId =
 /** One timer tick, through the function as the host runs it. */
 const tick = () => stack.host.invoke('sweepSessions');
 const sweepNow = (budgetMs = 60_000, pageSize?: number) =>
-  sweepSessions({ deps: stack.deps, log: { info: () => undefined, warn: () => undefined, error: () => undefined } }, { budgetMs, ...(pageSize ? { pageSize } : {}) });
+  sweepSessions({ deps: stack.deps, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, requestId: 'sweep-test' }, { budgetMs, ...(pageSize ? { pageSize } : {}) });
 
 describe('the sweep keeps wanted sessions alive and closes abandoned ones', () => {
   it('keeps a session whose caller refreshes only every 20 minutes alive for 90 minutes, far past Excel\'s 5-minute expiry', async () => {

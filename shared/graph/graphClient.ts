@@ -1,6 +1,6 @@
 import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../errors';
 import { parseGraphError } from './parseGraphError';
-import { isRetryable, retryDelayMs } from './retryPolicy';
+import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
 
 export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
@@ -16,6 +16,22 @@ export interface CallOptions {
   readonly deadline: number;
   /** Retry throttling and transient failures (default true). The sweep says no: it pauses the workbook instead. */
   readonly retry?: boolean;
+  /**
+   * The broker's own request id, sent as `client-request-id`: Graph echoes it and keeps it with its own `request-id`
+   * (https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support).
+   */
+  readonly requestId?: string;
+  /** Told of every answer Graph gave, with Graph's own request-id, so the invocation's log holds both ids. */
+  readonly onAnswer?: (answer: GraphAnswer) => void;
+}
+
+export interface GraphAnswer {
+  readonly action: string;
+  readonly status: number;
+  /** Graph's `request-id`: what Microsoft support asks for. */
+  readonly graphRequestId: string | undefined;
+  /** Graph's echo of our `client-request-id`. */
+  readonly clientRequestId: string | undefined;
 }
 
 export interface GraphClient {
@@ -56,7 +72,7 @@ interface Request {
   readonly action: string;
   readonly url: string;
   readonly method: 'GET' | 'POST';
-  readonly idempotent: boolean;
+  readonly retryKind: RetryKind;
   readonly headers?: Record<string, string>;
   readonly body?: string;
 }
@@ -72,7 +88,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const workbookUrl = (workbook: WorkbookAddress, action: string) =>
     `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
 
-  const once = async (request: Request, deadline: number): Promise<{ status: number; headers: Headers; text: string }> => {
+  const once = async (request: Request, call: CallOptions): Promise<{ status: number; headers: Headers; text: string }> => {
+    const { deadline } = call;
     let token: string;
     try {
       token = await options.getToken();
@@ -87,7 +104,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     try {
       response = await options.fetch(request.url, {
         method: request.method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...request.headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(call.requestId ? { 'client-request-id': call.requestId } : {}),
+          ...request.headers,
+        },
         ...(request.method === 'POST' ? { body: request.body ?? '' } : {}),
         signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, deadline - started))),
       });
@@ -96,6 +118,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       report(0);
       throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError');
     }
+    call.onAnswer?.({
+      action: request.action,
+      status: response.status,
+      graphRequestId: response.headers.get('request-id') ?? undefined,
+      clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    });
     if (!response.ok) {
       const error = parseGraphError(response.status, response.headers, text, options.now());
       report(response.status, error.retryAfterSeconds);
@@ -108,9 +136,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const send = async (request: Request, call: CallOptions) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await once(request, call.deadline);
+        return await once(request, call);
       } catch (error) {
-        if (call.retry === false || !isRetryable(error, request.idempotent)) throw error;
+        if (call.retry === false || !isRetryable(error, request.retryKind)) throw error;
         const delay = retryDelayMs({
           attempt,
           retryAfterSeconds: error instanceof GraphError ? error.retryAfterSeconds : undefined,
@@ -139,7 +167,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           action: 'createSession',
           url: workbookUrl(workbook, 'createSession'),
           method: 'POST',
-          idempotent: false,
+          retryKind: 'create',
           headers: { 'content-type': 'application/json', prefer: 'respond-async' },
           body: JSON.stringify({ persistChanges }),
         },
@@ -149,18 +177,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
     async refreshSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'refreshSession');
-      await send({ action: 'refreshSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'refreshSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
     },
     async closeSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'closeSession');
-      await send({ action: 'closeSession', url, method: 'POST', idempotent: true, headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'closeSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
     },
     async getOperation(operationUrl, call) {
-      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', idempotent: true }, call);
+      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', retryKind: 'idempotent' }, call);
       return toOperationStatus(answer, options.now(), sameOrigin);
     },
     async getSessionInfo(resourceUrl, call) {
-      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', idempotent: true }, call);
+      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', retryKind: 'idempotent' }, call);
       return toGraphSession(answer.text);
     },
   };

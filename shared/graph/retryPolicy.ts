@@ -15,15 +15,21 @@ export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({ maxAttempts: 4, baseD
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
 
 /**
- * Whether a failed Graph call may be sent again. Only idempotent work is (refresh and close: repeating them changes
- * nothing), plus createSession's `504`, which Graph documents as "repeat the request"
- * (https://learn.microsoft.com/graph/api/workbook-createsession). A create that was throttled or lost its
- * connection is not repeated: the caller gets the answer and its own retry policy decides.
+ * What may be repeated of a call that failed. `idempotent` work (refresh, close, reads) changes nothing when
+ * repeated. A `create` makes a session, so it is repeated only where Graph said it did not act — `429` and `503`,
+ * throttling — or told us to: `504`, which Microsoft documents as "repeat the request"
+ * (https://learn.microsoft.com/graph/api/workbook-createsession). A `504` repeat may leave one
+ * session nobody sees, when Graph acted before its gateway gave up; Excel ends it at its idle expiry.
  */
-export function isRetryable(error: unknown, idempotent: boolean): boolean {
-  if (error instanceof GraphUnavailableError) return idempotent;
-  if (!(error instanceof GraphError)) return false;
-  return error.status === 504 || (idempotent && RETRYABLE_STATUSES.has(error.status));
+export type RetryKind = 'idempotent' | 'create';
+
+/**
+ * Whether a failed Graph call may be sent again. A lost connection (or our own timeout) is repeated only for
+ * idempotent work: Graph may have made the session before the line dropped, and a second create would make another.
+ */
+export function isRetryable(error: unknown, kind: RetryKind): boolean {
+  if (error instanceof GraphUnavailableError) return kind === 'idempotent';
+  return error instanceof GraphError && RETRYABLE_STATUSES.has(error.status);
 }
 
 /**

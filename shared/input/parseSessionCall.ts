@@ -4,12 +4,15 @@ import type { BrokerRequest } from './brokerRequest';
 import { parseCaller } from './parseCaller';
 import { parseSessionId } from './parseSessionId';
 import { parseWorkbookAddress } from './parseWorkbookAddress';
+import { BODY_LIMITS } from './bodyLimits';
 import { readBody } from './readBody';
+import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
 
 /** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
 export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {
+  refuseSimpleCrossSiteRequest(request.headers); // workbook-session-id is required, so only a preflighted call passes
   const workbook = parseWorkbookAddress(request.params, config);
   const sessionId = parseSessionId(request.headers);
-  await readBody(request); // Graph takes no body on these calls; an oversized one is still refused.
+  await readBody(request, BODY_LIMITS.sessionCall); // Graph takes no body on these calls; an oversized one is still refused.
   return { workbook, sessionId, caller: parseCaller(request.headers) };
 }

@@ -1,15 +1,31 @@
 import { PayloadTooLargeError } from '../errors';
-import { MAX_BODY_BYTES, type BrokerRequest } from './brokerRequest';
+import type { BrokerRequest } from './brokerRequest';
 
-/** The body as text, refusing anything over MAX_BODY_BYTES — by its declared length before reading, when it has one. */
-export async function readBody(request: BrokerRequest): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw tooLarge();
-  return text;
+/**
+ * The body as text, refusing anything over `limitBytes` (see bodyLimits.ts) without holding more than that: by its
+ * declared length before a byte is read, else as soon as the bytes streamed pass the limit — the rest is never
+ * read, so a 100 MiB body costs what the limit costs.
+ */
+export async function readBody(request: BrokerRequest, limitBytes: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !(Number(declared) <= limitBytes)) throw tooLarge(limitBytes);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-function tooLarge(): PayloadTooLargeError {
-  return new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+function tooLarge(limitBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`The request body is larger than ${limitBytes} bytes.`);
 }

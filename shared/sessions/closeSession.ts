@@ -1,27 +1,35 @@
 import type { Call } from '../deps';
+import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
-import { isSessionGone } from './sessionFate';
+import { tryCloseOwed } from './closeOwed';
+import { isGoneInGraph, isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
 import type { SessionCallInput } from './refreshSession';
 import { updateSession } from './updateSession';
 
 /**
  * Closes the session in Graph and records it closed. Closing an ended session succeeds again (callers retry), and
- * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for.
+ * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for. A close
+ * the broker still owes Graph (closeOwed.ts) is sent again on the way.
  */
-export async function closeSession(input: SessionCallInput, { deps, log }: Call): Promise<void> {
+export async function closeSession(input: SessionCallInput, call: Call): Promise<void> {
+  const { deps, log } = call;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
-  if (record.state !== 'live') return;
+  const close = () => deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, deps.now() + ANSWER_BUDGET_MS));
+  if (record.state !== 'live') return tryCloseOwed(record, call, close);
+  let graphCloseOwed = false;
   try {
-    await deps.graph.closeSession(input.workbook, input.sessionId, { deadline: deps.now() + ANSWER_BUDGET_MS });
+    await close();
   } catch (error) {
     if (!isSessionGone(error)) throw error;
+    // Graph dropped it, but unless it said so itself it may still hold it: the sweep sends the close again.
+    graphCloseOwed = !isGoneInGraph(error);
   }
   const now = deps.now();
   const final = await updateSession(deps, record, (current) =>
     current.state === 'live'
-      ? { state: 'closed', endReason: 'closedByCaller', endedAt: now, lastCallerActivityAt: now }
+      ? { state: 'closed', endReason: 'closedByCaller', endedAt: now, lastCallerActivityAt: now, ...(graphCloseOwed ? { graphCloseOwed } : {}) }
       : undefined,
   );
   // Counted once: if the sweep or Graph's expiry ended it meanwhile, that is the outcome already reported.

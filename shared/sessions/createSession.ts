@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Call } from '../deps';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
+import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS, OPERATION_POLL_MAX_MS, OPERATION_POLL_START_MS } from './budgets';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
@@ -46,7 +47,7 @@ export async function createSession(input: CreateSessionInput, call: Call): Prom
 
 async function create(input: CreateSessionInput, call: Call, deadline: number, idempotencyRowKey: string | undefined): Promise<CreateOutcome> {
   const { deps } = call;
-  const result = await deps.graph.createSession(input.workbook, input.persistChanges, { deadline });
+  const result = await deps.graph.createSession(input.workbook, input.persistChanges, graphCallOptions(call, deadline));
   const keyed = idempotencyRowKey ? { idempotencyRowKey } : {};
   if (result.kind === 'created') {
     await recordNewSession({ workbook: input.workbook, session: result.session, idleTimeoutSeconds: input.idleTimeoutSeconds, caller: input.caller, ...keyed }, call);
@@ -87,14 +88,15 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
  * session it made, so Graph holds none the broker does not know. If even that fails, say so loudly: Excel ends the
  * session after its idle expiry (~5-7 min).
  */
-async function abandonOperation(workbook: WorkbookAddress, operationUrl: string, { deps, log }: Call, deadline: number): Promise<void> {
+async function abandonOperation(workbook: WorkbookAddress, operationUrl: string, call: Call, deadline: number): Promise<void> {
+  const { deps, log } = call;
   try {
     for (let wait = OPERATION_POLL_START_MS; ; wait = Math.min(wait * 2, OPERATION_POLL_MAX_MS)) {
-      const status = await deps.graph.getOperation(operationUrl, { deadline });
+      const status = await deps.graph.getOperation(operationUrl, graphCallOptions(call, deadline));
       if (status.status === 'failed') return;
       if (status.status === 'succeeded') {
-        const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline });
-        await deps.graph.closeSession(workbook, session.id, { deadline });
+        const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline));
+        await deps.graph.closeSession(workbook, session.id, graphCallOptions(call, deadline));
         return;
       }
       if (deps.now() + wait >= deadline) break;

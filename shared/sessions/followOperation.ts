@@ -1,3 +1,4 @@
+import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
@@ -31,13 +32,13 @@ export async function followOperation(
     if (current.state === 'failed') {
       throw new GraphError(current.errorStatus ?? 500, current.errorCode ?? 'internalServerError', current.errorMessage ?? 'The session could not be created.', current.errorInnerCode, undefined);
     }
-    const status = await deps.graph.getOperation(current.graphOperationUrl, { deadline }).catch((error: unknown) => {
+    const status = await deps.graph.getOperation(current.graphOperationUrl, graphCallOptions(call, deadline)).catch((error: unknown) => {
       // Graph no longer knows the operation: it will never produce a session.
       if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
       throw error;
     });
     if (status.status === 'succeeded') {
-      const session = await deps.graph.getSessionInfo(status.resourceUrl, { deadline }).catch((error: unknown) => {
+      const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline)).catch((error: unknown) => {
         if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
         throw error;
       });

@@ -1,3 +1,4 @@
+import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { GraphSession, WorkbookAddress } from '../graph/graphClient';
@@ -21,9 +22,10 @@ export interface NewSession {
  */
 export async function recordNewSession(
   input: NewSession,
-  { deps, log }: Call,
+  call: Call,
   options: { readonly closeOnFailure?: boolean } = {},
 ): Promise<void> {
+  const { deps, log } = call;
   const now = deps.now();
   const fields: Omit<SessionRecord, 'dueAt'> = {
     ...input.workbook,
@@ -45,7 +47,7 @@ export async function recordNewSession(
     if (options.closeOnFailure === false) throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
     log.warn('Session record could not be written; closing the Graph session again.', { session });
     try {
-      await deps.graph.closeSession(input.workbook, input.session.id, { deadline: deps.now() + 10_000 });
+      await deps.graph.closeSession(input.workbook, input.session.id, graphCallOptions(call, deps.now() + 10_000));
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
       log.error('Graph session left open after a failed record write.', {

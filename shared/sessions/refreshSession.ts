@@ -2,9 +2,11 @@ import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
+import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
-import { isSessionGone } from './sessionFate';
+import { tryCloseOwed } from './closeOwed';
+import { isGoneInGraph, isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
 import type { StoredSession } from './sessionRecord';
 import { updateSession } from './updateSession';
@@ -20,7 +22,8 @@ export interface SessionCallInput {
  * so the caller waits for the slower of the two, not for both. That is safe because the write is conditional on the
  * record's ETag: if the sweep claimed the session first, the write fails, the record is read again, and the caller
  * hears 404 whatever Graph said. If Graph fails, the record is put right: a session Graph reports gone ends as
- * expired (404 `invalidSessionReCreatable`, Graph's signal to create a new one); any other failure restores the
+ * expired (404 `invalidSessionReCreatable`, Graph's signal to create a new one) — and unless Graph said so itself, it
+ * is closed in Graph too (closeOwed.ts); any other failure restores the
  * last real Graph contact, so the sweep does not skip a refresh it still owes.
  */
 export async function refreshSession(input: SessionCallInput, call: Call): Promise<void> {
@@ -32,7 +35,7 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
     updateSession(deps, record, (current) =>
       current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
     ),
-    deps.graph.refreshSession(input.workbook, input.sessionId, { deadline: now + ANSWER_BUDGET_MS }),
+    deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)),
   ]);
   const recorded = recording.status === 'fulfilled' ? recording.value : undefined;
   if (refreshing.status === 'rejected') {
@@ -42,12 +45,14 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
       throw error;
     }
     const endedAt = deps.now();
+    const graphCloseOwed = !isGoneInGraph(error);
     const final = await updateSession(deps, recorded ?? record, (current) =>
-      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
+      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) } : undefined,
     );
     if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
       log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
       deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
+      await tryCloseOwed(final, call, () => deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)));
     }
     throw new SessionNotFoundError();
   }

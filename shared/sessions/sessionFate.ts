@@ -28,3 +28,13 @@ export function isSessionGone(error: unknown): boolean {
   if (error.status === 502) return true;
   return error.status === 503 && error.retryAfterSeconds === undefined;
 }
+
+/**
+ * Graph itself says the session no longer exists — a `404`, or `invalidSessionReCreatable` — so there is nothing
+ * left to close. Any other reason to stop tracking a session (a `502`, a `503` with no known inner code,
+ * `internalServerErrorUncategorized`) leaves Graph possibly still holding it: the broker then owes Graph a close.
+ */
+export function isGoneInGraph(error: unknown): boolean {
+  if (!(error instanceof GraphError)) return false;
+  return error.status === 404 || error.innerCode?.toLowerCase() === 'invalidsessionrecreatable';
+}

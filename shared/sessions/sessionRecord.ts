@@ -24,6 +24,11 @@ export interface SessionRecord extends WorkbookAddress {
   readonly claimedAt?: number;
   /** Graph asked us to leave the workbook alone until then (Retry-After): the sweep does not look before. */
   readonly deferredUntil?: number;
+  /**
+   * The broker stopped tracking the session while Graph may still hold it, and has not yet had Graph close it
+   * (see closeOwed.ts). The sweep keeps trying until Graph has, or Excel's own expiry surely has.
+   */
+  readonly graphCloseOwed?: boolean;
   /** The Idempotency-Key record that created it, deleted with it. */
   readonly idempotencyRowKey?: string;
   /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
@@ -51,7 +56,11 @@ export interface Timing {
  */
 export function nextDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing): number {
   if (record.state === 'closing') return (record.claimedAt ?? 0) + CLAIM_SECONDS * 1000;
-  if (record.state !== 'live') return (record.endedAt ?? record.lastCallerActivityAt) + timing.retentionSeconds * 1000;
+  if (record.state !== 'live') {
+    // A close Graph still owes is due now (after any cooldown Graph asked for); the record is kept until it is sent.
+    if (record.graphCloseOwed) return Math.max(record.endedAt ?? 0, record.deferredUntil ?? 0);
+    return (record.endedAt ?? record.lastCallerActivityAt) + timing.retentionSeconds * 1000;
+  }
   const due = Math.min(
     record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000,
     record.lastGraphContactAt + timing.refreshAfterSeconds * 1000,

@@ -2,7 +2,8 @@ import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
 import { forgetIdempotencyKey } from './forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
-import { isSessionGone } from './sessionFate';
+import { closeOwed, tryCloseOwed } from './closeOwed';
+import { isGoneInGraph, isSessionGone } from './sessionFate';
 import { partitionKeyOf, sessionLogId } from './sessionKeys';
 import { withChanges, type StoredSession } from './sessionRecord';
 import { updateSession } from './updateSession';
@@ -29,13 +30,18 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
   const now = deps.now();
   const workbook = partitionKeyOf(record);
   try {
-    if (record.state === 'closed' || record.state === 'expired') {
+    const ended = record.state === 'closed' || record.state === 'expired';
+    if (ended && !record.graphCloseOwed) {
       await deps.store.deleteSession(record);
       await forgetIdempotencyKey(record, record.idempotencyRowKey, { sessionId: record.sessionId }, call);
       return 'deleted';
     }
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
     if (pausedUntil !== undefined) return await defer(record, pausedUntil, call);
+    if (ended) {
+      await closeOwed(record, call, () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))));
+      return 'closed';
+    }
     if (record.state === 'closing' || record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000 <= now) {
       return await closeIdle(record, call, slots);
     }
@@ -63,9 +69,12 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
 
 async function closeIdle(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
   const claimed = await deps.store.replaceSession(record, withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config));
+  // Graph dropped it without saying so itself (a 502, say): it may still hold it, so the next tick closes it again.
+  let graphCloseOwed = false;
   try {
     await slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
+    graphCloseOwed = !isGoneInGraph(error);
     if (!isSessionGone(error)) {
       // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick
       // retries — not before a throttling cooldown ends, which the hand-back itself records for every instance.
@@ -75,24 +84,30 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
       throw error;
     }
   }
-  await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'closed', endReason: 'idle', endedAt: deps.now(), claimedAt: undefined }, deps.config));
+  await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'closed', endReason: 'idle', endedAt: deps.now(), claimedAt: undefined, ...(graphCloseOwed ? { graphCloseOwed } : {}) }, deps.config));
   log.info('Idle session closed by the sweep.', { session: sessionLogId(record.sessionId) });
   deps.telemetry.event('SessionAbandoned', { session: sessionLogId(record.sessionId), idleTimeoutSeconds: record.idleTimeoutSeconds });
   return 'closed';
 }
 
-async function refresh(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
+async function refresh(record: StoredSession, call: Call, slots: GraphSlots): Promise<SweepOutcome> {
+  const { deps, log } = call;
   try {
     await slots.use(() => deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
     const endedAt = deps.now();
+    const graphCloseOwed = !isGoneInGraph(error);
     const final = await updateSession(deps, record, (current) =>
-      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt } : undefined,
+      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) } : undefined,
     );
     if (final?.state !== 'expired') return 'skipped';
     log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
     deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'sweep' });
+    // Best effort now; a failure leaves the debt in the record, and the next tick pays it.
+    if (final.endedAt === endedAt) {
+      await tryCloseOwed(final, call, () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))));
+    }
     return 'expired';
   }
   const contact = deps.now();

@@ -23,6 +23,7 @@ const SESSION = {
   ...WORKBOOK, sessionId: 'string', persistChanges: 'boolean', createdAt: 'time', lastCallerActivityAt: 'time',
   lastGraphContactAt: 'time', idleTimeoutSeconds: 'number', state: 'string', endReason: 'string', endedAt: 'time',
   claimedAt: 'time', deferredUntil: 'time', owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', dueAt: 'time',
+  graphCloseOwed: 'boolean',
 } as const satisfies FieldSchema;
 const OPERATION = {
   ...WORKBOOK, operationId: 'string', graphOperationUrl: 'string', persistChanges: 'boolean', idleTimeoutSeconds: 'number',
@@ -131,6 +132,7 @@ function readSession(entity: Entity): StoredSession {
     owner: f.owner,
     ownerName: f.ownerName,
     idempotencyRowKey: f.idempotencyRowKey,
+    ...(f.graphCloseOwed ? { graphCloseOwed: true } : {}),
     dueAt: f.dueAt ?? 0,
     etag: f.etag,
   };

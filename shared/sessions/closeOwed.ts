@@ -1,0 +1,46 @@
+import type { Call } from '../deps';
+import { isGoneInGraph } from './sessionFate';
+import { sessionLogId } from './sessionKeys';
+import type { StoredSession } from './sessionRecord';
+import { updateSession } from './updateSession';
+
+/**
+ * How long after a session ended the broker keeps trying to close it in Graph. Excel ends a session after about 5
+ * (persistent) or 7 (non-persistent) idle minutes (https://learn.microsoft.com/graph/api/workbook-createsession);
+ * the broker stopped calling Graph with it when it ended, so past this Excel has surely closed it itself.
+ */
+export const CLOSE_OWED_FOR_MS = 10 * 60 * 1000;
+
+/**
+ * Nothing left open. When the broker stops tracking a session that Graph may still hold (a `502`, a `503` with no
+ * known inner code — Microsoft's "recreate the session" — see sessionFate.ts), the record says `graphCloseOwed` and
+ * Graph is sent a close, so no workbook stays locked by a session nobody owns. `close` makes the Graph call; once
+ * Graph closed it, or says itself that it is gone, the debt is cleared. A failed close throws, and the record keeps
+ * the debt: the sweep retries it (sweepSession.ts) until Graph has it or CLOSE_OWED_FOR_MS has passed.
+ */
+export async function closeOwed(record: StoredSession, call: Call, close: () => Promise<void>): Promise<void> {
+  const { deps, log } = call;
+  if (deps.now() < (record.endedAt ?? 0) + CLOSE_OWED_FOR_MS) {
+    try {
+      await close();
+    } catch (error) {
+      if (!isGoneInGraph(error)) throw error;
+    }
+    log.info('Session closed in Graph after the broker stopped tracking it.', { session: sessionLogId(record.sessionId) });
+  } else {
+    log.warn('Gave up closing a session in Graph: Excel has ended it at its idle expiry.', { session: sessionLogId(record.sessionId) });
+  }
+  await updateSession(deps, record, (current) => (current.graphCloseOwed ? { graphCloseOwed: undefined } : undefined));
+}
+
+/** The best-effort close of a caller's call: a failure is logged, never answered — the sweep tries again. */
+export async function tryCloseOwed(record: StoredSession | undefined, call: Call, close: () => Promise<void>): Promise<void> {
+  if (!record?.graphCloseOwed) return;
+  await closeOwed(record, call, close).catch((error: unknown) => {
+    call.log.warn('Graph did not take the close the broker owes it; the sweep tries again.', {
+      session: sessionLogId(record.sessionId),
+      requestId: call.requestId,
+      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+    });
+  });
+}

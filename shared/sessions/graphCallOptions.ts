@@ -1,0 +1,16 @@
+import type { Call } from '../deps';
+import type { CallOptions } from '../graph/graphClient';
+
+/**
+ * Options for a Graph call made on behalf of one invocation: its deadline, and the invocation's request id — sent to
+ * Graph as `client-request-id`, and logged with Graph's own `request-id` for every answer, so an id from a caller's
+ * answer finds Graph's, and Graph's finds the caller's.
+ */
+export function graphCallOptions(call: Call, deadline: number, options: { readonly retry?: boolean } = {}): CallOptions {
+  return {
+    deadline,
+    ...options,
+    requestId: call.requestId,
+    onAnswer: (answer) => call.log.info('Graph answered.', { requestId: call.requestId, ...answer }),
+  };
+}
