@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../shared/config';
 import type { Clock, Deps } from '../shared/deps';
 import { cachedToken } from '../shared/graph/cachedToken';
 import { createGraphClient } from '../shared/graph/graphClient';
+import { inProcessTurns } from '../shared/workbook/workbookTurns';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
@@ -35,6 +36,13 @@ export function createDeps(config: Config, clock: Clock = systemClock): Deps {
   const sleep = (ms: number) => clock.sleep(ms);
   const telemetry = createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
+  // A token Graph refused (401) is dropped here and asked for again. The identity SDK has its own cache and may hand
+  // back the same token; Graph then refuses it once more and the caller gets 502 until the SDK renews it.
+  const token = cachedToken(async () => {
+    const fetched = await credential.getToken(GRAPH_SCOPE);
+    if (!fetched) throw new Error('no token');
+    return fetched;
+  }, () => Date.now());
   return {
     config,
     now,
@@ -55,11 +63,9 @@ export function createDeps(config: Config, clock: Clock = systemClock): Deps {
           telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
         }
       },
-      getToken: cachedToken(async () => {
-        const token = await credential.getToken(GRAPH_SCOPE);
-        if (!token) throw new Error('no token');
-        return token;
-      }, () => Date.now()),
+      getToken: () => token.get(),
+      dropToken: () => token.drop(),
+      turns: inProcessTurns(now),
     }),
     store: cachedSessionStore(
       createTableSessionStore(

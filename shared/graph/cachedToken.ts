@@ -12,15 +12,26 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
  * on every Graph call (~0.3 ms of CPU each, seen in the sweep's profile); this asks only when the token is due for
  * renewal. Concurrent callers share one request.
  */
-export function cachedToken(fetchToken: () => Promise<ExpiringToken>, now: () => number): () => Promise<string> {
+export interface CachedToken {
+  get(): Promise<string>;
+  /** Forget the token (Graph refused it): the next `get` asks the identity again. */
+  drop(): void;
+}
+
+export function cachedToken(fetchToken: () => Promise<ExpiringToken>, now: () => number): CachedToken {
   let current: ExpiringToken | undefined;
   let pending: Promise<ExpiringToken> | undefined;
-  return async () => {
-    if (current && current.expiresOnTimestamp - RENEW_BEFORE_MS > now()) return current.token;
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    current = await pending;
-    return current.token;
+  return {
+    async get() {
+      if (current && current.expiresOnTimestamp - RENEW_BEFORE_MS > now()) return current.token;
+      pending ??= fetchToken().finally(() => {
+        pending = undefined;
+      });
+      current = await pending;
+      return current.token;
+    },
+    drop() {
+      current = undefined;
+    },
   };
 }

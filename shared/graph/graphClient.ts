@@ -1,15 +1,14 @@
 import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../errors';
 import { parseGraphError } from './parseGraphError';
+import type { WorkbookAddress } from '../workbookAddress';
+import type { WorkbookTurns } from '../workbook/workbookTurns';
+import { retryAfterSeconds } from './retryAfter';
 import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
 
 export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
 
-/** The canonical driveItem address, the one every generated Graph SDK uses. */
-export interface WorkbookAddress {
-  readonly driveId: string;
-  readonly itemId: string;
-}
+export type { WorkbookAddress } from '../workbookAddress';
 
 export interface CallOptions {
   /** Epoch ms by which the broker must have its answer: no call or retry wait runs past it. */
@@ -34,7 +33,39 @@ export interface GraphAnswer {
   readonly clientRequestId: string | undefined;
 }
 
+export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** One call to Graph, in the plain terms every workbook call shares. */
+export interface GraphRequest {
+  /** Its name in telemetry and logs: a bounded template, never ids or data. */
+  readonly action: string;
+  readonly method: GraphMethod;
+  /** Absolute, and only ever under GRAPH_BASE_URL's origin. */
+  readonly url: string;
+  /** What may be repeated if it fails (retryPolicy.ts). */
+  readonly retryKind: RetryKind;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  /** The workbook it is made on: it waits its turn there, one call at a time (workbookTurns.ts). */
+  readonly workbook?: WorkbookAddress;
+}
+
+/** Graph's answer as it came, whatever its status: the gateway passes it on, the session calls read it. */
+export interface GraphReply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
 export interface GraphClient {
+  /**
+   * Any call, answered with what Graph finally said after the retries its kind allows — an error status is an answer
+   * too. Throws only when no answer came (`GraphUnavailableError`), no token could be had, Graph refused the
+   * broker's token twice (`502`), or the workbook's turn did not come by the deadline (`429`).
+   */
+  call(request: GraphRequest, options: CallOptions): Promise<GraphReply>;
+  /** `{GRAPH_BASE_URL}/drives/{driveId}/items/{itemId}/workbook/{path}`, `path` taken as already encoded. */
+  workbookUrl(workbook: WorkbookAddress, path: string): string;
   /** createSession with `Prefer: respond-async`: Graph answers `201` with the session or `202` with an operation. */
   createSession(workbook: WorkbookAddress, persistChanges: boolean, options: CallOptions): Promise<CreateResult>;
   refreshSession(workbook: WorkbookAddress, sessionId: string, options: CallOptions): Promise<void>;
@@ -47,7 +78,7 @@ export interface GraphClient {
 
 export interface GraphCallRecord {
   readonly action: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: GraphMethod;
   /** HTTP status, or 0 when no answer came. */
   readonly status: number;
   readonly durationMs: number;
@@ -59,61 +90,57 @@ export interface GraphClientOptions {
   readonly baseUrl: string;
   readonly fetch: typeof fetch;
   readonly getToken: () => Promise<string>;
+  /** Forgets the token getToken would hand out again: Graph refused it (401). */
+  readonly dropToken?: () => void;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   /** Longest a single call may take, within the deadline. */
   readonly timeoutMs: number;
+  /** One call at a time per workbook; absent, calls are not queued. */
+  readonly turns?: WorkbookTurns;
   /** Told of every Graph call once it ends (for telemetry); never given the token. */
   readonly onCall?: (call: GraphCallRecord) => void;
 }
 
-interface Request {
-  readonly action: string;
-  readonly url: string;
-  readonly method: 'GET' | 'POST';
-  readonly retryKind: RetryKind;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-}
-
 /**
- * Graph's workbook session calls (https://learn.microsoft.com/graph/api/workbook-createsession) with one retry
- * policy (retryPolicy.ts). Every non-2xx answer becomes a parsed `GraphError`; a network failure or timeout a
- * `GraphUnavailableError`. The token never leaves this file: it is not logged, not in an error, and never sent to a
- * URL outside GRAPH_BASE_URL's origin (operation and resource locations are checked).
+ * Graph calls (https://learn.microsoft.com/graph/api/resources/excel) through one generic exchange: the workbook's
+ * turn, the token, retries by the call's kind (retryPolicy.ts), a refused token dropped and tried once more. The
+ * session calls are built on it and turn any non-2xx answer into a parsed `GraphError`. The token never leaves this
+ * file: it is not logged, not in an error, and never sent outside GRAPH_BASE_URL's origin (locations are checked).
  */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const origin = new URL(options.baseUrl).origin;
-  const workbookUrl = (workbook: WorkbookAddress, action: string) =>
-    `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
+  const workbookUrl = (workbook: WorkbookAddress, path: string) =>
+    `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${path}`;
 
-  const once = async (request: Request, call: CallOptions): Promise<{ status: number; headers: Headers; text: string }> => {
-    const { deadline } = call;
-    let token: string;
+  const token = async (): Promise<string> => {
     try {
-      token = await options.getToken();
+      return await options.getToken();
     } catch {
       throw new IdentityUnavailableError();
     }
+  };
+
+  const once = async (request: GraphRequest, call: CallOptions, bearer: string): Promise<GraphReply> => {
     const started = options.now();
     const report = (status: number, retryAfterSeconds?: number) =>
       options.onCall?.({ action: request.action, method: request.method, status, durationMs: options.now() - started, retryAfterSeconds });
     let response: Response;
-    let text: string;
+    let body: Uint8Array;
     try {
       response = await options.fetch(request.url, {
         method: request.method,
         headers: {
-          authorization: `Bearer ${token}`,
           accept: 'application/json',
           ...(call.requestId ? { 'client-request-id': call.requestId } : {}),
           ...request.headers,
+          authorization: `Bearer ${bearer}`,
         },
-        ...(request.method === 'POST' ? { body: request.body ?? '' } : {}),
-        signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, deadline - started))),
+        ...(request.method === 'GET' ? {} : { body: request.body ?? (request.method === 'POST' ? '' : undefined) }),
+        signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, call.deadline - started))),
       });
-      text = await response.text();
+      body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       report(0);
       throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError');
@@ -124,31 +151,66 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       graphRequestId: response.headers.get('request-id') ?? undefined,
       clientRequestId: response.headers.get('client-request-id') ?? undefined,
     });
-    if (!response.ok) {
-      const error = parseGraphError(response.status, response.headers, text, options.now());
-      report(response.status, error.retryAfterSeconds);
-      throw error;
-    }
-    report(response.status);
-    return { status: response.status, headers: response.headers, text };
+    report(response.status, response.ok ? undefined : retryAfterSeconds(response.headers.get('retry-after'), options.now()));
+    return { status: response.status, headers: response.headers, body };
   };
 
-  const send = async (request: Request, call: CallOptions) => {
+  // A 401 means Graph refused the broker's own token (expired early, or revoked): drop it, fetch another, try once.
+  const authorized = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
+    const first = await once(request, call, await token());
+    if (first.status !== 401) return first;
+    options.dropToken?.();
+    const second = await once(request, call, await token());
+    if (second.status !== 401) return second;
+    throw new GraphError(502, 'badGateway', "Microsoft Graph refused the broker's token.", undefined, undefined);
+  };
+
+  const withRetries = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
     for (let attempt = 1; ; attempt += 1) {
+      let reply: GraphReply | undefined;
+      let failure: unknown;
       try {
-        return await once(request, call);
+        reply = await authorized(request, call);
+        if (reply.status < 400) return reply;
+        failure = parseGraphError(reply.status, reply.headers, '', options.now());
       } catch (error) {
-        if (call.retry === false || !isRetryable(error, request.retryKind)) throw error;
-        const delay = retryDelayMs({
-          attempt,
-          retryAfterSeconds: error instanceof GraphError ? error.retryAfterSeconds : undefined,
-          remainingMs: call.deadline - options.now(),
-          random: options.random(),
-        });
-        if (delay === undefined) throw error;
-        await options.sleep(delay);
+        if (!(error instanceof GraphUnavailableError)) throw error;
+        failure = error;
       }
+      const delay =
+        call.retry === false || !isRetryable(failure, request.retryKind)
+          ? undefined
+          : retryDelayMs({
+              attempt,
+              retryAfterSeconds: failure instanceof GraphError ? failure.retryAfterSeconds : undefined,
+              remainingMs: call.deadline - options.now(),
+              random: options.random(),
+            });
+      if (delay === undefined) {
+        if (reply !== undefined) return reply;
+        throw failure;
+      }
+      await options.sleep(delay);
     }
+  };
+
+  // The turn is held through the retries and their waits: nothing else goes to a workbook Graph asked us to leave.
+  const exchange = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
+    const target = sameOrigin(request.url);
+    const turn = request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
+    try {
+      return await withRetries({ ...request, url: target }, call);
+    } finally {
+      turn?.release();
+    }
+  };
+
+  /** For the session calls: a non-2xx answer is an error, parsed once. */
+  const send = async (request: GraphRequest, call: CallOptions): Promise<{ status: number; headers: Headers; text: string }> => {
+    const reply = await exchange(request, call);
+    const text = new TextDecoder().decode(reply.body);
+    if (reply.status < 200 || reply.status >= 300) throw parseGraphError(reply.status, reply.headers, text, options.now());
+    return { status: reply.status, headers: reply.headers, text };
   };
 
   /** Locations come from Graph's answers; the token goes only where GRAPH_BASE_URL points. */
@@ -160,7 +222,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return url.toString();
   };
 
+  const workbookOf = (url: string): WorkbookAddress | undefined => {
+    const match = /\/drives\/([^/]+)\/items\/([^/]+)\/workbook\//i.exec(new URL(url).pathname);
+    return match?.[1] && match[2] ? { driveId: decodeURIComponent(match[1]), itemId: decodeURIComponent(match[2]) } : undefined;
+  };
+  const onWorkbookOf = (url: string) => {
+    const workbook = workbookOf(sameOrigin(url));
+    return workbook === undefined ? {} : { workbook };
+  };
+
   return {
+    call: exchange,
+    workbookUrl,
     async createSession(workbook, persistChanges, call) {
       const answer = await send(
         {
@@ -168,6 +241,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           url: workbookUrl(workbook, 'createSession'),
           method: 'POST',
           retryKind: 'create',
+          workbook,
           headers: { 'content-type': 'application/json', prefer: 'respond-async' },
           body: JSON.stringify({ persistChanges }),
         },
@@ -177,18 +251,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
     async refreshSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'refreshSession');
-      await send({ action: 'refreshSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'refreshSession', url, method: 'POST', retryKind: 'idempotent', workbook, headers: { 'workbook-session-id': sessionId } }, call);
     },
     async closeSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'closeSession');
-      await send({ action: 'closeSession', url, method: 'POST', retryKind: 'idempotent', headers: { 'workbook-session-id': sessionId } }, call);
+      await send({ action: 'closeSession', url, method: 'POST', retryKind: 'idempotent', workbook, headers: { 'workbook-session-id': sessionId } }, call);
     },
     async getOperation(operationUrl, call) {
-      const answer = await send({ action: 'getOperation', url: sameOrigin(operationUrl), method: 'GET', retryKind: 'idempotent' }, call);
+      const answer = await send({ action: 'getOperation', url: operationUrl, method: 'GET', retryKind: 'idempotent', ...onWorkbookOf(operationUrl) }, call);
       return toOperationStatus(answer, options.now(), sameOrigin);
     },
     async getSessionInfo(resourceUrl, call) {
-      const answer = await send({ action: 'getSessionInfo', url: sameOrigin(resourceUrl), method: 'GET', retryKind: 'idempotent' }, call);
+      const answer = await send({ action: 'getSessionInfo', url: resourceUrl, method: 'GET', retryKind: 'idempotent', ...onWorkbookOf(resourceUrl) }, call);
       return toGraphSession(answer.text);
     },
   };

@@ -11,25 +11,34 @@ export interface RetryPolicy {
 
 export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({ maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000 });
 
-/** Statuses Graph documents as "wait, then send again" (https://learn.microsoft.com/graph/workbook-error-handling). */
-const RETRYABLE_STATUSES = new Set([429, 503, 504]);
-
 /**
- * What may be repeated of a call that failed. `idempotent` work (refresh, close, reads) changes nothing when
- * repeated. A `create` makes a session, so it is repeated only where Graph said it did not act — `429` and `503`,
- * throttling — or told us to: `504`, which Microsoft documents as "repeat the request"
- * (https://learn.microsoft.com/graph/api/workbook-createsession). A `504` repeat may leave one
- * session nobody sees, when Graph acted before its gateway gave up; Excel ends it at its idle expiry.
+ * What may be repeated of a call that failed, by what the call does (https://learn.microsoft.com/graph/workbook-error-handling):
+ * - `idempotent` work (reads, `PUT`, `PATCH`, `DELETE`, and refresh and close, which change nothing when repeated)
+ *   on `429`, `503`, `504` and a lost connection;
+ * - a `write` — a `POST` Graph may have acted on, such as adding table rows — only where Graph said it did not act,
+ *   `429` and `503`: Graph keeps no idempotency of its own, so a second try after a `504` or a dropped line could add
+ *   a second row;
+ * - a `create` session as a write, plus `504`, which Microsoft documents for createSession alone as "repeat the
+ *   request" (https://learn.microsoft.com/graph/api/workbook-createsession). That repeat may leave one session nobody
+ *   sees, when Graph acted before its gateway gave up; Excel ends it at its idle expiry.
  */
-export type RetryKind = 'idempotent' | 'create';
+export type RetryKind = 'idempotent' | 'write' | 'create';
 
-/**
- * Whether a failed Graph call may be sent again. A lost connection (or our own timeout) is repeated only for
- * idempotent work: Graph may have made the session before the line dropped, and a second create would make another.
- */
+const RETRY_ON: Readonly<Record<RetryKind, { readonly statuses: ReadonlySet<number>; readonly lostConnection: boolean }>> = {
+  idempotent: { statuses: new Set([429, 503, 504]), lostConnection: true },
+  write: { statuses: new Set([429, 503]), lostConnection: false },
+  create: { statuses: new Set([429, 503, 504]), lostConnection: false },
+};
+
+/** A forwarded call's kind, from its method alone. */
+export function retryKindFor(method: string): RetryKind {
+  return method.toUpperCase() === 'POST' ? 'write' : 'idempotent';
+}
+
+/** Whether a failed Graph call may be sent again (a lost connection, or our own timeout, is a GraphUnavailableError). */
 export function isRetryable(error: unknown, kind: RetryKind): boolean {
-  if (error instanceof GraphUnavailableError) return kind === 'idempotent';
-  return error instanceof GraphError && RETRYABLE_STATUSES.has(error.status);
+  if (error instanceof GraphUnavailableError) return RETRY_ON[kind].lostConnection;
+  return error instanceof GraphError && RETRY_ON[kind].statuses.has(error.status);
 }
 
 /**

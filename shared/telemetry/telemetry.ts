@@ -19,8 +19,8 @@ export interface GraphDependency {
   readonly name: string;
   /** Host of GRAPH_BASE_URL. */
   readonly target: string;
-  /** The HTTP method (following an operation is a GET, the session calls are POSTs). */
-  readonly method: 'GET' | 'POST';
+  /** The HTTP method (the session calls are POSTs, following an operation a GET, forwarded calls their own). */
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** HTTP status, or 0 when no answer came (network failure, timeout). */
   readonly status: number;
   readonly durationMs: number;
