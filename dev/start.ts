@@ -59,6 +59,8 @@ async function main(): Promise<void> {
 
   const port = Number(env.PORT ?? settings.port ?? 7071);
   const host = await startLocalHost({ port, env, cors });
+  // As Core Tools does: the site's own address, from which the broker builds the Locations it hands out.
+  env.WEBSITE_HOSTNAME ??= new URL(host.url).host;
   stops.unshift(() => host.close());
   if (cors) say(`CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`);
   say(`Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);

@@ -27,7 +27,7 @@ export async function createSession(request: HttpRequest, context: InvocationCon
       { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers), ...(idempotencyKey ? { idempotencyKey } : {}) },
       call,
     );
-    return toCreateResponse(outcome, request.url, workbook);
+    return toCreateResponse(outcome, deps.config, workbook);
   });
 }
 

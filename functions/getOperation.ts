@@ -16,7 +16,7 @@ export async function getOperation(request: HttpRequest, context: InvocationCont
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const operationId = parseOperationId(request.params);
     const outcome = await pollOperation({ workbook, operationId, caller: parseCaller(request.headers) }, call);
-    return toCreateResponse(outcome, request.url, workbook);
+    return toCreateResponse(outcome, deps.config, workbook);
   });
 }
 

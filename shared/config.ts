@@ -21,6 +21,12 @@ export interface Config {
   readonly sweepConcurrency: number;
   readonly httpAuthLevel: 'function' | 'anonymous';
   readonly appInsightsConnectionString: string | undefined;
+  /**
+   * The broker's own address for the `Location`s it hands out: PUBLIC_BASE_URL, else `https://$WEBSITE_HOSTNAME`
+   * (set by App Service; `http://` for a loopback host, as the local host sets it). Never a request's `Host` header,
+   * which anyone can forge. Undefined: Locations are relative to the host the caller used.
+   */
+  readonly publicBaseUrl: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -83,7 +89,17 @@ export function loadConfig(env: Environment): Config {
     sweepConcurrency: integer('SWEEP_CONCURRENCY', 8, 1, 256),
     httpAuthLevel: authLevel,
     appInsightsConnectionString: text('APPLICATIONINSIGHTS_CONNECTION_STRING'),
+    publicBaseUrl: url('PUBLIC_BASE_URL') ?? siteUrl(text('WEBSITE_HOSTNAME')),
   });
+}
+
+function siteUrl(hostname: string | undefined): string | undefined {
+  if (hostname === undefined) return undefined;
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(hostname)) {
+    throw new ConfigError(`Setting WEBSITE_HOSTNAME must be a host name, optionally with a port; got "${hostname}".`);
+  }
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(hostname);
+  return `${loopback ? 'http' : 'https'}://${hostname}`;
 }
 
 /** Table names: 3–63 alphanumerics starting with a letter (Azure Table service rule). */

@@ -58,7 +58,13 @@ let identity: Promise<IdentityEndpoint> | undefined;
  * The identity endpoint is one per test process: the SDK fixes the endpoint at its first token request.
  */
 export async function startBrokerStack(
-  options: { settings?: Record<string, string>; emulator?: EmulatorOptions; clock?: TestClock; cors?: LocalHostOptions['cors'] } = {},
+  options: {
+    settings?: Record<string, string>;
+    emulator?: EmulatorOptions;
+    clock?: TestClock;
+    cors?: LocalHostOptions['cors'];
+    routeOrder?: LocalHostOptions['routeOrder'];
+  } = {},
 ): Promise<BrokerStack> {
   identity ??= startIdentityEndpoint().then((endpoint) => {
     process.env.IDENTITY_ENDPOINT = endpoint.url;
@@ -75,6 +81,20 @@ export async function startBrokerStack(
   });
   const tableName = testTableName('broker');
   const connection = inject('azuriteConnectionString');
+  const logs: string[] = [];
+  // The host listens first, so the deps know its address (the broker's own, for the Locations it hands out).
+  let deps: Deps | undefined;
+  const host = await startLocalHost({
+    port: 0,
+    deps: () => {
+      if (deps === undefined) throw new Error('The deps are not built yet.');
+      return deps;
+    },
+    timers: false,
+    log: (line) => logs.push(line),
+    cors: options.cors,
+    ...(options.routeOrder ? { routeOrder: options.routeOrder } : {}),
+  });
   const config = loadConfig({
     IDENTITY_ENDPOINT: id.url,
     IDENTITY_HEADER: id.header,
@@ -82,11 +102,10 @@ export async function startBrokerStack(
     SESSION_TABLE_CONNECTION: connection,
     SESSION_TABLE_NAME: tableName,
     ALLOWED_DRIVE_IDS: '*',
+    PUBLIC_BASE_URL: host.url,
     ...options.settings,
   });
-  const deps = createDeps(config, clock);
-  const logs: string[] = [];
-  const host = await startLocalHost({ port: 0, deps: () => deps, timers: false, log: (line) => logs.push(line), cors: options.cors });
+  deps = createDeps(config, clock);
   const table = TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true });
   return {
     url: host.url,
