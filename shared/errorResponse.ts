@@ -5,6 +5,8 @@ export interface BrokerResponse {
   status: number;
   headers?: Record<string, string>;
   jsonBody?: unknown;
+  /** Bytes passed on as they came (a forwarded Graph answer); `jsonBody` otherwise. */
+  body?: Uint8Array;
 }
 
 export interface GraphErrorBody {

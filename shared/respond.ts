@@ -18,9 +18,12 @@ export function respondUnconfigured(requestId: string, now: number): BrokerRespo
   return forCallers(toErrorResponse(undefined, requestId, now), requestId);
 }
 
-/** What every answer carries: its `request-id` (the one an error body quotes), and the CORS expose header. */
+/**
+ * What every answer carries: a `request-id` — Graph's own on a forwarded Graph answer, the broker's otherwise (the one
+ * an error body quotes; the log pairs the two) — and the CORS expose header.
+ */
 function forCallers(response: BrokerResponse, requestId: string): BrokerResponse {
-  return withExposedHeaders({ ...response, headers: { ...response.headers, 'request-id': requestId } });
+  return withExposedHeaders({ ...response, headers: { 'request-id': requestId, ...response.headers } });
 }
 
 /**

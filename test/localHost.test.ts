@@ -17,14 +17,15 @@ describe('the local host behaves like the Functions host', () => {
       'POST api/drives/{driveId}/items/{itemId}/workbook/closeSession',
       'POST api/drives/{driveId}/items/{itemId}/workbook/createSession',
       'POST api/drives/{driveId}/items/{itemId}/workbook/refreshSession',
+      'GET,POST,PATCH,PUT,DELETE api/drives/{driveId}/items/{itemId}/workbook/{*path}',
       'timer %SWEEP_SCHEDULE%',
-    ]);
+    ].sort());
   });
 
   it.each([
-    ['GET', '/api/drives/b!d/items/01I/workbook/createSession'],
-    ['PUT', '/api/drives/b!d/items/01I/workbook/refreshSession'],
-    ['POST', '/api/drives/b!d/items/01I/workbook/unknownAction'],
+    ['HEAD', '/api/drives/b!d/items/01I/workbook/createSession'],
+    ['OPTIONS', '/api/drives/b!d/items/01I/workbook/refreshSession'],
+    ['POST', '/api/drives/b!d/items/01I/notebook/unknownAction'],
     ['POST', '/api/nothing-here'],
     ['POST', '/drives/b!d/items/01I/workbook/createSession'],
     ['POST', '/api/drives/b!d//items/01I/workbook/createSession'],

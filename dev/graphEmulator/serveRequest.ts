@@ -54,6 +54,7 @@ export async function serveRequest(req: IncomingMessage, res: ServerResponse, de
       path,
       query,
       headers: recordedHeaders(req.headers),
+      headerNames: Object.keys(req.headers).sort(),
       op: route.op,
       ...(route.driveId === undefined ? {} : { driveId: route.driveId }),
       ...(route.itemId === undefined ? {} : { itemId: route.itemId }),

@@ -82,7 +82,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       return sessions.list(at);
     },
     activeSessions: () => emulator.sessions().filter((session) => session.state === 'active'),
-    calls: () => recorded.map((call) => ({ ...call, headers: { ...call.headers } })),
+    calls: () => recorded.map((call) => ({ ...call, headers: { ...call.headers }, headerNames: [...call.headerNames] })),
     resetCalls: () => {
       recorded = [];
     },

@@ -109,6 +109,8 @@ export interface RecordedCall {
   query: string;
   /** The request headers that matter to Graph (lower-case names), as sent. */
   headers: Record<string, string>;
+  /** The names of every header sent (lower-case), to show what a proxy did not pass on; values are not kept. */
+  headerNames: string[];
   /** The header's session id, or for a create that made one, the new id. */
   sessionId?: string;
   status: number | 'dropped';

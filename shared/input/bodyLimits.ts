@@ -6,4 +6,6 @@
 export const BODY_LIMITS = Object.freeze({
   /** createSession, refreshSession, closeSession: a few bytes of JSON at most; anything near this is not one. */
   sessionCall: 16 * 1024,
+  /** A workbook call forwarded to Graph: a range or a batch of rows; above this, split it into several calls. */
+  workbookCall: 4 * 1024 * 1024,
 });

@@ -1,10 +1,10 @@
-import { BadRequestError } from '../errors';
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The broker's operation ids are UUIDs it made itself; anything else cannot be one. */
-export function parseOperationId(params: Readonly<Record<string, string | undefined>>): string {
+/**
+ * The broker's operation ids are UUIDs it made itself; anything else cannot be one (`undefined`), and is a workbook
+ * operation of Graph's to forward.
+ */
+export function parseOperationId(params: Readonly<Record<string, string | undefined>>): string | undefined {
   const id = params.operationId;
-  if (id === undefined || !UUID.test(id)) throw new BadRequestError('The operation id in the path is malformed.');
-  return id.toLowerCase();
+  return id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined;
 }

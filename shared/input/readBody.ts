@@ -7,9 +7,14 @@ import type { BrokerRequest } from './brokerRequest';
  * read, so a 100 MiB body costs what the limit costs.
  */
 export async function readBody(request: BrokerRequest, limitBytes: number): Promise<string> {
+  return Buffer.from(await readBodyBytes(request, limitBytes)).toString('utf8');
+}
+
+/** The same, as the bytes that came: what the gateway forwards unchanged. */
+export async function readBodyBytes(request: BrokerRequest, limitBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && !(Number(declared) <= limitBytes)) throw tooLarge(limitBytes);
-  if (!request.body) return '';
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,7 +28,7 @@ export async function readBody(request: BrokerRequest, limitBytes: number): Prom
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(limitBytes: number): PayloadTooLargeError {

@@ -13,12 +13,14 @@ export interface PollOperationInput {
 
 /**
  * A caller polling a long create it was handed (`202` + `Location`): the broker looks at Graph's operation again and,
- * if it succeeded, records the session and answers with it. An operation the broker does not know — or that another
- * signed-in caller started — is a 404, as for sessions.
+ * if it succeeded, records the session and answers with it. `undefined`: the broker has no such operation — the id
+ * may be one of Graph's own workbook operations, which the caller polls through the gateway. An operation another
+ * signed-in caller started is a 404, as for sessions.
  */
-export async function pollOperation(input: PollOperationInput, call: Call): Promise<CreateOutcome> {
+export async function pollOperation(input: PollOperationInput, call: Call): Promise<CreateOutcome | undefined> {
   const operation = await call.deps.store.getOperation(input.workbook, input.operationId);
-  if (!operation || (operation.owner !== undefined && operation.owner !== input.caller?.id)) {
+  if (!operation) return undefined;
+  if (operation.owner !== undefined && operation.owner !== input.caller?.id) {
     throw new SessionNotFoundError('The operation does not exist.');
   }
   return followOperation(operation, call, call.deps.now() + POLL_BUDGET_MS);

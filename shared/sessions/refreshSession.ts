@@ -5,8 +5,8 @@ import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from './budgets';
 import { findSession } from './findSession';
-import { tryCloseOwed } from './closeOwed';
-import { isGoneInGraph, isSessionGone } from './sessionFate';
+import { endGoneSession } from './endGoneSession';
+import { isSessionGone } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
 import type { StoredSession } from './sessionRecord';
 import { updateSession } from './updateSession';
@@ -23,11 +23,11 @@ export interface SessionCallInput {
  * record's ETag: if the sweep claimed the session first, the write fails, the record is read again, and the caller
  * hears 404 whatever Graph said. If Graph fails, the record is put right: a session Graph reports gone ends as
  * expired (404 `invalidSessionReCreatable`, Graph's signal to create a new one) — and unless Graph said so itself, it
- * is closed in Graph too (closeOwed.ts); any other failure restores the
- * last real Graph contact, so the sweep does not skip a refresh it still owes.
+ * is closed in Graph too (endGoneSession.ts); any other failure restores the last real Graph contact, so the sweep
+ * does not skip a refresh it still owes.
  */
 export async function refreshSession(input: SessionCallInput, call: Call): Promise<void> {
-  const { deps, log } = call;
+  const { deps } = call;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
   if (record.state !== 'live') throw new SessionNotFoundError();
   const now = deps.now();
@@ -44,16 +44,7 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
       if (recorded?.lastGraphContactAt === now) await restoreGraphContact(recorded, now, record.lastGraphContactAt, call);
       throw error;
     }
-    const endedAt = deps.now();
-    const graphCloseOwed = !isGoneInGraph(error);
-    const final = await updateSession(deps, recorded ?? record, (current) =>
-      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) } : undefined,
-    );
-    if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
-      log.info('Session expired in Graph.', { session: sessionLogId(input.sessionId) });
-      deps.telemetry.event('SessionExpired', { session: sessionLogId(input.sessionId), by: 'caller' });
-      await tryCloseOwed(final, call, () => deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)));
-    }
+    await endGoneSession(recorded ?? record, error, call);
     throw new SessionNotFoundError();
   }
   if (recording.status === 'rejected') throw recording.reason;

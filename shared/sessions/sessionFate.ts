@@ -38,3 +38,14 @@ export function isGoneInGraph(error: unknown): boolean {
   if (!(error instanceof GraphError)) return false;
   return error.status === 404 || error.innerCode?.toLowerCase() === 'invalidsessionrecreatable';
 }
+
+/**
+ * The same reading for a call forwarded through the gateway, where a bare `404` names what the call asked for — a
+ * sheet, a table, an address — not the session: only Graph's session codes and its "recreate" statuses count.
+ */
+export function isSessionGoneAfterWorkbookCall(error: unknown): boolean {
+  if (!(error instanceof GraphError)) return false;
+  const inner = error.innerCode?.toLowerCase();
+  if (error.status === 404 && (inner === undefined || !DEAD_SESSION_CODES.has(inner))) return false;
+  return isSessionGone(error);
+}

@@ -1,0 +1,54 @@
+import type { Config } from '../config';
+import { BadRequestError } from '../errors';
+import type { GraphMethod } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
+import { requestHeadersFor } from '../workbook/forwardedHeaders';
+import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
+import { BODY_LIMITS } from './bodyLimits';
+import type { BrokerRequest } from './brokerRequest';
+import { parseCaller, type Caller } from './parseCaller';
+import { readBodyBytes } from './readBody';
+import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
+import { parseSessionId } from './parseSessionId';
+import { parseWorkbookAddress } from './parseWorkbookAddress';
+
+/** A workbook call as the gateway forwards it; everything in it has been checked. */
+export interface WorkbookCallInput {
+  readonly workbook: WorkbookAddress;
+  readonly method: GraphMethod;
+  readonly target: WorkbookPath;
+  /** Only the headers Graph acts on (forwardedHeaders.ts). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | undefined;
+  readonly sessionId: string | undefined;
+  readonly caller: Caller | undefined;
+}
+
+const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
+/**
+ * Checks a forwarded call before anything is called or written: the workbook (ids, allowed drive), the path after
+ * `workbook/` (workbookPath.ts), the session header when there is one, a browser's simple cross-site write, and
+ * the body — refused past 4 MiB while it streams in.
+ */
+export async function parseWorkbookCall(
+  request: BrokerRequest & { readonly method: string; readonly url: string },
+  config: Config,
+): Promise<WorkbookCallInput> {
+  const method = METHODS.find((m) => m === request.method.toUpperCase());
+  if (method === undefined) throw new BadRequestError(`The method ${request.method} is not forwarded.`);
+  const workbook = parseWorkbookAddress(request.params, config);
+  const target = parseWorkbookPath(request.url);
+  const sessionId = request.headers.get('workbook-session-id') === null ? undefined : parseSessionId(request.headers);
+  if (method !== 'GET') refuseSimpleCrossSiteRequest(request.headers);
+  const bytes = method === 'GET' ? undefined : await readBodyBytes(request, BODY_LIMITS.workbookCall);
+  return {
+    workbook,
+    method,
+    target,
+    headers: requestHeadersFor(request.headers),
+    body: bytes === undefined || bytes.byteLength === 0 ? undefined : bytes,
+    sessionId,
+    caller: parseCaller(request.headers),
+  };
+}

@@ -1,0 +1,32 @@
+import type { Call } from '../deps';
+import { ANSWER_BUDGET_MS } from './budgets';
+import { tryCloseOwed } from './closeOwed';
+import { graphCallOptions } from './graphCallOptions';
+import { isGoneInGraph } from './sessionFate';
+import { sessionLogId } from './sessionKeys';
+import type { StoredSession } from './sessionRecord';
+import { updateSession } from './updateSession';
+
+/**
+ * Graph answered a call in the session with its "session gone" (sessionFate.ts): the record ends as expired. Unless
+ * Graph said so itself (404, `invalidSessionReCreatable`), Graph may still hold the session, so the broker also sends
+ * it the close it now owes (closeOwed.ts). Returns the record as it finally stands.
+ */
+export async function endGoneSession(record: StoredSession, error: unknown, call: Call): Promise<StoredSession | undefined> {
+  const { deps, log } = call;
+  const endedAt = deps.now();
+  const graphCloseOwed = !isGoneInGraph(error);
+  const final = await updateSession(deps, record, (current) =>
+    current.state === 'live'
+      ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) }
+      : undefined,
+  );
+  if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
+    log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
+    deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'caller' });
+    await tryCloseOwed(final, call, () =>
+      deps.graph.closeSession(record, record.sessionId, graphCallOptions(call, endedAt + ANSWER_BUDGET_MS)),
+    );
+  }
+  return final;
+}

@@ -1,0 +1,98 @@
+import { brokerApiUrl } from '../brokerUrls';
+import type { Call } from '../deps';
+import { SessionNotFoundError } from '../errors';
+import { parseGraphError } from '../graph/parseGraphError';
+import { retryKindFor } from '../graph/retryPolicy';
+import type { WorkbookCallInput } from '../input/parseWorkbookCall';
+import { ANSWER_BUDGET_MS } from '../sessions/budgets';
+import { endGoneSession } from '../sessions/endGoneSession';
+import { findSession } from '../sessions/findSession';
+import { graphCallOptions } from '../sessions/graphCallOptions';
+import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
+import type { StoredSession } from '../sessions/sessionRecord';
+import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
+import { operationTemplate } from './operationTemplate';
+import { recordActivity } from './sessionActivity';
+
+/** Graph's answer as the caller gets it: status and body bytes unchanged, the listed headers only. */
+export interface WorkbookCallAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+/**
+ * Makes a caller's workbook call on Graph as the broker's identity: in the caller's session when it names one (known,
+ * live, this workbook, this caller — checked before any Graph call), one call at a time per workbook (the Graph
+ * client's turn), retried only as its method allows. Graph's answer goes back as it came, its locations pointed at
+ * the broker. A call answered in a session is activity that keeps the session alive; a session Graph reports gone
+ * ends as expired, and the caller still gets Graph's own answer.
+ */
+export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call): Promise<WorkbookCallAnswer> {
+  const { deps } = call;
+  const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, call);
+  const now = deps.now();
+  const reply = await deps.graph.call(
+    {
+      action: operationTemplate(input.target.path),
+      method: input.method,
+      url: deps.graph.workbookUrl(input.workbook, input.target.path) + (input.target.query ? `?${input.target.query}` : ''),
+      retryKind: retryKindFor(input.method),
+      headers: input.headers,
+      ...(input.body === undefined ? {} : { body: input.body }),
+      workbook: input.workbook,
+    },
+    graphCallOptions(call, now + ANSWER_BUDGET_MS),
+  );
+  if (record !== undefined) await noteSessionUse(record, reply, now, call);
+
+  const toBroker = (url: string) => toBrokerUrl(url, deps.config.graphBaseUrl, brokerApiUrl(deps.config));
+  return {
+    status: reply.status,
+    headers: answerHeadersFor(reply.headers, toBroker),
+    body: isOperationStatus(input) ? withBrokerResourceLocation(reply.body, toBroker) : reply.body,
+  };
+}
+
+async function liveSession(input: WorkbookCallInput, sessionId: string, call: Call): Promise<StoredSession> {
+  const record = await findSession(call.deps, input.workbook, sessionId, input.caller);
+  if (record.state !== 'live') throw new SessionNotFoundError();
+  return record;
+}
+
+// Throttling (429) and Graph's own failures say nothing about the session; every other answer shows it in use.
+async function noteSessionUse(record: StoredSession, reply: { status: number; headers: Headers; body: Uint8Array }, now: number, call: Call) {
+  if (reply.status >= 400) {
+    const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), call.deps.now());
+    if (isSessionGoneAfterWorkbookCall(error)) {
+      await endGoneSession(record, error, call);
+      return;
+    }
+    if (reply.status === 429 || reply.status >= 500) return;
+  }
+  await recordActivity(record, now, call);
+}
+
+// `GET …/workbook/operations/{id}`: a workbook operation's status, whose resourceLocation is fetched next.
+function isOperationStatus(input: WorkbookCallInput): boolean {
+  return input.method === 'GET' && /^operations\/[^/]+$/i.test(input.target.path);
+}
+
+/**
+ * The one change the gateway makes to a body: a workbook operation's `resourceLocation` under GRAPH_BASE_URL points
+ * at the broker, so the caller fetches the result through it (https://learn.microsoft.com/graph/api/workbookoperation-get).
+ * Anything that is not such a JSON object passes unchanged.
+ */
+function withBrokerResourceLocation(body: Uint8Array, toBroker: (url: string) => string): Uint8Array {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return body;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body;
+  const operation = parsed as Record<string, unknown>;
+  const location = operation.resourceLocation;
+  if (typeof location !== 'string' || toBroker(location) === location) return body;
+  return new TextEncoder().encode(JSON.stringify({ ...operation, resourceLocation: toBroker(location) }));
+}

@@ -1,0 +1,23 @@
+/**
+ * Which function's work a request to the catch-all route really is. The Functions host tries routes in registration
+ * order, not by specificity (https://github.com/Azure/azure-functions-host/issues/9876), so `workbookRequest` may be
+ * handed the paths of createSession, refreshSession, closeSession and getOperation; it then does exactly what they
+ * do. One trailing slash is ignored, as the host's routing ignores it for those routes.
+ */
+export type WorkbookRoute = 'createSession' | 'refreshSession' | 'closeSession' | 'getOperation' | 'forward';
+
+const sessionCalls: ReadonlyMap<string, WorkbookRoute> = new Map([
+  ['createsession', 'createSession'],
+  ['refreshsession', 'refreshSession'],
+  ['closesession', 'closeSession'],
+]);
+
+export function routeWorkbookRequest(method: string, url: string): WorkbookRoute {
+  const pathname = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '');
+  const rest = /\/drives\/[^/]*\/items\/[^/]*\/workbook\/(.*)$/i.exec(pathname)?.[1]?.replace(/\/$/, '');
+  if (rest === undefined) return 'forward';
+  const verb = method.toUpperCase();
+  const sessionCall = sessionCalls.get(rest.toLowerCase());
+  if (sessionCall !== undefined) return verb === 'POST' ? sessionCall : 'forward';
+  return verb === 'GET' && /^operations\/[^/]+$/i.test(rest) ? 'getOperation' : 'forward';
+}
