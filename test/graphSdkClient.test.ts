@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from '@microsoft/microsoft-graph-client';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import { startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 let stack: BrokerStack;
@@ -36,4 +41,50 @@ it("drives create → refresh → close with Microsoft's own Graph JavaScript cl
     statusCode: 404,
     code: 'itemNotFound',
   });
+});
+
+it("works inside the session with the same client: list worksheets, write and read a range, add rows, close — and the .xlsx holds it", async () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'sdk-drive-'));
+  const local = await startBrokerStack({ emulator: { drive: { path: folder } } });
+  try {
+    const client = Client.init({
+      baseUrl: `${local.url}/api`,
+      defaultVersion: '',
+      authProvider: (done) => done(null, 'not-a-graph-token'),
+      customHosts: new Set([new URL(local.url).host]),
+    });
+    const workbook = `/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook`;
+    const session = (await client.api(`${workbook}/createSession`).post({ persistChanges: true })) as { id: string };
+    const inSession = (api: string) => client.api(`${workbook}/${api}`).header('workbook-session-id', session.id);
+
+    const sheets = (await inSession('worksheets').get()) as { value: Array<{ name: string }> };
+    expect(sheets.value.map((sheet) => sheet.name)).toEqual(['Sheet1']);
+
+    const address = "worksheets('Sheet1')/range(address='G2:H2')";
+    const written = (await inSession(address).patch({ values: [['SDK', 7]] })) as { address: string };
+    expect(written.address).toBe('Sheet1!G2:H2');
+    const read = (await inSession(address).get()) as { values: unknown[][] };
+    expect(read.values).toEqual([['SDK', 7]]);
+
+    const added = (await inSession('tables/Sales/rows/add').post({ values: [['SDK', 'Limes', 3, 2, 6]] })) as { index: number };
+    expect(added.index).toBe(4);
+
+    await inSession('closeSession').post({});
+    const calls = local.emulator.calls().map((call) => `${call.method} ${call.op} ${call.status}`);
+    expect(calls).toEqual([
+      'POST createSession 201',
+      'GET listWorksheets 200',
+      'PATCH updateRange 200',
+      'GET getRange 200',
+      'POST addTableRows 200',
+      'POST closeSession 204',
+    ]);
+    const file = new ExcelJS.Workbook();
+    await file.xlsx.readFile(path.join(folder, 'Demo.xlsx'));
+    const sheet = file.getWorksheet('Sheet1');
+    expect([sheet?.getCell('G2').value, sheet?.getCell('H2').value, sheet?.getCell('B6').value]).toEqual(['SDK', 7, 'Limes']);
+  } finally {
+    await local.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -5,6 +5,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * operation of Graph's to forward.
  */
 export function parseOperationId(params: Readonly<Record<string, string | undefined>>): string | undefined {
-  const id = params.operationId;
+  // Under getOperation's own route the id is its parameter; handed over by the catch-all, it ends the `path`.
+  const id = params.operationId ?? /^operations\/([^/]+)\/?$/i.exec(params.path ?? '')?.[1];
   return id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined;
 }
