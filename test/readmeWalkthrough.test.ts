@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBrokerStack, type BrokerStack } from './support/brokerStack';
+
+// The README's walk-throughs, pasted as written into an interactive bash and zsh (where `!` in double quotes is a
+// history expansion) against a local stack, with PORT set as a user would. What the shell printed, what Graph saw and
+// what the .xlsx holds afterwards are checked, so the README cannot drift from what works.
+
+const README = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+
+/** The first ```sh block after a heading. */
+function blockAfter(heading: string): string {
+  const at = README.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`README has no heading "${heading}"`);
+  const match = /```sh\n([\s\S]*?)```/.exec(README.slice(at));
+  if (match?.[1] === undefined) throw new Error(`No sh block after "${heading}"`);
+  return match[1];
+}
+
+const shells = [
+  { name: 'bash', command: 'bash', args: ['--norc', '--noprofile', '-i'] },
+  { name: 'zsh', command: 'zsh', args: ['-f', '-i'] },
+].map((shell) => ({ ...shell, present: spawnSync(shell.command, ['-c', 'true']).status === 0 }));
+
+let stack: BrokerStack | undefined;
+let folder: string | undefined;
+afterEach(async () => {
+  await stack?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+  stack = undefined;
+  folder = undefined;
+});
+
+async function paste(shell: (typeof shells)[number], script: string): Promise<string> {
+  folder = mkdtempSync(path.join(tmpdir(), 'readme-drive-'));
+  stack = await startBrokerStack({ emulator: { drive: { path: folder } } });
+  const port = new URL(stack.url).port;
+  // spawnSync would block the event loop the local stack answers on; run the shell asynchronously.
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(shell.command, shell.args, { env: { ...process.env, PORT: port, HOME: folder }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(output));
+    child.stdin.end(`${script}\nexit\n`);
+  });
+}
+
+describe.each(shells)('the README pasted into an interactive $name', (shell) => {
+  it.skipIf(!shell.present)('walks through create → refresh → close', async () => {
+    const output = await paste(shell, blockAfter('## Walk-through: create → refresh → close'));
+    expect(output).not.toMatch(/event not found|no such event|command not found|parse error/);
+    const calls = stack!.emulator.calls().map((call) => `${call.op} ${call.status}`);
+    expect(calls).toEqual(['createSession 201', 'refreshSession 204', 'closeSession 204']);
+    expect(output).toMatch(/invalidSessionReCreatable/);
+  });
+
+  it.skipIf(!shell.present)('works in the session and changes the demo .xlsx on disk', async () => {
+    const output = await paste(shell, blockAfter('## Working in the session: every workbook call through the broker'));
+    expect(output).not.toMatch(/event not found|no such event|command not found|parse error/);
+    const calls = stack!.emulator.calls().map((call) => `${call.op} ${call.status}`);
+    expect(calls).toEqual(['createSession 201', 'updateRange 200', 'getRange 200', 'addTableRows 200', 'closeSession 204']);
+    expect(output).toContain('"values":[["Checked by","the broker"]]');
+    expect(output).toMatch(/\b204\b/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path.join(folder!, 'Demo.xlsx'));
+    const sheet = workbook.getWorksheet('Sheet1');
+    expect([sheet?.getCell('G1').value, sheet?.getCell('H1').value, sheet?.getCell('B6').value]).toEqual(['Checked by', 'the broker', 'Kiwis']);
+  });
+});
