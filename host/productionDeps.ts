@@ -8,6 +8,7 @@ import { inProcessTurns } from '../shared/workbook/workbookTurns';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
+import type { Telemetry } from '../shared/telemetry/telemetry';
 import { createTelemetry } from './createTelemetry';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -29,12 +30,15 @@ const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** The clock is the one effect tests replace here; everything else is real and configured by `config`. */
-export function createDeps(config: Config, clock: Clock = systemClock): Deps {
+/**
+ * The clock is the effect tests replace here, and a test may watch telemetry; everything else is real and configured
+ * by `config`.
+ */
+export function createDeps(config: Config, clock: Clock = systemClock, watch: { telemetry?: Telemetry } = {}): Deps {
   const credential = lazyCredential(config);
   const now = () => clock.now();
   const sleep = (ms: number) => clock.sleep(ms);
-  const telemetry = createTelemetry(config);
+  const telemetry = watch.telemetry ?? createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
   // A token Graph refused (401) is dropped here and asked for again. The identity SDK has its own cache and may hand
   // back the same token; Graph then refuses it once more and the caller gets 502 until the SDK renews it.

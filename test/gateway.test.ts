@@ -4,6 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
+import type { GraphDependency, Telemetry } from '../shared/telemetry/telemetry';
 import { rawRequest } from './support/rawRequest';
 import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
 
@@ -399,5 +400,28 @@ describe('activity and keep-alive', () => {
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ error: { innerError: { code: 'invalidSessionReCreatable' } } });
     expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
+  });
+});
+
+describe('telemetry', () => {
+  it('reports each forwarded call as a Graph dependency named by its shape, with method, status and duration — never ids, addresses or values', async () => {
+    const dependencies: GraphDependency[] = [];
+    const telemetry: Telemetry = { event: () => undefined, dependency: (call) => dependencies.push(call), flush: async () => undefined };
+    const watched = await startBrokerStack({ telemetry });
+    try {
+      const secretRange = watched.sessionUrl("worksheets('Sheet1')/range(address='B7:C8')");
+      expect((await send(secretRange, { method: 'PATCH', body: { values: 'top-secret-value' } })).status).toBe(200);
+      expect((await send(watched.sessionUrl("worksheets('Nope')/usedRange"))).status).toBe(404);
+      expect(dependencies).toEqual([
+        expect.objectContaining({ name: 'worksheets/range', method: 'PATCH', status: 200, success: true, durationMs: expect.any(Number) }),
+        expect.objectContaining({ name: 'worksheets/usedRange', method: 'GET', status: 404, success: false }),
+      ]);
+      const reported = JSON.stringify(dependencies);
+      for (const secret of ['B7', 'top-secret-value', 'Nope', 'Sheet1', watched.sessionUrl('x').split('/')[5] ?? 'never']) {
+        expect(reported).not.toContain(secret);
+      }
+    } finally {
+      await watched.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../dev
 import { createDeps } from '../../host/productionDeps';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
+import type { Telemetry } from '../../shared/telemetry/telemetry';
 import { testTableName } from './azurite';
 
 export const WORKBOOK = { driveId: 'b!test-drive-0001', itemId: '01TESTWORKBOOK' } as const;
@@ -64,6 +65,8 @@ export async function startBrokerStack(
     clock?: TestClock;
     cors?: LocalHostOptions['cors'];
     routeOrder?: LocalHostOptions['routeOrder'];
+    /** Watches what the broker reports, in place of Application Insights. */
+    telemetry?: Telemetry;
   } = {},
 ): Promise<BrokerStack> {
   identity ??= startIdentityEndpoint().then((endpoint) => {
@@ -105,7 +108,7 @@ export async function startBrokerStack(
     PUBLIC_BASE_URL: host.url,
     ...options.settings,
   });
-  deps = createDeps(config, clock);
+  deps = createDeps(config, clock, options.telemetry ? { telemetry: options.telemetry } : {});
   const table = TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true });
   return {
     url: host.url,
