@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { underRoutePrefix } from '../dev/routePrefix';
+import { matchRoute } from '../dev/routeTemplate';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 import { rawRequest, type RawResponse } from './support/rawRequest';
 
@@ -34,6 +36,8 @@ interface BadRequest {
   readonly body?: string | Uint8Array;
 }
 
+/** Every session route's shape, and more: whatever follows the workbook. */
+const ANY_WORKBOOK_ROUTE = 'drives/{driveId}/items/{itemId}/{*rest}';
 const METHODS = ['GET', 'PUT', 'DELETE', 'PATCH', 'POST', 'OPTIONS', 'HEAD'] as const;
 const PRINTABLE_ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i));
 /** What Node lets a client put in a header value: tab, visible ASCII and space, and Latin-1. */
@@ -256,9 +260,10 @@ const requests: fc.Arbitrary<BadRequest> = fc
   .filter(({ path, headers: h }) => path.length + Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) < 12_000);
 
 /**
- * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target as the
- * local host routes it (a path under an origin, WHATWG URL rules, segments percent-decoded). A request that reaches
- * Graph is then never refused by Graph.
+ * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target with the
+ * local host's own routing (a path under an origin, WHATWG URL rules; the route prefix without regard to case, as
+ * ASP.NET does; segments percent-decoded). A request that reaches Graph is then never refused by Graph. Reading the
+ * path any other way lets a route the host serves (`/API/...`) reach Graph for a workbook that was never added.
  */
 function ensureWorkbookFor(path: string): void {
   let pathname: string;
@@ -267,17 +272,9 @@ function ensureWorkbookFor(path: string): void {
   } catch {
     return;
   }
-  if (!pathname.startsWith('/api/')) return;
-  const parts = pathname.slice('/api/'.length).split('/').filter(Boolean);
-  if (parts.length < 4 || parts[0]?.toLowerCase() !== 'drives' || parts[2]?.toLowerCase() !== 'items') return;
-  const decode = (raw: string) => {
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return raw;
-    }
-  };
-  stack.emulator.addWorkbook(decode(parts[1] as string), decode(parts[3] as string));
+  const routed = underRoutePrefix(pathname);
+  const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
+  if (params?.driveId !== undefined && params.itemId !== undefined) stack.emulator.addWorkbook(params.driveId, params.itemId);
 }
 
 async function tableSnapshot(): Promise<Map<string, string>> {
