@@ -6,7 +6,7 @@ import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/br
 import { rawRequest, type RawResponse } from './support/rawRequest';
 
 /*
- * Issue 4, item 6: bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route
+ * Bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route
  * and at paths that are no route at all. Whatever arrives: never a 5xx; a function's refusal is in Graph's error
  * shape; and a refused request reached neither Graph nor the table.
  *
@@ -14,6 +14,21 @@ import { rawRequest, type RawResponse } from './support/rawRequest';
  * "refused by the broker", every workbook a request names exists in the emulator: Graph would never be the one to
  * say no.
  */
+
+/**
+ * Fixed, so CI sees the same requests every run and a failure is never luck; `FC_SEED=<integer>` explores others.
+ * The default is the seed that caught the test reading `/API/` paths differently from the host. Only the seed
+ * replays a failure: each request changes what later ones meet (sessions issued, keys claimed, workbooks added).
+ */
+const DEFAULT_SEED = -1_067_857_234;
+const SEED = seedFrom(process.env.FC_SEED);
+
+function seedFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SEED;
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed !== (seed | 0)) throw new Error(`FC_SEED must be a 32-bit integer, not ${JSON.stringify(value)}.`);
+  return seed;
+}
 
 let stack: BrokerStack;
 /** Sessions that exist: a few made here, then whatever accepted creates return. Refresh and close meet real ids too. */
@@ -361,8 +376,11 @@ describe('bad input at volume (fast-check)', () => {
         expect(stack.emulator.calls(), `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
         expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
       }),
-      { numRuns: 300 },
-    );
+      { numRuns: 300, seed: SEED },
+    ).catch((error: unknown) => {
+      console.error(`bad input at volume failed with seed ${SEED}: replay it with FC_SEED=${SEED}`);
+      throw error;
+    });
     // The generators must reach the functions' own checks, not just the router.
     expect(seen.refusedByFunction).toBeGreaterThan(90);
     expect(seen.noRoute).toBeGreaterThan(10);
