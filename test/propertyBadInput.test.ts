@@ -22,6 +22,7 @@ import { rawRequest, type RawResponse } from './support/rawRequest';
  */
 const DEFAULT_SEED = -1_067_857_234;
 const SEED = seedFrom(process.env.FC_SEED);
+const RUNS = 300;
 
 function seedFrom(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_SEED;
@@ -376,13 +377,15 @@ describe('bad input at volume (fast-check)', () => {
         expect(stack.emulator.calls(), `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
         expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
       }),
-      { numRuns: 300, seed: SEED },
+      { numRuns: RUNS, seed: SEED },
     ).catch((error: unknown) => {
       console.error(`bad input at volume failed with seed ${SEED}: replay it with FC_SEED=${SEED}`);
       throw error;
     });
-    // The generators must reach the functions' own checks, not just the router.
-    expect(seen.refusedByFunction).toBeGreaterThan(90);
-    expect(seen.noRoute).toBeGreaterThan(10);
+    // The generators must reach the functions' own checks, not just the router. Floors, not estimates: across seeds
+    // the functions refuse about a third of the requests (83 to 122 of 300 seen), so a floor near that fails by luck;
+    // these fail only when a generator stops reaching one side.
+    expect(seen.refusedByFunction, `refused by a function, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 5);
+    expect(seen.noRoute, `no route, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 30);
   }, 60_000);
 });
