@@ -10,6 +10,7 @@ import { corsPolicy, type CorsOptions } from './cors';
 import { discardUnreadBody, toHttpRequest, writeResponse } from './httpBridge';
 import { lineWriter } from './lineWriter';
 import { loadFunctions } from './loadFunctions';
+import { underRoutePrefix } from './routePrefix';
 import { matchRoute } from './routeTemplate';
 import { scheduleTimers } from './scheduleTimers';
 
@@ -39,10 +40,6 @@ export interface LocalHost {
   invoke(name: string): Promise<void>;
   close(): Promise<void>;
 }
-
-const ROUTE_PREFIX = '/api/';
-/** ASP.NET Core routing, which the Functions host uses, compares the route prefix without regard to case too. */
-const hasRoutePrefix = (pathname: string) => pathname.slice(0, ROUTE_PREFIX.length).toLowerCase() === ROUTE_PREFIX;
 
 /**
  * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
@@ -94,7 +91,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       void track(runTimer(declaration, deps, log, false));
       return writeResponse(response, { status: 202 }, corsHeaders);
     }
-    const match = hasRoutePrefix(url.pathname) ? findHttp(declarations, request.method ?? '', url.pathname) : undefined;
+    const routed = underRoutePrefix(url.pathname);
+    const match = routed === undefined ? undefined : findHttp(declarations, request.method ?? '', routed);
     if (!match) {
       request.resume();
       return writeResponse(response, { status: 404 }, corsHeaders);
@@ -133,8 +131,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   };
 }
 
-function findHttp(declarations: readonly Declaration[], method: string, pathname: string) {
-  const path = pathname.slice(ROUTE_PREFIX.length);
+function findHttp(declarations: readonly Declaration[], method: string, path: string) {
   for (const declaration of declarations) {
     if (declaration.kind !== 'http') continue;
     const params = matchRoute(declaration.route, path);
@@ -145,8 +142,8 @@ function findHttp(declarations: readonly Declaration[], method: string, pathname
 
 /** Whether any HTTP function's route matches the path, whatever its methods: where a preflight may be answered. */
 function isHttpRoute(declarations: readonly Declaration[], pathname: string): boolean {
-  if (!hasRoutePrefix(pathname)) return false;
-  const path = pathname.slice(ROUTE_PREFIX.length);
+  const path = underRoutePrefix(pathname);
+  if (path === undefined) return false;
   return declarations.some((declaration) => declaration.kind === 'http' && matchRoute(declaration.route, path) !== undefined);
 }
 

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { underRoutePrefix } from '../dev/routePrefix';
+import { matchRoute } from '../dev/routeTemplate';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 import { rawRequest, type RawResponse } from './support/rawRequest';
 
 /*
- * Issue 4, item 6: bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route
+ * Bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route
  * and at paths that are no route at all. Whatever arrives: never a 5xx; a function's refusal is in Graph's error
  * shape; and a refused request reached neither Graph nor the table.
  *
@@ -12,6 +14,22 @@ import { rawRequest, type RawResponse } from './support/rawRequest';
  * "refused by the broker", every workbook a request names exists in the emulator: Graph would never be the one to
  * say no.
  */
+
+/**
+ * Fixed, so CI sees the same requests every run and a failure is never luck; `FC_SEED=<integer>` explores others.
+ * The default is the seed that caught the test reading `/API/` paths differently from the host. Only the seed
+ * replays a failure: each request changes what later ones meet (sessions issued, keys claimed, workbooks added).
+ */
+const DEFAULT_SEED = -1_067_857_234;
+const SEED = seedFrom(process.env.FC_SEED);
+const RUNS = 300;
+
+function seedFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SEED;
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed !== (seed | 0)) throw new Error(`FC_SEED must be a 32-bit integer, not ${JSON.stringify(value)}.`);
+  return seed;
+}
 
 let stack: BrokerStack;
 /** Sessions that exist: a few made here, then whatever accepted creates return. Refresh and close meet real ids too. */
@@ -34,6 +52,8 @@ interface BadRequest {
   readonly body?: string | Uint8Array;
 }
 
+/** Every session route's shape, and more: whatever follows the workbook. */
+const ANY_WORKBOOK_ROUTE = 'drives/{driveId}/items/{itemId}/{*rest}';
 const METHODS = ['GET', 'PUT', 'DELETE', 'PATCH', 'POST', 'OPTIONS', 'HEAD'] as const;
 const PRINTABLE_ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i));
 /** What Node lets a client put in a header value: tab, visible ASCII and space, and Latin-1. */
@@ -256,9 +276,10 @@ const requests: fc.Arbitrary<BadRequest> = fc
   .filter(({ path, headers: h }) => path.length + Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) < 12_000);
 
 /**
- * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target as the
- * local host routes it (a path under an origin, WHATWG URL rules, segments percent-decoded). A request that reaches
- * Graph is then never refused by Graph.
+ * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target with the
+ * local host's own routing (a path under an origin, WHATWG URL rules; the route prefix without regard to case, as
+ * ASP.NET does; segments percent-decoded). A request that reaches Graph is then never refused by Graph. Reading the
+ * path any other way lets a route the host serves (`/API/...`) reach Graph for a workbook that was never added.
  */
 function ensureWorkbookFor(path: string): void {
   let pathname: string;
@@ -267,17 +288,9 @@ function ensureWorkbookFor(path: string): void {
   } catch {
     return;
   }
-  if (!pathname.startsWith('/api/')) return;
-  const parts = pathname.slice('/api/'.length).split('/').filter(Boolean);
-  if (parts.length < 4 || parts[0]?.toLowerCase() !== 'drives' || parts[2]?.toLowerCase() !== 'items') return;
-  const decode = (raw: string) => {
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return raw;
-    }
-  };
-  stack.emulator.addWorkbook(decode(parts[1] as string), decode(parts[3] as string));
+  const routed = underRoutePrefix(pathname);
+  const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
+  if (params?.driveId !== undefined && params.itemId !== undefined) stack.emulator.addWorkbook(params.driveId, params.itemId);
 }
 
 async function tableSnapshot(): Promise<Map<string, string>> {
@@ -364,10 +377,15 @@ describe('bad input at volume (fast-check)', () => {
         expect(stack.emulator.calls(), `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
         expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
       }),
-      { numRuns: 300 },
-    );
-    // The generators must reach the functions' own checks, not just the router.
-    expect(seen.refusedByFunction).toBeGreaterThan(90);
-    expect(seen.noRoute).toBeGreaterThan(10);
+      { numRuns: RUNS, seed: SEED },
+    ).catch((error: unknown) => {
+      console.error(`bad input at volume failed with seed ${SEED}: replay it with FC_SEED=${SEED}`);
+      throw error;
+    });
+    // The generators must reach the functions' own checks, not just the router. Floors, not estimates: across seeds
+    // the functions refuse about a third of the requests (83 to 122 of 300 seen), so a floor near that fails by luck;
+    // these fail only when a generator stops reaching one side.
+    expect(seen.refusedByFunction, `refused by a function, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 5);
+    expect(seen.noRoute, `no route, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 30);
   }, 60_000);
 });
