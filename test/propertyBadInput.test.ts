@@ -6,9 +6,10 @@ import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/br
 import { rawRequest, type RawResponse } from './support/rawRequest';
 
 /*
- * Bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route
- * and at paths that are no route at all. Whatever arrives: never a 5xx; a function's refusal is in Graph's error
- * shape; and a refused request reached neither Graph nor the table.
+ * Bad input at volume. Arbitrary ids, headers, bodies and methods, sent as raw HTTP at every route — the workbook
+ * gateway's catch-all included — and at paths that are no route at all. Whatever arrives: never a 5xx; never a Graph
+ * call outside the named workbook's `…/workbook/` path; a function's refusal is in Graph's error shape and reached
+ * neither Graph nor the table; a call the gateway forwarded is answered with Graph's own answer.
  *
  * Requests that are well formed are accepted, and nothing is asserted about them. So that "refused" always means
  * "refused by the broker", every workbook a request names exists in the emulator: Graph would never be the one to
@@ -105,6 +106,21 @@ const segment: fc.Arbitrary<string> = fc.oneof(
 );
 const segments = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
 
+/** What follows `workbook/` on a forwarded call: real Graph shapes, and anything at all. */
+const GATEWAY_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+const gatewayPath: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'worksheets', "worksheets('Sheet1')/range(address='A1:B2')", 'worksheets/Sheet1/usedRange', 'tables',
+      'tables/Table1/rows/add', "worksheets('Sheet1')/range(address='A:B')", 'application/calculate',
+      'worksheets/%2e%2e/%2e%2e', 'worksheets/a%2Fb', 'worksheets\\x', 'worksheets//range', '', 'worksheets/',
+      "worksheets('a'')/range(address='A1')", 'tableRowOperationResult(key=x)', 'sessionInfoResource(key=%00)',
+    ),
+  },
+  { weight: 3, arbitrary: fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')) },
+);
+
 const sessionRoutePath = fc
   .record({
     prefix: fc.constantFrom('/api/drives/', '/api/drives/', '/api/drives/', '/api/DRIVES/', '/api//drives/', '/api/drives//', '/API/drives/'),
@@ -121,14 +137,21 @@ const sessionRoutePath = fc
         arbitrary: fc.constantFrom('/WORKBOOK/CREATESESSION', '/workbook/closesession/', '/workbook/createSession/x', '/workbook', '/workbook/sessionInfoResource'),
       },
       { weight: 2, arbitrary: segment.map((operationId) => `/workbook/operations/${operationId}`) },
+      { weight: 8, arbitrary: gatewayPath.map((rest) => `/workbook/${rest}`) },
     ),
     query: fc.constantFrom('', '', '', '?code=abc', '?x=%zz', '?', '?a=1&a=2', '#fragment'),
   })
-  .map(({ prefix, drive, items, item, action, query }) => ({
-    path: `${prefix}${drive}${items}${item}${action}${query}`,
-    // The method each route takes; another one now and then.
-    method: action.toLowerCase().startsWith('/workbook/operations/') ? 'GET' : 'POST',
-  }));
+  .chain(({ prefix, drive, items, item, action, query }) =>
+    fc.constantFrom(...GATEWAY_METHODS).map((gatewayMethod) => ({
+      path: `${prefix}${drive}${items}${item}${action}${query}`,
+      // The method each route takes; another one now and then.
+      method: /^\/workbook\/(create|refresh|close)session/i.test(action)
+        ? 'POST'
+        : action.toLowerCase().startsWith('/workbook/operations/')
+          ? 'GET'
+          : gatewayMethod,
+    })),
+  );
 
 const otherPath = fc.oneof(
   fc.webPath().map((path) => (path.startsWith('/') ? path : `/${path}`)),
@@ -269,8 +292,24 @@ const nearlyValidRequests: fc.Arbitrary<BadRequest> = fc
     };
   });
 
+/** A well-formed forwarded call with one part replaced: the workbook path, the method, the body or the session. */
+const nearlyValidGatewayRequests: fc.Arbitrary<BadRequest> = fc
+  .record({
+    rest: fc.oneof({ weight: 1, arbitrary: fc.constant("worksheets('Sheet1')/range(address='A1')") }, { weight: 2, arbitrary: gatewayPath }),
+    method: fc.constantFrom(...GATEWAY_METHODS),
+    body: fc.oneof({ weight: 1, arbitrary: fc.constant('{"values":[["x"]]}') }, { weight: 1, arbitrary: body }),
+    session: fc.oneof(fc.constant(undefined), fc.nat(), sessionIdValue),
+  })
+  .map(({ rest, method, body: b, session }) => ({
+    method,
+    path: `/api/drives/${WORKBOOK.driveId}/items/${WORKBOOK.itemId}/workbook/${rest}`,
+    headers: { 'content-type': 'application/json', ...(typeof session === 'string' ? { 'workbook-session-id': session } : {}) },
+    ...(typeof session === 'number' ? { poolSession: { header: 'workbook-session-id', index: session } } : {}),
+    ...(b === undefined || method === 'GET' ? {} : { body: b }),
+  }));
+
 const requests: fc.Arbitrary<BadRequest> = fc
-  .oneof({ weight: 2, arbitrary: wildRequests }, { weight: 1, arbitrary: nearlyValidRequests })
+  .oneof({ weight: 4, arbitrary: wildRequests }, { weight: 2, arbitrary: nearlyValidRequests }, { weight: 1, arbitrary: nearlyValidGatewayRequests })
   // Node's HTTP server refuses a request head over 16 KiB itself (431, empty body) before anything routes it, as
   // Kestrel does over its own limits; such requests never reach the broker, so they are not generated.
   .filter(({ path, headers: h }) => path.length + Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) < 12_000);
@@ -291,6 +330,25 @@ function ensureWorkbookFor(path: string): void {
   const routed = underRoutePrefix(pathname);
   const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
   if (params?.driveId !== undefined && params.itemId !== undefined) stack.emulator.addWorkbook(params.driveId, params.itemId);
+}
+
+/** Where Graph may be called for a request: only under the workbook its path names, as the host routes it. */
+function workbookPrefixOf(path: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(`http://localhost${path}`).pathname;
+  } catch {
+    return undefined;
+  }
+  const routed = underRoutePrefix(pathname);
+  const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
+  if (params?.driveId === undefined || params.itemId === undefined) return undefined;
+  return `/v1.0/drives/${encodeURIComponent(params.driveId)}/items/${encodeURIComponent(params.itemId)}/workbook/`;
+}
+
+/** A create, refresh or close: the broker's own work, whose Graph errors the session logic may act on. */
+function isSessionCall(method: string, path: string): boolean {
+  return method === 'POST' && /\/workbook\/(create|refresh|close)session\/?(\?|#|$)/i.test(path);
 }
 
 async function tableSnapshot(): Promise<Map<string, string>> {
@@ -338,7 +396,7 @@ async function withinMs<T>(ms: number, work: Promise<T>, message: string): Promi
 
 describe('bad input at volume (fast-check)', () => {
   it('never answers 5xx; refuses in Graph\'s shape; and a refused request touches neither Graph nor the table', async () => {
-    const seen = { refusedByFunction: 0, noRoute: 0 };
+    const seen = { refusedByFunction: 0, noRoute: 0, forwarded: 0 };
     await fc.assert(
       fc.asyncProperty(requests, async (request) => {
         const headersSent = { ...request.headers };
@@ -363,18 +421,31 @@ describe('bad input at volume (fast-check)', () => {
         const after = await tableSnapshot();
 
         expect(response.status, `a 5xx for ${context}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
+        const calls = stack.emulator.calls();
+        const inside = workbookPrefixOf(request.path);
+        for (const call of calls) {
+          expect(inside !== undefined && call.path.startsWith(inside), `Graph called at ${call.path} for ${context}`).toBe(true);
+        }
+        const forwarded = calls.at(-1);
+        const isForwarded = forwarded !== undefined && !isSessionCall(request.method, request.path);
+        if (isForwarded) seen.forwarded += 1;
         if (response.status < 400) {
-          if (response.status === 201) issued.push((JSON.parse(response.text) as { id: string }).id);
+          if (response.status === 201 && /"persistChanges"/.test(response.text)) issued.push((JSON.parse(response.text) as { id: string }).id);
           return;
         }
         // The host's own 404 (no route, or a method the route does not take) has an empty body, as in Azure.
         const hostNotFound = response.status === 404 && response.text === '';
         if (hostNotFound) seen.noRoute += 1;
         else {
-          seen.refusedByFunction += 1;
           expect(shapeProblems(response), `${response.status} not in Graph's shape for ${context}`).toEqual([]);
         }
-        expect(stack.emulator.calls(), `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
+        // A forwarded call's refusal is Graph's own: the last call Graph answered is what the caller got.
+        if (!hostNotFound && isForwarded) {
+          expect(response.status, `not Graph's answer for ${context}`).toBe(forwarded.status);
+          return;
+        }
+        if (!hostNotFound) seen.refusedByFunction += 1;
+        expect(calls, `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
         expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
       }),
       { numRuns: RUNS, seed: SEED },
@@ -387,5 +458,6 @@ describe('bad input at volume (fast-check)', () => {
     // these fail only when a generator stops reaching one side.
     expect(seen.refusedByFunction, `refused by a function, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 5);
     expect(seen.noRoute, `no route, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 30);
+    expect(seen.forwarded, `forwarded to Graph, FC_SEED=${SEED}`).toBeGreaterThan(RUNS / 30);
   }, 60_000);
 });
