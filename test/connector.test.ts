@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { OpenAPIV2 } from 'openapi-types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFunctions } from '../dev/loadFunctions';
+import { matchRoute } from '../dev/routeTemplate';
 
 const CONNECTOR = path.resolve(__dirname, '../connector');
 const DEFINITION = path.join(CONNECTOR, 'apiDefinition.swagger.json');
@@ -11,15 +12,18 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as 
 
 interface Operation {
   readonly key: string;
+  readonly method: string;
+  readonly route: string;
   readonly operation: OpenAPIV2.OperationObject;
 }
 
-/** Every operation of a (dereferenced) definition, keyed `METHOD /path operationId` as the registered functions are. */
+/** Every operation of a (dereferenced) definition, keyed `METHOD /path operationId`. */
 function operationsOf(api: OpenAPIV2.Document): Operation[] {
   return Object.entries(api.paths).flatMap(([route, item]) =>
     METHODS.flatMap((method) => {
       const operation = item[method];
-      return operation ? [{ key: `${method.toUpperCase()} ${route} ${operation.operationId}`, operation }] : [];
+      const verb = method.toUpperCase();
+      return operation ? [{ key: `${verb} ${route} ${operation.operationId}`, method: verb, route, operation }] : [];
     }),
   );
 }
@@ -41,14 +45,28 @@ describe('the Power Automate custom connector', () => {
     await expect(SwaggerParser.validate(raw)).resolves.toBeDefined();
   });
 
-  it('describes exactly the registered HTTP functions: methods, routes and names', async () => {
-    const declared = (await loadFunctions()).flatMap((d) =>
-      d.kind === 'http' ? d.methods.map((method) => `${method.toUpperCase()} /${d.route} ${d.name}`) : [],
-    );
-    expect(operationsOf(api).map((o) => o.key).sort()).toEqual([...declared].sort());
+  // The definition may offer several actions on one function (workbookRequest's catch-all serves every workbook
+  // action), so the rule is coverage both ways, resolved as the host resolves routes: in its order, by function name.
+  it('sends every operation to a registered HTTP function, as the host picks it, and reaches every such function', async () => {
+    const functions = (await loadFunctions()).flatMap((d) => (d.kind === 'http' ? [d] : []));
+    const servedBy = (method: string, route: string) =>
+      functions.find((f) => f.methods.some((m) => m === method) && matchRoute(f.route, route.replace(/\{\w+\}/g, 'sample').slice(1)) !== undefined);
+    const served = operationsOf(api).map(({ key, method, route, operation }) => ({ key, operation, by: servedBy(method, route)?.name }));
+    for (const { key, by } of served) expect(by, key).toBeDefined();
+    // An action named after a function is that function, not a catch-all that happens to match its path.
+    for (const { key, operation, by } of served) {
+      if (functions.some((f) => f.name === operation.operationId)) expect(by, key).toBe(operation.operationId);
+    }
+    expect(functions.map((f) => f.name).filter((name) => !served.some((s) => s.by === name))).toEqual([]);
   });
 
-  it('serves them under /api over HTTPS, with the function key in x-functions-key', () => {
+  it('names every operation uniquely', () => {
+    const ids = operationsOf(api).map((o) => o.operation.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is served under /api over HTTPS, with the function key in x-functions-key', () => {
     expect(api).toMatchObject({ basePath: '/api', schemes: ['https'] });
     const schemes = Object.values(api.securityDefinitions ?? {});
     expect(schemes).toEqual([expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-functions-key' })]);
@@ -102,6 +120,60 @@ describe('the Power Automate custom connector', () => {
     const operation = operationsOf(api).find((o) => o.operation.operationId === name)?.operation;
     expect(operation?.parameters).toContainEqual(expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }));
     expect(operation?.responses['204']).toBeDefined();
+  });
+
+  const WORKBOOK_ACTIONS = ['listWorksheets', 'getRange', 'updateRange', 'getUsedRange', 'listTables', 'listTableRows', 'addTableRows'];
+  const parametersOf = (id: string) =>
+    (operationsOf(api).find((o) => o.operation.operationId === id)?.operation.parameters ?? []) as Array<OpenAPIV2.Parameter & Record<string, unknown>>;
+
+  it.each([...WORKBOOK_ACTIONS, 'getWorkbookPath', 'postWorkbookPath'])('works in a session: %s requires the workbook-session-id header', (id) => {
+    expect(parametersOf(id)).toContainEqual(expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }));
+  });
+
+  // Power Automate encodes each path value itself; the broker forwards the path as it came and Graph decodes it once.
+  // Double encoding would leave Graph a literal %XX. Absent, the platform's default is single; written out anyway.
+  it('encodes every path parameter once', () => {
+    const pathParameters = operationsOf(api).flatMap(({ operation }) =>
+      (operation.parameters as Array<OpenAPIV2.Parameter & Record<string, unknown>>).filter((p) => p.in === 'path'),
+    );
+    expect(pathParameters.length).toBeGreaterThan(0);
+    for (const parameter of pathParameters) expect(parameter['x-ms-url-encoding'], parameter.name).toBe('single');
+  });
+
+  it('fills every picker from a listing action of the same connector, with parameters both actions have', () => {
+    const pickers = operationsOf(api).flatMap(({ key, operation }) =>
+      (operation.parameters as Array<OpenAPIV2.Parameter & Record<string, unknown>>).flatMap((parameter) => {
+        const dynamic = parameter['x-ms-dynamic-values'] as
+          | { operationId: string; parameters: Record<string, { parameter: string }>; 'value-collection': string; 'value-path': string; 'value-title': string }
+          | undefined;
+        return dynamic ? [{ key: `${key} ${parameter.name}`, operation, dynamic }] : [];
+      }),
+    );
+    expect(pickers.map((p) => p.dynamic.operationId).sort()).toEqual(expect.arrayContaining(['listTables', 'listWorksheets']));
+    for (const { key, operation, dynamic } of pickers) {
+      const source = parametersOf(dynamic.operationId).map((p) => p.name);
+      expect(source.length, key).toBeGreaterThan(0);
+      expect(Object.keys(dynamic.parameters).sort(), key).toEqual([...source].sort());
+      const here = (operation.parameters as OpenAPIV2.Parameter[]).map((p) => p.name);
+      for (const { parameter } of Object.values(dynamic.parameters)) expect(here, key).toContain(parameter);
+      expect(dynamic, key).toMatchObject({ 'value-collection': 'value', 'value-path': 'name', 'value-title': 'name' });
+    }
+  });
+
+  it('offers the writes an Idempotency-Key among the advanced parameters, with the run name as its example', () => {
+    for (const id of ['createSession', 'addTableRows', 'postWorkbookPath']) {
+      const key = parametersOf(id).find((p) => p.name === 'Idempotency-Key');
+      expect(key, id).toMatchObject({ in: 'header', required: false, 'x-ms-visibility': 'advanced' });
+      expect(key?.description, id).toContain('@{workflow().run.name}');
+    }
+  });
+
+  it('keeps the free workbook calls and the operation poll among the advanced actions', () => {
+    const advanced = operationsOf(api)
+      .filter(({ operation }) => (operation as Record<string, unknown>)['x-ms-visibility'] === 'advanced')
+      .map(({ operation }) => operation.operationId)
+      .sort();
+    expect(advanced).toEqual(['getOperation', 'getWorkbookPath', 'postWorkbookPath']);
   });
 
   it('asks the connection for the function key that the definition sends', () => {

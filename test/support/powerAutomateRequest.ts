@@ -1,0 +1,56 @@
+import type { OpenAPIV2 } from 'openapi-types';
+
+/** What a maker fills in for one action, by parameter name (the body under its parameter's name). */
+export type ActionInputs = Readonly<Record<string, unknown>>;
+
+export interface BuiltRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+type Parameter = OpenAPIV2.Parameter & Record<string, unknown>;
+
+/**
+ * Builds the HTTP request Power Automate sends for an action of a (dereferenced) connector definition: each path
+ * value percent-encoded once (the workflow language's encodeURIComponent, which escapes everything but RFC 3986's
+ * unreserved characters, `/` included — https://learn.microsoft.com/azure/logic-apps/workflow-definition-language-functions-reference#encodeUriComponent),
+ * a parameter's default when the maker left it empty, query and header values as given, the body as JSON. Refuses
+ * an input the action does not have and a required one left empty, so a test cannot send what the maker could not.
+ */
+export function powerAutomateRequest(api: OpenAPIV2.Document, operationId: string, inputs: ActionInputs, baseUrl: string): BuiltRequest {
+  const found = Object.entries(api.paths).flatMap(([route, item]) =>
+    (['get', 'post', 'patch', 'put', 'delete'] as const).flatMap((method) =>
+      item[method]?.operationId === operationId ? [{ route, method, operation: item[method] }] : [],
+    ),
+  )[0];
+  if (found === undefined) throw new Error(`The definition has no action ${operationId}.`);
+  const parameters = (found.operation.parameters ?? []) as Parameter[];
+  for (const name of Object.keys(inputs)) {
+    if (!parameters.some((p) => p.name === name)) throw new Error(`${operationId} has no parameter ${name}.`);
+  }
+
+  let path = found.route;
+  const query: string[] = [];
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  for (const parameter of parameters) {
+    const value = inputs[parameter.name] ?? parameter.default;
+    if (value === undefined) {
+      if (parameter.required) throw new Error(`${operationId} needs ${parameter.name}.`);
+      continue;
+    }
+    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeValue(String(value)));
+    else if (parameter.in === 'query') query.push(`${parameter.name}=${encodeValue(String(value))}`);
+    else if (parameter.in === 'header') headers[parameter.name] = String(value);
+    else if (parameter.in === 'body') body = JSON.stringify(value);
+  }
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const url = `${baseUrl}${api.basePath ?? ''}${path}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+  return { method: found.method.toUpperCase(), url, headers, ...(body === undefined ? {} : { body }) };
+}
+
+function encodeValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
