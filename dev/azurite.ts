@@ -48,6 +48,10 @@ export interface Azurite {
   readonly connectionString: string;
   /** True when an Azurite already listening was reused; stop() then leaves it alone. */
   readonly reused: boolean;
+  /** The child process's id (undefined when reused). */
+  readonly pid: number | undefined;
+  /** Called once if the child exits without stop() having been asked for. */
+  onUnexpectedExit(listener: (why: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,14 @@ export function azuriteConnectionString(port: number): string {
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const requested = options.port ?? 0;
   if (requested > 0 && options.reuseIfListening && (await answersAsAzuriteTable(requested))) {
-    return { port: requested, connectionString: azuriteConnectionString(requested), reused: true, stop: async () => {} };
+    return {
+      port: requested,
+      connectionString: azuriteConnectionString(requested),
+      reused: true,
+      pid: undefined,
+      onUnexpectedExit: () => undefined,
+      stop: async () => {},
+    };
   }
   if (requested > 0 && (await isPortOpen(requested))) {
     throw new Error(`Port ${requested} is already in use${options.reuseIfListening ? ' by something that is not Azurite' : ''}`);
@@ -75,7 +86,76 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     await stopChild(child);
     throw err;
   }
-  return { port, connectionString: azuriteConnectionString(port), reused: false, stop: () => stopChild(child) };
+  let stopping = false;
+  return {
+    port,
+    connectionString: azuriteConnectionString(port),
+    reused: false,
+    pid: child.pid,
+    onUnexpectedExit: (listener) => {
+      child.once('exit', (code, signal) => {
+        if (!stopping) listener(`exited with ${signal ?? `code ${code}`}`);
+      });
+    },
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
+}
+
+/**
+ * An Azurite of this checkout's own, never one that happens to be listening: two stacks on one machine must not
+ * share a table, or each one's sweep would end the other's sessions. Port `preferred` when it is free (tools such
+ * as Storage Explorer look there), else any free port.
+ */
+export async function startOwnAzurite(location: string, preferred: number): Promise<Azurite> {
+  const port = (await isPortOpen(preferred)) ? 0 : preferred;
+  return startAzurite({ port, location, silent: true });
+}
+
+/**
+ * Keeps the stack's Azurite running: when it dies, it is started again on the same port with the same data, so the
+ * broker's connection string stays right, and the log says so at once. More than `maxRestarts` deaths within
+ * `windowMs` is not going to get better: `giveUp` is told why.
+ */
+export function superviseAzurite(
+  first: Azurite,
+  restart: (port: number) => Promise<Azurite>,
+  report: { warn: (line: string) => void; giveUp: (why: string) => void },
+  limits: { maxRestarts: number; windowMs: number } = { maxRestarts: 3, windowMs: 60_000 },
+): { current: () => Azurite; stop: () => Promise<void> } {
+  let current = first;
+  let stopped = false;
+  const deaths: number[] = [];
+  const watch = (azurite: Azurite) =>
+    azurite.onUnexpectedExit((why) => {
+      if (stopped) return;
+      const now = Date.now();
+      deaths.push(now);
+      while (deaths.length > 0 && (deaths[0] ?? now) < now - limits.windowMs) deaths.shift();
+      if (deaths.length > limits.maxRestarts) {
+        report.giveUp(`Azurite ${why} ${deaths.length} times within ${limits.windowMs / 1000} s.`);
+        return;
+      }
+      report.warn(`Azurite ${why}; starting it again on port ${azurite.port}. Calls meanwhile answer 503.`);
+      restart(azurite.port).then(
+        (next) => {
+          current = next;
+          if (stopped) void next.stop();
+          else watch(next);
+        },
+        (error: unknown) => report.giveUp(`Azurite could not be started again: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
+  watch(first);
+  return {
+    current: () => current,
+    stop: async () => {
+      stopped = true;
+      await current.stop();
+    },
+  };
 }
 
 function spawnAzurite(port: number, options: AzuriteOptions): ChildProcess {

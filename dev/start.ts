@@ -1,12 +1,13 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../shared/config';
-import { startAzurite, type Azurite } from './azurite';
+import { startAzurite, startOwnAzurite, superviseAzurite } from './azurite';
 import { toCorsOptions } from './cors';
-import { isPortOpen } from './freePort';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID, startGraphEmulator, type GraphEmulator } from './graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identityEndpoint';
 import { startLocalHost } from './localHost';
 import { readLocalSettings } from './localSettings';
+import { acquireStackLock } from './stackLock';
 
 /** Where the emulator's drive lives unless EMULATOR_DRIVE_FOLDER says otherwise (ignored by git). */
 const DEFAULT_DRIVE_FOLDER = 'local-drive';
@@ -19,20 +20,32 @@ const AZURITE_DEFAULT_PORT = 10002;
  * managed-identity endpoint stand in for Graph and Azure unless GRAPH_BASE_URL points elsewhere.
  */
 async function main(): Promise<void> {
-  const root = path.resolve(__dirname, '../..');
+  const root = checkoutRoot(__dirname);
   const settings = readLocalSettings(path.join(root, 'local.settings.json'));
   const cors = toCorsOptions(settings.cors, settings.corsCredentials); // checked before anything starts
   for (const [name, value] of Object.entries(settings.values)) process.env[name] ??= value;
   checkSettings(process.env);
   const env = process.env;
-  const stops: Array<() => Promise<void>> = [];
   const say = (line: string) => console.log(line);
 
+  acquireStackLock(path.join(root, '.local-stack.lock')); // released when this process exits, however it exits
+
   if (!env.SESSION_TABLE_CONNECTION && !env.SESSION_TABLE_ENDPOINT) {
-    const azurite = await localAzurite(path.join(root, ".azurite"));
+    const location = path.join(root, '.azurite');
+    const azurite = superviseAzurite(
+      await startOwnAzurite(location, AZURITE_DEFAULT_PORT),
+      (port) => startAzurite({ port, location, silent: true }),
+      {
+        warn: (line) => console.warn(line),
+        giveUp: (why) => {
+          console.error(`${why} Stopping: without its table the broker cannot work.`);
+          void stopAll(1);
+        },
+      },
+    );
     stops.push(() => azurite.stop());
-    env.SESSION_TABLE_CONNECTION = azurite.connectionString;
-    say(`Table Storage: Azurite on 127.0.0.1:${azurite.port}${azurite.reused ? ' (already running, reused)' : ', data in .azurite/'}`);
+    env.SESSION_TABLE_CONNECTION = azurite.current().connectionString;
+    say(`Table Storage: this checkout's own Azurite on 127.0.0.1:${azurite.current().port}, data in .azurite/`);
   }
 
   let emulator: GraphEmulator | undefined;
@@ -68,16 +81,30 @@ async function main(): Promise<void> {
   if (emulator) say(`Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`);
   say('Ctrl-C stops everything.');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('Stopping…');
-    for (const close of stops) await close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+}
+
+const stops: Array<() => Promise<void>> = [];
+let stopping = false;
+
+/** The checkout this file belongs to, whether it runs compiled (dist/dev) or from source (dev). */
+function checkoutRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
+
+/** Stops every part of the stack, last started first (the host before what it calls), then exits. */
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('Stopping…');
+  for (const close of stops) {
+    await close().catch((error: unknown) => console.warn(`While stopping: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  process.exit(code);
 }
 
 /**
@@ -89,18 +116,7 @@ function checkSettings(env: NodeJS.ProcessEnv): void {
   loadConfig(env);
 }
 
-/** Reuse an Azurite already on 10002; start one there if it is free; else on a free port. */
-async function localAzurite(location: string): Promise<Azurite> {
-  const defaultTaken = await isPortOpen(AZURITE_DEFAULT_PORT);
-  if (defaultTaken) {
-    const reused = await startAzurite({ port: AZURITE_DEFAULT_PORT, reuseIfListening: true, location, silent: true }).catch(() => undefined);
-    if (reused?.reused) return reused;
-    return startAzurite({ port: 0, location, silent: true });
-  }
-  return startAzurite({ port: AZURITE_DEFAULT_PORT, location, silent: true });
-}
-
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  await stopAll(1);
 });
