@@ -111,3 +111,32 @@ export class ThrottledError extends BrokerError {
     super(message);
   }
 }
+
+/** The same Idempotency-Key came with a different request (method, path, body; or a create's options). */
+export class UnprocessableEntityError extends BrokerError {
+  readonly status = 422;
+  readonly code = 'unprocessableEntity';
+}
+
+/** A repeat whose first request is still running outlasted the answer budget: come back shortly. */
+export class InProgressError extends BrokerError {
+  readonly status = 409;
+  readonly code = 'conflict';
+  override readonly retryAfterSeconds = 2;
+}
+
+/**
+ * A write's first request under this Idempotency-Key was sent to Graph and never came back (its instance died): it
+ * may or may not have acted. Replayed to every repeat, so nothing is done twice; the caller checks, then uses a new
+ * key.
+ */
+export class OutcomeUnknownError extends BrokerError {
+  readonly status = 504;
+  readonly code = 'gatewayTimeout';
+}
+
+/** The first request under this Idempotency-Key was done, but its answer was too large to keep for replay. */
+export class AnswerNotKeptError extends BrokerError {
+  readonly status = 409;
+  readonly code = 'conflict';
+}

@@ -7,6 +7,7 @@ import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
 import { BODY_LIMITS } from './bodyLimits';
 import type { BrokerRequest } from './brokerRequest';
 import { parseCaller, type Caller } from './parseCaller';
+import { parseIdempotencyKey } from './parseIdempotencyKey';
 import { readBodyBytes } from './readBody';
 import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
 import { parseSessionId } from './parseSessionId';
@@ -22,6 +23,8 @@ export interface WorkbookCallInput {
   readonly body: Uint8Array | undefined;
   readonly sessionId: string | undefined;
   readonly caller: Caller | undefined;
+  /** `Idempotency-Key` on a POST or PATCH: done at most once (replayKeys.ts). Other methods repeat safely. */
+  readonly idempotencyKey: string | undefined;
 }
 
 const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
@@ -50,5 +53,6 @@ export async function parseWorkbookCall(
     body: bytes === undefined || bytes.byteLength === 0 ? undefined : bytes,
     sessionId,
     caller: parseCaller(request.headers),
+    idempotencyKey: method === 'POST' || method === 'PATCH' ? parseIdempotencyKey(request.headers) : undefined,
   };
 }

@@ -31,7 +31,9 @@ export async function createSession(input: CreateSessionInput, call: Call): Prom
   const deadline = deps.now() + ANSWER_BUDGET_MS;
   let claim: StoredIdempotency | undefined;
   if (input.idempotencyKey !== undefined) {
-    const claimed = await claimIdempotencyKey(input.workbook, input.idempotencyKey, input.caller, call, deadline);
+    // What a repeat must match: the options that decide what kind of session it gets.
+    const fingerprint = `persistChanges=${input.persistChanges};idleTimeoutSeconds=${input.idleTimeoutSeconds}`;
+    const claimed = await claimIdempotencyKey(input.workbook, input.idempotencyKey, input.caller, fingerprint, call, deadline);
     if (claimed.kind === 'answered') return claimed.outcome;
     claim = claimed.record;
   }

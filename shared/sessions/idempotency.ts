@@ -1,25 +1,19 @@
 import type { Call } from '../deps';
-import { BrokerError, ConcurrencyError } from '../errors';
+import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
 import type { CreateOutcome } from './followOperation';
 import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';
 import { idempotencyRowKeyOf } from './sessionKeys';
 
-/** A repeat is still being created by its first request; answered 409 with Retry-After if it outlasts our budget. */
-class IdempotencyInProgressError extends BrokerError {
-  readonly status = 409;
-  readonly code = 'conflict';
-  override readonly retryAfterSeconds = 2;
-}
 
 const WAIT_MS = 250;
 
 export type Claim = { readonly kind: 'answered'; readonly outcome: CreateOutcome } | { readonly kind: 'claimed'; readonly record: StoredIdempotency };
 
 /**
- * Claims an Idempotency-Key for this create, or answers with what the earlier request with the same key (and the same
- * caller) made: its session while it lives, or its still-running operation. A concurrent duplicate waits for the
+ * Claims an Idempotency-Key for this create, or answers with what the earlier request with the same key, the same
+ * caller and the same options (`fingerprint`; other options are a 422) made: its session while it lives, or its still-running operation. A concurrent duplicate waits for the
  * first to finish, so both map to one Graph session. A key whose session has ended, or whose claim was abandoned
  * (a crashed instance), is claimed afresh.
  */
@@ -27,12 +21,13 @@ export async function claimIdempotencyKey(
   workbook: WorkbookAddress,
   key: string,
   caller: Caller | undefined,
+  fingerprint: string,
   call: Call,
   deadline: number,
 ): Promise<Claim> {
   const { deps } = call;
   const rowKey = idempotencyRowKeyOf(caller?.id, key);
-  const fresh = () => ({ ...workbook, rowKey, state: 'pending' as const, claimedAt: deps.now() });
+  const fresh = () => ({ ...workbook, rowKey, state: 'pending' as const, claimedAt: deps.now(), fingerprint });
   for (;;) {
     try {
       return { kind: 'claimed', record: await deps.store.insertIdempotency(fresh()) };
@@ -41,6 +36,12 @@ export async function claimIdempotencyKey(
     }
     const existing = await deps.store.getIdempotency(workbook, rowKey);
     if (!existing) continue;
+    // A key written before fingerprints were kept has none: it is taken as matching.
+    if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint) {
+      throw new UnprocessableEntityError(
+        'This Idempotency-Key was already used for a createSession with a different body or x-session-idle-timeout; use a new key.',
+      );
+    }
     const earlier = await earlierOutcome(existing, call);
     if (earlier) return { kind: 'answered', outcome: earlier };
     const abandoned = existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
@@ -52,7 +53,7 @@ export async function claimIdempotencyKey(
         continue;
       }
     }
-    if (deps.now() + WAIT_MS >= deadline) throw new IdempotencyInProgressError('A createSession with this Idempotency-Key is still in progress.');
+    if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A createSession with this Idempotency-Key is still in progress.');
     await deps.sleep(WAIT_MS);
   }
 }
@@ -63,6 +64,7 @@ export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: Cr
     outcome.kind === 'created'
       ? { ...claim, state: 'created' as const, sessionId: outcome.session.id, operationId: undefined }
       : { ...claim, state: 'accepted' as const, operationId: outcome.operationId, sessionId: undefined };
+  // A failed settle leaves the claim pending: repeats wait for it to lapse, then get 409 or a new session.
   await deps.store.replaceIdempotency(claim, next).catch(() => undefined);
 }
 

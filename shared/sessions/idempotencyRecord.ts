@@ -14,6 +14,8 @@ export interface IdempotencyRecord extends WorkbookAddress {
   readonly claimedAt: number;
   /** When the sweep last found the session or operation it names still there. */
   readonly checkedAt?: number;
+  /** The create's options; a repeat with other options is refused (422). */
+  readonly fingerprint?: string;
 }
 
 export interface StoredIdempotency extends IdempotencyRecord {

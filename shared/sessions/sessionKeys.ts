@@ -3,7 +3,7 @@ import type { WorkbookAddress } from '../graph/graphClient';
 
 /**
  * How records are keyed. PartitionKey = one workbook (`w` + hash of drive and item id); RowKey = one session (`s` +
- * hash of Graph's session id), or a create the broker follows (`o…`) or an idempotency key (`k…`) on that workbook. Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
+ * hash of Graph's session id), a create the broker follows (`o…`), a create's idempotency key (`k…`) or a workbook write's (`r…`) on that workbook. Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
  * PartitionKey/RowKey may hold neither `/ \ # ?` nor more than 1 KiB (Azurite: 512 chars). Every client call knows
  * drive, item and session id, so it reads and writes its record with a point operation — never a scan. One
  * partition per workbook keeps a workbook's sessions together, which is where Table Storage allows atomic batches.
@@ -24,6 +24,11 @@ export function operationRowKeyOf(operationId: string): string {
 /** An Idempotency-Key, scoped to its caller (principal id, or none): `k` + hash of both. */
 export function idempotencyRowKeyOf(callerId: string | undefined, key: string): string {
   return `k${digest(`${callerId ?? ''}\n${key}`)}`;
+}
+
+/** An Idempotency-Key on a forwarded workbook write, scoped to its caller: `r` (replay) + hash of both. */
+export function replayRowKeyOf(callerId: string | undefined, key: string): string {
+  return `r${digest(`${callerId ?? ''}\n${key}`)}`;
 }
 
 function digest(text: string): string {

@@ -1,6 +1,7 @@
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
 import type { OperationRecord, StoredOperation } from './operationRecord';
+import type { ReplayRecord, StoredReplay } from './replayRecord';
 import type { SessionRecord, StoredSession } from './sessionRecord';
 
 /**
@@ -29,4 +30,11 @@ export interface SessionStore {
   deleteIdempotency(current: StoredIdempotency): Promise<void>;
   /** Idempotency-Key records due for the sweep's look (see `idempotencyDueAt`). */
   listDueIdempotency(now: number, pageSize: number): AsyncIterable<StoredIdempotency[]>;
+
+  getReplay(workbook: WorkbookAddress, rowKey: string): Promise<StoredReplay | undefined>;
+  insertReplay(record: ReplayRecord): Promise<StoredReplay>;
+  replaceReplay(current: StoredReplay, next: ReplayRecord): Promise<StoredReplay>;
+  deleteReplay(current: StoredReplay): Promise<void>;
+  /** Workbook-write keys past their retention. */
+  listDueReplays(now: number, pageSize: number): AsyncIterable<StoredReplay[]>;
 }

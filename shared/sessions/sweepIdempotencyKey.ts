@@ -1,6 +1,7 @@
 import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
 import type { StoredIdempotency } from './idempotencyRecord';
+import type { StoredReplay } from './replayRecord';
 
 export type KeyOutcome = 'deleted' | 'skipped' | 'failed';
 
@@ -23,6 +24,16 @@ export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Call
       return 'skipped';
     }
     await deps.store.deleteIdempotency(key);
+    return 'deleted';
+  } catch (error) {
+    return error instanceof ConcurrencyError ? 'skipped' : 'failed';
+  }
+}
+
+/** A workbook write's Idempotency-Key past its retention (SESSION_RETENTION_SECONDS): deleted, conditional on its ETag. */
+export async function sweepReplayKey(key: StoredReplay, { deps }: Call): Promise<KeyOutcome> {
+  try {
+    await deps.store.deleteReplay(key);
     return 'deleted';
   } catch (error) {
     return error instanceof ConcurrencyError ? 'skipped' : 'failed';

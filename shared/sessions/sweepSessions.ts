@@ -2,7 +2,7 @@ import type { Call } from '../deps';
 import { partitionKeyOf } from './sessionKeys';
 import { createGraphSlots } from './graphSlots';
 import { createSweepScheduler } from './sweepScheduler';
-import { sweepIdempotencyKey, type KeyOutcome } from './sweepIdempotencyKey';
+import { sweepIdempotencyKey, sweepReplayKey, type KeyOutcome } from './sweepIdempotencyKey';
 import { sweepOperation, type OperationOutcome } from './sweepOperation';
 import { sweepSession, type SweepOutcome } from './sweepSession';
 
@@ -70,6 +70,7 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
     await drain(deps.store.listDueOperations(started, pageSize), (operation) => sweepOperation(operation, call, slots), true);
     // Idempotency keys the normal path left behind (abandoned claims, keys of deleted records): table work only.
     await drain(deps.store.listDueIdempotency(started, pageSize), (key) => sweepIdempotencyKey(key, call), false);
+    await drain(deps.store.listDueReplays(started, pageSize), (key) => sweepReplayKey(key, call), false);
   } finally {
     // Even when reading fails (storage down), what was started is finished before the tick ends.
     await scheduler.idle();

@@ -2,6 +2,7 @@ import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
 import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
 import { idempotencyDueAt, type IdempotencyRecord, type StoredIdempotency } from './idempotencyRecord';
 import type { OperationRecord, StoredOperation } from './operationRecord';
+import { REPLAY_CHUNK_BYTES, REPLAY_CHUNKS, type ReplayRecord, type StoredReplay } from './replayRecord';
 import type { SessionRecord, StoredSession } from './sessionRecord';
 import type { SessionStore } from './sessionStore';
 import { createTableAccess, statusOf, type Entity, type TableTarget } from './tableAccess';
@@ -11,9 +12,9 @@ export type { TableTarget } from './tableAccess';
 /*
  * Table Storage conventions (this file and sessionKeys.ts are the only ones that know them):
  * - PartitionKey `w<hash(drive, item)>`: one partition per workbook.
- * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for an
- *   Idempotency-Key. The sweep's queries select one kind by RowKey range; keys carry a `dueAt` derived in
- *   idempotencyRecord.ts.
+ * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for a
+ *   create's Idempotency-Key, `r<hash>` for a workbook write's (with the answer to replay). The sweep's queries select
+ *   one kind by RowKey range; every kind carries a `dueAt`.
  * - Times are Edm.DateTime, so the sweep can filter on `dueAt` server-side.
  * - Every write after the insert sends the ETag read with the record (If-Match); 412 means someone else wrote first.
  */
@@ -33,13 +34,20 @@ const OPERATION = {
 } as const satisfies FieldSchema;
 const IDEMPOTENCY = {
   ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time',
-  checkedAt: 'time', dueAt: 'time',
+  checkedAt: 'time', dueAt: 'time', fingerprint: 'string',
+} as const satisfies FieldSchema;
+
+const BODY_CHUNKS = Object.fromEntries(Array.from({ length: REPLAY_CHUNKS }, (_, n) => [`body${n}`, 'binary'])) as Record<`body${number}`, 'binary'>;
+const REPLAY = {
+  ...WORKBOOK, state: 'string', fingerprint: 'string', claimedAt: 'time', status: 'number', headers: 'string',
+  bodyBytes: 'number', bodyStored: 'boolean', dueAt: 'time', ...BODY_CHUNKS,
 } as const satisfies FieldSchema;
 
 const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
 const END_REASONS = ['closedByCaller', 'idle', 'expiredInGraph'] as const;
 const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
 const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
+const REPLAY_STATES = ['pending', 'answered'] as const;
 
 export function createTableSessionStore(target: TableTarget): SessionStore {
   const table = createTableAccess(target);
@@ -66,7 +74,7 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     });
   const remove = (partitionKey: string, rowKey: string, etag: string) =>
     table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })));
-  async function* due<T>(kind: 's' | 'o' | 'k', now: number, pageSize: number, read: (entity: Entity) => T) {
+  async function* due<T>(kind: 's' | 'o' | 'k' | 'r', now: number, pageSize: number, read: (entity: Entity) => T) {
     const next = String.fromCharCode(kind.charCodeAt(0) + 1);
     for await (const page of table.pages((odata) => odata`RowKey ge ${kind} and RowKey lt ${next} and dueAt le ${new Date(now)}`, pageSize)) {
       yield page.map(read);
@@ -75,6 +83,9 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
 
   const sessionEntity = (r: SessionRecord) => toEntity(partitionKeyOf(r), rowKeyOf(r.sessionId), r, SESSION);
   const operationEntity = (r: OperationRecord) => toEntity(partitionKeyOf(r), operationRowKeyOf(r.operationId), r, OPERATION);
+  // A replayed body is split over binary properties (64 KiB each at most); `bodyStored` tells an empty body from none.
+  const replayEntity = (r: ReplayRecord) =>
+    toEntity(partitionKeyOf(r), r.rowKey, { ...r, ...bodyChunks(r.body), bodyStored: r.body !== undefined }, REPLAY);
   const idempotencyEntity = (r: IdempotencyRecord) =>
     toEntity(partitionKeyOf(r), r.rowKey, { ...r, dueAt: idempotencyDueAt(r) }, IDEMPOTENCY);
 
@@ -96,6 +107,12 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     replaceIdempotency: (current, next) => replace(idempotencyEntity(next), idempotencyEntity(current), current.etag, next),
     deleteIdempotency: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
     listDueIdempotency: (now, pageSize) => due('k', now, pageSize, readIdempotency),
+
+    getReplay: (workbook, rowKey) => get(partitionKeyOf(workbook), rowKey, readReplay),
+    insertReplay: (record) => insert(replayEntity(record), record),
+    replaceReplay: (current, next) => replace(replayEntity(next), replayEntity(current), current.etag, next),
+    deleteReplay: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
+    listDueReplays: (now, pageSize) => due('r', now, pageSize, readReplay),
   };
 }
 
@@ -164,6 +181,39 @@ function readOperation(entity: Entity): StoredOperation {
   };
 }
 
+function bodyChunks(body: Uint8Array | undefined): Record<string, Uint8Array> {
+  const chunks: Record<string, Uint8Array> = {};
+  if (body === undefined) return chunks;
+  for (let n = 0; n * REPLAY_CHUNK_BYTES < body.byteLength && n < REPLAY_CHUNKS; n += 1) {
+    // A copy, not a view: the SDK would encode a view's whole underlying buffer.
+    chunks[`body${n}`] = new Uint8Array(body.subarray(n * REPLAY_CHUNK_BYTES, (n + 1) * REPLAY_CHUNK_BYTES));
+  }
+  return chunks;
+}
+
+function readReplay(entity: Entity): StoredReplay {
+  const f = fromEntity(entity, REPLAY);
+  const chunks: Uint8Array[] = [];
+  for (let n = 0; n < REPLAY_CHUNKS; n += 1) {
+    const chunk = (f as Record<string, unknown>)[`body${n}`];
+    if (chunk instanceof Uint8Array) chunks.push(chunk);
+  }
+  return {
+    driveId: f.driveId ?? '',
+    itemId: f.itemId ?? '',
+    rowKey: entity.rowKey ?? '',
+    state: oneOf(f.state, REPLAY_STATES, 'pending'),
+    fingerprint: f.fingerprint ?? '',
+    claimedAt: f.claimedAt ?? 0,
+    status: f.status,
+    headers: f.headers,
+    ...(f.bodyStored ? { body: new Uint8Array(Buffer.concat(chunks)) } : {}),
+    bodyBytes: f.bodyBytes,
+    dueAt: f.dueAt ?? 0,
+    etag: f.etag,
+  };
+}
+
 function readIdempotency(entity: Entity): StoredIdempotency {
   const f = fromEntity(entity, IDEMPOTENCY);
   return {
@@ -175,6 +225,7 @@ function readIdempotency(entity: Entity): StoredIdempotency {
     operationId: f.operationId,
     claimedAt: f.claimedAt ?? 0,
     checkedAt: f.checkedAt,
+    ...(f.fingerprint === undefined ? {} : { fingerprint: f.fingerprint }),
     etag: f.etag,
   };
 }

@@ -1,6 +1,6 @@
 import { brokerApiUrl } from '../brokerUrls';
 import type { Call } from '../deps';
-import { SessionNotFoundError } from '../errors';
+import { GraphUnavailableError, SessionNotFoundError } from '../errors';
 import { parseGraphError } from '../graph/parseGraphError';
 import { retryKindFor } from '../graph/retryPolicy';
 import type { WorkbookCallInput } from '../input/parseWorkbookCall';
@@ -12,6 +12,7 @@ import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
 import type { StoredSession } from '../sessions/sessionRecord';
 import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
+import { claimWriteKey, fingerprintOf, freeWriteKey, keepAnswer, renderedError } from './replayKeys';
 import { recordActivity } from './sessionActivity';
 
 /** Graph's answer as the caller gets it: status and body bytes unchanged, the listed headers only. */
@@ -26,9 +27,40 @@ export interface WorkbookCallAnswer {
  * live, this workbook, this caller — checked before any Graph call), one call at a time per workbook (the Graph
  * client's turn), retried only as its method allows. Graph's answer goes back as it came, its locations pointed at
  * the broker. A call answered in a session is activity that keeps the session alive; a session Graph reports gone
- * ends as expired, and the caller still gets Graph's own answer.
+ * ends as expired, and the caller still gets Graph's own answer. With an Idempotency-Key, a write is done at most once
+ * (replayKeys.ts).
  */
 export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call): Promise<WorkbookCallAnswer> {
+  const deadline = call.deps.now() + ANSWER_BUDGET_MS;
+  if (input.idempotencyKey === undefined) return makeCall(input, deadline, call);
+  // The key is looked at first: a repeat of a write that was done gets its answer even if the session has ended since.
+  const { path, query } = input.target;
+  const claim = await claimWriteKey(
+    { workbook: input.workbook, key: input.idempotencyKey, caller: input.caller, fingerprint: fingerprintOf(input.method, path, query, input.body) },
+    call,
+    deadline,
+  );
+  if (claim.kind === 'replay') return claim.answer;
+  let answer: WorkbookCallAnswer;
+  try {
+    answer = await makeCall(input, deadline, call);
+  } catch (error) {
+    // No answer came back after the call went out: Graph may have acted, so this is the answer every repeat gets.
+    if (error instanceof GraphUnavailableError) {
+      const unknown = renderedError(error, call);
+      await keepAnswer(claim.record, unknown, call);
+      return unknown;
+    }
+    await freeWriteKey(claim.record, call);
+    throw error;
+  }
+  if (answer.status === 429 || answer.status === 503) await freeWriteKey(claim.record, call);
+  else await keepAnswer(claim.record, answer, call);
+  return answer;
+}
+
+/** The call itself: on Graph, in the session's turn, answered with Graph's answer moved to the broker's address. */
+async function makeCall(input: WorkbookCallInput, deadline: number, call: Call): Promise<WorkbookCallAnswer> {
   const { deps } = call;
   const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, call);
   const now = deps.now();
@@ -42,7 +74,7 @@ export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call):
       ...(input.body === undefined ? {} : { body: input.body }),
       workbook: input.workbook,
     },
-    graphCallOptions(call, now + ANSWER_BUDGET_MS),
+    graphCallOptions(call, deadline),
   );
   if (record !== undefined) await noteSessionUse(record, reply, now, call);
 

@@ -1,0 +1,45 @@
+import type { WorkbookAddress } from '../workbookAddress';
+
+/**
+ * An `Idempotency-Key` on a forwarded workbook write (`POST`, `PATCH`): the first request claims it (`pending`) with
+ * the fingerprint of what it asked for, then keeps Graph's answer (`answered`) so repeats by the same caller get that
+ * answer replayed exactly instead of a second write. Kept for SESSION_RETENTION_SECONDS, then deleted by the sweep.
+ */
+export interface ReplayRecord extends WorkbookAddress {
+  readonly rowKey: string;
+  readonly state: 'pending' | 'answered';
+  /** sha256 of method, path, query and body: the same key with another request is refused (422). */
+  readonly fingerprint: string;
+  readonly claimedAt: number;
+  readonly status?: number;
+  /** The answer's headers, as JSON. */
+  readonly headers?: string;
+  /** The answer's body, whole, when it fits (see REPLAY_BODY_LIMIT); absent when it did not. */
+  readonly body?: Uint8Array;
+  /** The answer's size in bytes, kept even when the body was too large to keep. */
+  readonly bodyBytes?: number;
+  /** When the sweep deletes it (replayDueAt). */
+  readonly dueAt: number;
+}
+
+export interface StoredReplay extends ReplayRecord {
+  readonly etag: string;
+}
+
+/**
+ * The largest answer body kept for replay: what fits in one table entity (1 MiB, in binary properties of at most
+ * 64 KiB — https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model) with
+ * room for the rest of the record. A larger answer is still recorded as done, and its repeats are refused rather
+ * than done twice.
+ */
+export const REPLAY_CHUNK_BYTES = 60 * 1024;
+export const REPLAY_CHUNKS = 14;
+export const REPLAY_BODY_LIMIT = REPLAY_CHUNK_BYTES * REPLAY_CHUNKS;
+
+/** Longer than any forwarded call may take (the answer budget), so a live claim is never judged abandoned. */
+export const REPLAY_CLAIM_SECONDS = 90;
+
+/** When the sweep deletes a key: its retention after it was claimed. */
+export function replayDueAt(record: Pick<ReplayRecord, 'claimedAt'>, retentionSeconds: number): number {
+  return record.claimedAt + retentionSeconds * 1000;
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import type { Call } from '../deps';
+import { AnswerNotKeptError, ConcurrencyError, InProgressError, OutcomeUnknownError, UnprocessableEntityError } from '../errors';
+import { errorMessage } from '../errorMessage';
+import { toErrorResponse } from '../errorResponse';
+import type { Caller } from '../input/parseCaller';
+import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../sessions/replayRecord';
+import { replayRowKeyOf } from '../sessions/sessionKeys';
+import type { WorkbookAddress } from '../workbookAddress';
+
+/**
+ * Idempotent workbook writes. A `POST` or `PATCH` with `Idempotency-Key` is done at most once: the first request
+ * claims the key with the fingerprint of what it asks; its answer — success or error, above all one whose outcome is
+ * unknown (a `504`, a lost connection after the call went out) — is kept and replayed exactly to every repeat by the
+ * same caller while it is retained. A repeat still running waits for the first. The same key with another request is
+ * `422`. Only an answer that shows Graph did not act (`429`, `503`) frees the key for a fresh attempt.
+ * (IETF draft-ietf-httpapi-idempotency-key-header; Power Automate re-sends POSTs on 408/429/5xx.)
+ */
+export interface WriteAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+export type ReplayClaim = { readonly kind: 'replay'; readonly answer: WriteAnswer } | { readonly kind: 'claimed'; readonly record: StoredReplay };
+
+export interface WriteKey {
+  readonly workbook: WorkbookAddress;
+  readonly key: string;
+  readonly caller: Caller | undefined;
+  readonly fingerprint: string;
+}
+
+const WAIT_MS = 250;
+
+export function fingerprintOf(method: string, path: string, query: string, body: Uint8Array | undefined): string {
+  const hash = createHash('sha256').update(`${method}\n${path}\n${query}\n`);
+  if (body !== undefined) hash.update(body);
+  return hash.digest('base64url');
+}
+
+export async function claimWriteKey(write: WriteKey, call: Call, deadline: number): Promise<ReplayClaim> {
+  const { deps } = call;
+  const rowKey = replayRowKeyOf(write.caller?.id, write.key);
+  const fresh = () => {
+    const claimedAt = deps.now();
+    return { ...write.workbook, rowKey, state: 'pending' as const, fingerprint: write.fingerprint, claimedAt, dueAt: replayDueAt({ claimedAt }, deps.config.retentionSeconds) };
+  };
+  for (;;) {
+    try {
+      return { kind: 'claimed', record: await deps.store.insertReplay(fresh()) };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+    const existing = await deps.store.getReplay(write.workbook, rowKey);
+    if (existing === undefined) continue;
+    if (existing.fingerprint !== write.fingerprint) {
+      throw new UnprocessableEntityError('This Idempotency-Key was already used for a different request; use a new key for a new request.');
+    }
+    if (existing.state === 'answered') return { kind: 'replay', answer: answerOf(existing) };
+    if (existing.claimedAt + REPLAY_CLAIM_SECONDS * 1000 <= deps.now()) {
+      const settled = await settleUnknown(existing, call);
+      if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
+      continue;
+    }
+    if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+    await deps.sleep(WAIT_MS);
+  }
+}
+
+/** Keeps the answer for the repeats. A failure is logged: a repeat then finds the claim and waits, then replays 504. */
+export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, call: Call): Promise<void> {
+  const kept = answer.body.byteLength <= REPLAY_BODY_LIMIT;
+  try {
+    await call.deps.store.replaceReplay(claim, {
+      ...claim,
+      state: 'answered',
+      status: answer.status,
+      headers: JSON.stringify(answer.headers),
+      ...(kept ? { body: answer.body } : { body: undefined }),
+      bodyBytes: answer.body.byteLength,
+    });
+  } catch (error) {
+    call.log.warn('Could not keep the answer of an idempotent write; its repeats will be told the outcome is unknown.', {
+      requestId: call.requestId,
+      reason: errorMessage(error),
+    });
+  }
+}
+
+/** Graph did not act (throttled, or the call never went out): a repeat may try afresh. */
+export async function freeWriteKey(claim: StoredReplay, call: Call): Promise<void> {
+  try {
+    await call.deps.store.deleteReplay(claim);
+  } catch (error) {
+    call.log.warn('Could not free an Idempotency-Key after Graph did not act; repeats wait for its claim to lapse.', {
+      requestId: call.requestId,
+      reason: errorMessage(error),
+    });
+  }
+}
+
+/** A broker error as the bytes of its Graph-shaped answer, so it can be kept and replayed like Graph's own. */
+export function renderedError(error: unknown, call: Call): WriteAnswer {
+  const response = toErrorResponse(error, call.requestId, call.deps.now());
+  return { status: response.status, headers: response.headers ?? {}, body: new TextEncoder().encode(JSON.stringify(response.jsonBody)) };
+}
+
+// The claim's request died after it may have reached Graph: record that for good, so no repeat does it again.
+async function settleUnknown(existing: StoredReplay, call: Call): Promise<StoredReplay | undefined> {
+  const unknown = new OutcomeUnknownError(
+    'The first request with this Idempotency-Key did not finish, and whether Graph acted is unknown. Check the workbook, then send again with a new key.',
+  );
+  const answer = renderedError(unknown, call);
+  try {
+    return await call.deps.store.replaceReplay(existing, {
+      ...existing,
+      state: 'answered',
+      status: answer.status,
+      headers: JSON.stringify(answer.headers),
+      body: answer.body,
+      bodyBytes: answer.body.byteLength,
+    });
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return undefined;
+    throw error;
+  }
+}
+
+function answerOf(record: StoredReplay): WriteAnswer {
+  const headers = parseHeaders(record.headers);
+  if (record.body === undefined) {
+    throw new AnswerNotKeptError(
+      `The request with this Idempotency-Key was done (Graph answered ${record.status ?? 'it'}), but its answer ` +
+        `(${record.bodyBytes ?? 0} bytes) is larger than the broker keeps, so it is not replayed and the request is not done again. ` +
+        'Read the result, then use a new key for a new request.',
+    );
+  }
+  return { status: record.status ?? 200, headers, body: record.body };
+}
+
+function parseHeaders(json: string | undefined): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(json ?? '{}');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
