@@ -198,6 +198,21 @@ describe('the example page in a browser', () => {
     expect(digest(drive.file())).toBe(file);
   });
 
+  it('sends the close as the tab goes: a closed tab leaves no session open in Graph', async () => {
+    let drive: Drive | undefined;
+    const server = await servePage(() => drive?.stack);
+    drive = await startDrive(server.origin);
+    const { stack } = drive;
+    const page = await open(server);
+    await done(page, 'create', /^Session created/);
+    const [session] = stack.emulator.activeSessions();
+    await page.close({ runBeforeUnload: true });
+
+    // The keepalive close outlives the page; nobody is left to read its answer, so wait for Graph to see it.
+    await expect.poll(() => stack.emulator.activeSessions(), { timeout: 10_000 }).toEqual([]);
+    expect(stack.emulator.calls().filter((call) => call.op === 'closeSession')).toMatchObject([{ status: 204, sessionId: session?.id }]);
+  });
+
   it("follows a long create: waits out the 202's Retry-After, asks Location again, and works in the session it gets", async () => {
     const asyncCreateMs = 10 * 60_000; // Excel takes longer than the broker's answer budget
     let drive: Drive | undefined;
