@@ -1,5 +1,6 @@
 import type { SideBySide, Comparison } from './sideBySide';
 import type { BenchResults } from './results';
+import { gatewayMarkdown } from './gateway';
 import { sweepTable } from './sweep';
 
 /*
@@ -35,6 +36,11 @@ export function resultsSection(r: BenchResults): string {
     `| coldStartMs (spawn → first 2xx, telemetry off, median of ${r.details.coldStart.runs}) | **${ms(f.coldStartMs, 0)}** |`,
     `| entryLoadMs, telemetry off / on (median of ${r.details.entryLoad.runs} fresh processes) | **${ms(f.entryLoadMs.telemetryOff, 1)}** / ${ms(f.entryLoadMs.telemetryOn, 1)} |`,
     `| tokenRequestsPer1000Calls | **${f.tokenRequestsPer1000Calls.toFixed(3)}** |`,
+    `| gateway overhead, range GET in a session (broker − direct, Graph at 0 ms), p50 / p99 | **${ms(f.gatewayOverheadMsP50)}** / ${ms(f.gatewayOverheadMsP99)} |`,
+    `| gateway broker ÷ direct, Graph at 100 ms (p50) | **${f.gatewayRatioAt100ms.toFixed(3)}** |`,
+    ...f.gatewayFanOut.map(
+      (g) => `| gateway fan-out, Graph at ${g.graphLatencyMs} ms: wall ÷ per-workbook serial lower bound (direct) · most in flight on one workbook | **${g.ratio.toFixed(3)}** (${g.directRatio.toFixed(3)}) · ${g.maxInFlightPerWorkbook} |`,
+    ),
     '',
     'How busy the machine was, phase by phase (every process on it, not only this run\'s: other work shows here as noise):',
     '',
@@ -146,4 +152,8 @@ export function sweepSection(r: BenchResults): string {
     '',
     sweepTable(r.figures.sweep),
   ].join('\n');
+}
+
+export function gatewaySection(r: BenchResults): string {
+  return gatewayMarkdown(r.details.gatewayAt0ms, r.details.gatewayAt100ms, r.details.gatewayFanOut);
 }

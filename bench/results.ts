@@ -1,4 +1,5 @@
 import type { EntryLoad } from './entryLoad';
+import type { GatewayFanOut, GatewayOverhead } from './gateway';
 import type { SideBySide } from './sideBySide';
 import type { Summary } from './stats';
 import type { SweepBenchResult } from './sweep';
@@ -11,7 +12,7 @@ export interface ByCall {
   readonly overall: number;
 }
 
-/** The headline figures, named as issue 6 names them. */
+/** The headline figures. */
 export interface Figures {
   readonly overheadMsP50: ByCall;
   readonly overheadMsP99: ByCall;
@@ -22,6 +23,12 @@ export interface Figures {
   readonly coldStartMs: number;
   readonly entryLoadMs: { readonly telemetryOff: number; readonly telemetryOn: number };
   readonly tokenRequestsPer1000Calls: number;
+  /** The gateway (`workbookRequest`), a range GET in a session: broker − direct at Graph 0 ms, broker ÷ direct at 100 ms. */
+  readonly gatewayOverheadMsP50: number;
+  readonly gatewayOverheadMsP99: number;
+  readonly gatewayRatioAt100ms: number;
+  /** Many calls over many workbooks: broker wall ÷ the per-workbook serial lower bound, and the emulator's most in flight on one workbook. */
+  readonly gatewayFanOut: ReadonlyArray<{ readonly graphLatencyMs: number; readonly ratio: number; readonly directRatio: number; readonly maxInFlightPerWorkbook: number }>;
   readonly sweep: readonly SweepBenchResult[];
 }
 
@@ -70,6 +77,9 @@ export interface BenchResults {
   readonly details: {
     readonly overheadAt0ms: SideBySide;
     readonly overheadAt100ms: SideBySide;
+    readonly gatewayAt0ms: GatewayOverhead;
+    readonly gatewayAt100ms: GatewayOverhead;
+    readonly gatewayFanOut: readonly GatewayFanOut[];
     readonly throughput: readonly ThroughputLevel[];
     readonly coldStart: ColdStart;
     readonly entryLoad: EntryLoad;

@@ -6,17 +6,26 @@ import { killAllBrokers, spawnBroker, type BrokerProcess } from './brokerProcess
 import { measureEntryLoad } from './entryLoad';
 import { startLocalStack } from './localStack';
 import { childPids, machineWindow } from './processCpu';
-import { overheadSection, resultsSection, startupSection, sweepSection, targetsSection, throughputSection, tokensSection } from './report';
+import { gatewaySection, overheadSection, resultsSection, startupSection, sweepSection, targetsSection, throughputSection, tokensSection } from './report';
 import type { BenchResults, ColdStart, Figures, Phase, TokenUse } from './results';
 import { brokerCaller, directCaller } from './sessionCalls';
 import { measureSideBySide, type SideBySide } from './sideBySide';
 import { summarize, round } from './stats';
 import { benchSweep, type SweepBenchResult } from './sweep';
+import {
+  brokerRangeCaller,
+  directRangeCaller,
+  emulatorAdmin,
+  measureGatewayFanOut,
+  measureGatewayOverhead,
+  type GatewayFanOut,
+  type GatewayOverhead,
+} from './gateway';
 import { evaluateTargets } from './targets';
 import { measureRefreshThroughput, type ThroughputLevel } from './throughput';
 
 /**
- * `npm run bench`: every figure of issue 6 in one run on loopback, each comparison side by side, then
+ * `npm run bench`: every figure in one run on loopback, each comparison side by side, then
  * bench/results/latest.json and BENCHMARKS.md. Knobs (environment) exist to shorten a trial run; the defaults are
  * the published ones.
  */
@@ -26,6 +35,19 @@ const SAMPLES_AT_100 = knob('BENCH_SAMPLES_100MS', 100);
 const THROUGHPUT_SECONDS = knob('BENCH_THROUGHPUT_SECONDS', 5);
 const ENTRY_RUNS = knob('BENCH_ENTRY_RUNS', 5);
 const COLD_STARTS = knob('BENCH_COLD_STARTS', 3);
+const GATEWAY_SAMPLES = knob('BENCH_GATEWAY_SAMPLES', 1000);
+const GATEWAY_SAMPLES_100MS = knob('BENCH_GATEWAY_SAMPLES_100MS', 100);
+const FAN_OUT = {
+  calls: knob('BENCH_FANOUT_CALLS', 1000),
+  workbooks: knob('BENCH_FANOUT_WORKBOOKS', 50),
+  concurrency: knob('BENCH_FANOUT_CONCURRENCY', 64),
+
+  patchEvery: knob('BENCH_FANOUT_PATCH_EVERY', 0),
+  repetitions: knob('BENCH_FANOUT_RUNS', 5),
+  seed: 20_26,
+};
+/** Graph's latency per call in the fan-out: 20 ms, and 100 ms where the lower bound outweighs what the machine's CPU can do. */
+const FAN_OUT_LATENCIES_MS = (process.env.BENCH_FANOUT_LATENCIES_MS ?? '20,100').split(',').map(Number);
 const RUN_SWEEP = process.env.BENCH_SWEEP !== '0';
 /** BENCH_CPU_PROF=1: the measured broker runs under --cpu-prof; its profile lands in bench/results (git-ignored). */
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -57,6 +79,9 @@ async function main(): Promise<void> {
   let broker: BrokerProcess | undefined;
   let overheadAt0ms: SideBySide;
   let overheadAt100ms: SideBySide;
+  let gatewayAt0ms: GatewayOverhead;
+  let gatewayAt100ms: GatewayOverhead;
+  let gatewayFanOut: GatewayFanOut[] = [];
   let throughput: ThroughputLevel[];
   let coldStart: ColdStart;
   let tokens: TokenUse;
@@ -86,6 +111,21 @@ async function main(): Promise<void> {
     overheadAt100ms = await phase('overhead, Graph at 100 ms', () =>
       measureSideBySide(stack.emulator, viaBroker, direct, { graphLatencyMs: 100, samples: SAMPLES_AT_100, warmup: 5 }),
     );
+    // The gateway: range calls in a session, the emulator driven only through its HTTP admin API.
+    const admin = emulatorAdmin(stack.emulator.url);
+    const sessionCallers = { broker: viaBroker, direct };
+    const rangeCallers = { broker: brokerRangeCaller(broker.url), direct: directRangeCaller(stack.emulator.url, stack.token) };
+    gatewayAt0ms = await phase('gateway overhead, Graph at 0 ms', () =>
+      measureGatewayOverhead(admin, sessionCallers, rangeCallers, { graphLatencyMs: 0, samples: GATEWAY_SAMPLES, warmup: 50 }),
+    );
+    gatewayAt100ms = await phase('gateway overhead, Graph at 100 ms', () =>
+      measureGatewayOverhead(admin, sessionCallers, rangeCallers, { graphLatencyMs: 100, samples: GATEWAY_SAMPLES_100MS, warmup: 5 }),
+    );
+    for (const graphLatencyMs of FAN_OUT_LATENCIES_MS) {
+      const name = `gateway fan-out (${FAN_OUT.calls} calls, ${FAN_OUT.workbooks} workbooks, ${FAN_OUT.concurrency} callers, Graph at ${graphLatencyMs} ms)`;
+      const processes = { broker: broker.pid, 'bench (callers + emulator)': process.pid };
+      gatewayFanOut.push(await phase(name, () => measureGatewayFanOut(admin, sessionCallers, rangeCallers, { ...FAN_OUT, graphLatencyMs, processes })));
+    }
     const processes = { broker: broker.pid, azurite: childPids('azurite')[0] ?? -1, 'bench (client + emulator)': process.pid };
     throughput = await phase('refresh throughput', () =>
       measureRefreshThroughput(stack.emulator, viaBroker, { concurrencies: [1, 16, 64], durationMs: THROUGHPUT_SECONDS * 1000, warmupMs: 1000, processes }),
@@ -113,6 +153,10 @@ async function main(): Promise<void> {
     coldStartMs: Math.round(coldStart.firstOk.p50),
     entryLoadMs: { telemetryOff: entryLoad.telemetryOff.p50, telemetryOn: entryLoad.telemetryOn.p50 },
     tokenRequestsPer1000Calls: tokens.per1000Calls,
+    gatewayOverheadMsP50: gatewayAt0ms.overheadMsP50,
+    gatewayOverheadMsP99: gatewayAt0ms.overheadMsP99,
+    gatewayRatioAt100ms: gatewayAt100ms.ratioP50,
+    gatewayFanOut: gatewayFanOut.map((f) => ({ graphLatencyMs: f.graphLatencyMs, ratio: f.ratio, directRatio: f.directRatio, maxInFlightPerWorkbook: f.maxInFlightPerWorkbook })),
     sweep,
   };
   const results: BenchResults = {
@@ -124,7 +168,7 @@ async function main(): Promise<void> {
     loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0] ?? 0, 2) },
     figures,
     targets: evaluateTargets(figures),
-    details: { overheadAt0ms, overheadAt100ms, throughput, coldStart, entryLoad, tokens, phases },
+    details: { overheadAt0ms, overheadAt100ms, gatewayAt0ms, gatewayAt100ms, gatewayFanOut, throughput, coldStart, entryLoad, tokens, phases },
   };
   write(results, RUN_SWEEP);
   for (const t of results.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.measured} (goal ${t.goal})`);
@@ -148,6 +192,7 @@ function write(results: BenchResults, withSweep: boolean): void {
   writeSection(file, 'targets', targetsSection(results));
   writeSection(file, 'results', resultsSection(results));
   writeSection(file, 'overhead', overheadSection(results));
+  writeSection(file, 'gateway', gatewaySection(results));
   writeSection(file, 'throughput', throughputSection(results));
   writeSection(file, 'startup', startupSection(results));
   writeSection(file, 'tokens', tokensSection(results));

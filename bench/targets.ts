@@ -1,6 +1,6 @@
 import type { Figures, Target } from './results';
 
-/** Issue 6's targets, read from the figures. A per-call figure meets its target only if every call kind does. */
+/** The targets, read from the figures. A per-call figure meets its target only if every call kind does. */
 export function evaluateTargets(figures: Figures): Target[] {
   const worst = (byCall: Figures['overheadMsP50']) => Math.max(byCall.createSession, byCall.refreshSession, byCall.overall);
   const perCall = (byCall: Figures['overheadMsP50'], unit: string, digits: number) =>
@@ -21,6 +21,26 @@ export function evaluateTargets(figures: Figures): Target[] {
       met: figures.tokenRequestsPer1000Calls <= 1,
     },
   ];
+  targets.push(
+    {
+      name: 'gateway overhead p50, range GET (broker − direct)',
+      goal: '≤ 1.5 ms',
+      measured: `${figures.gatewayOverheadMsP50.toFixed(2)} ms (p99 ${figures.gatewayOverheadMsP99.toFixed(2)} ms)`,
+      met: figures.gatewayOverheadMsP50 <= 1.5,
+    },
+    {
+      name: 'gateway broker ÷ direct, Graph at 100 ms (p50)',
+      goal: '≤ 1.02',
+      measured: figures.gatewayRatioAt100ms.toFixed(3),
+      met: figures.gatewayRatioAt100ms <= 1.02,
+    },
+    ...figures.gatewayFanOut.map((f) => ({
+      name: `gateway fan-out wall ÷ per-workbook serial lower bound, Graph at ${f.graphLatencyMs} ms; one in flight per workbook`,
+      goal: '≤ 1.15; 1',
+      measured: `${f.ratio.toFixed(3)} (direct, same run: ${f.directRatio.toFixed(3)}); ${f.maxInFlightPerWorkbook}`,
+      met: f.ratio <= 1.15 && f.maxInFlightPerWorkbook <= 1,
+    })),
+  );
   for (const sweep of figures.sweep) {
     targets.push({
       name: `sweep wall ÷ lower bound, ${sweep.sessions.toLocaleString('en-US')} sessions`,
