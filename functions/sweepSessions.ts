@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errorMessage';
 import type { InvocationContext, Timer } from '@azure/functions';
 import { callOf } from '../host/callOf';
 import { declareTimer } from '../host/declare';
@@ -15,7 +16,7 @@ export async function sweepSessions(timer: Timer, context: InvocationContext, de
     call.log.info('Sweep finished.', { ...summary, isPastDue: timer.isPastDue });
   } catch (error) {
     // Storage down: nothing was lost, the next tick starts over. Said without internals.
-    call.log.error('Sweep stopped early.', { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+    call.log.error('Sweep stopped early.', { reason: errorMessage(error) });
   } finally {
     await deps.telemetry.flush();
   }

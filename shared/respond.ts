@@ -1,3 +1,4 @@
+import { errorMessage } from './errorMessage';
 import type { Call } from './deps';
 import { BrokerError, StorageUnavailableError } from './errors';
 import { toErrorResponse, type BrokerResponse } from './errorResponse';
@@ -50,7 +51,7 @@ async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<
       if (error.status >= 500) call.log.warn(error.message, properties);
       else call.log.info(error.message, properties);
     } else {
-      const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+      const what = errorMessage(error);
       call.log.error(`Unexpected failure: ${what.slice(0, 300)}`, { requestId });
     }
     return toErrorResponse(error, requestId, call.deps.now());

@@ -180,6 +180,15 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
   });
 
   it('never puts a token or a stack trace in a response or a log line', async () => {
+    // Its own failures, so the check has something to look at when the test runs alone.
+    const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
+    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 500, times: 1 });
+    const failed = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    assertNoSecrets(await failed.text());
+    const bad = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': 'x y' } });
+    assertNoSecrets(await bad.text());
+    expect(stack.logs.length).toBeGreaterThan(0);
     assertNoSecrets(stack.logs.join('\n'));
   });
 });

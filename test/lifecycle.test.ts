@@ -134,8 +134,15 @@ describe('the session lifecycle through the local host', () => {
   });
 
   it('gets its Graph token from the managed-identity endpoint once, not per call', async () => {
-    expect(stack.identity.requests().filter((r) => r.status === 200)).toHaveLength(1);
-    expect(stack.identity.requests()[0]?.resource).toBe('https://graph.microsoft.com');
+    // Three calls of its own, so the test stands alone; the token may already have been fetched by an earlier test.
+    const before = stack.identity.requests().filter((r) => r.status === 200).length;
+    const { json } = await create();
+    await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
+    await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': json.id } });
+    const fetched = stack.identity.requests().filter((r) => r.status === 200);
+    expect(fetched.length).toBe(Math.max(before, 1));
+    expect(fetched[0]?.resource).toBe('https://graph.microsoft.com');
+    expect(stack.emulator.calls().filter((c) => c.sessionId === json.id).map((c) => c.op)).toEqual(['createSession', 'refreshSession', 'closeSession']);
   });
 
   it('lets a record another instance changed win over the copy this instance keeps', async () => {

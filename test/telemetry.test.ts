@@ -63,7 +63,6 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING set', () => {
   it('creates Application Insights telemetry that loads the SDK after the emitting call, not when created', () => {
     expect(run.report).toMatchObject({ telemetry: 'appInsights', sdkModulesAfterCreate: 0, sdkModulesAfterEmit: 0 });
     expect(run.report.sdkModulesAtEnd).toBeGreaterThan(0);
-    expect(run.report.createMs).toBeLessThan(100);
     expect(run.stderr).not.toMatch(/Application Insights/);
   });
 

@@ -23,6 +23,7 @@ export async function readBodyBytes(request: BrokerRequest, limitBytes: number):
     if (done) break;
     size += value.byteLength;
     if (size > limitBytes) {
+      // The body is refused either way; a stream that cannot even be cancelled has nothing more to tell us.
       await reader.cancel().catch(() => undefined);
       throw tooLarge(limitBytes);
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errorMessage';
 import type { Call } from '../deps';
 import { isGoneInGraph } from './sessionFate';
 import { sessionLogId } from './sessionKeys';
@@ -40,7 +41,7 @@ export async function tryCloseOwed(record: StoredSession | undefined, call: Call
     call.log.warn('Graph did not take the close the broker owes it; the sweep tries again.', {
       session: sessionLogId(record.sessionId),
       requestId: call.requestId,
-      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+      reason: errorMessage(error),
     });
   });
 }

@@ -1,3 +1,4 @@
+import { warnOnFailure } from '../errorMessage';
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../deps';
 import type { WorkbookAddress } from '../graph/graphClient';
@@ -79,7 +80,9 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
   } catch (error) {
     // The operation is recorded, so it will be finished (by a poll or the sweep) even if this look failed. Unless it
     // really failed, the caller gets 202 and its key stays claimed: its retry must not make a second session.
-    const latest = await deps.store.getOperation(operation, operation.operationId).catch(() => undefined);
+    const latest = await deps.store
+      .getOperation(operation, operation.operationId)
+      .catch(warnOnFailure(call.log, 'Could not read a long create back after following it failed; the caller gets 202 and polls.'));
     if (latest?.state === 'failed') throw error;
     return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 5 };
   }

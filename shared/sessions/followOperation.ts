@@ -1,3 +1,5 @@
+import { sessionLogId } from './sessionKeys';
+import { warnOnFailure } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
@@ -90,11 +92,12 @@ function failedWith(error: GraphError, endedAt: number) {
  * The key that started this create now names the session itself, so it lives as long as the session does (the
  * session record carries the key and deletes it with itself), not as long as the operation row.
  */
-async function nameSessionUnderKey(operation: StoredOperation, sessionId: string, { deps }: Call): Promise<void> {
+async function nameSessionUnderKey(operation: StoredOperation, sessionId: string, { deps, log }: Call): Promise<void> {
   if (!operation.idempotencyRowKey) return;
-  const key = await deps.store.getIdempotency(operation, operation.idempotencyRowKey).catch(() => undefined);
+  const failed = warnOnFailure(log, 'Could not move an Idempotency-Key to the session its long create made; the key lives on until the sweep finds its operation gone.', { session: sessionLogId(sessionId) });
+  const key = await deps.store.getIdempotency(operation, operation.idempotencyRowKey).catch(failed);
   if (key?.operationId !== operation.operationId) return;
-  await deps.store.replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined }).catch(() => undefined);
+  await deps.store.replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined }).catch(failed);
 }
 
 async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<GraphSession> {

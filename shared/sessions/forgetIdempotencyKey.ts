@@ -1,4 +1,5 @@
 import type { Call } from '../deps';
+import { warnOnFailure } from '../errorMessage';
 import type { WorkbookAddress } from '../graph/graphClient';
 
 /**
@@ -9,11 +10,12 @@ export async function forgetIdempotencyKey(
   workbook: WorkbookAddress,
   rowKey: string | undefined,
   names: { readonly sessionId?: string; readonly operationId?: string },
-  { deps }: Call,
+  { deps, log }: Call,
 ): Promise<void> {
   if (!rowKey) return;
-  const record = await deps.store.getIdempotency(workbook, rowKey).catch(() => undefined);
+  const failed = warnOnFailure(log, 'Could not delete an Idempotency-Key with what it named; the sweep deletes it within a day.');
+  const record = await deps.store.getIdempotency(workbook, rowKey).catch(failed);
   if (!record) return;
   const same = names.sessionId !== undefined ? record.sessionId === names.sessionId : record.operationId === names.operationId;
-  if (same) await deps.store.deleteIdempotency(record).catch(() => undefined);
+  if (same) await deps.store.deleteIdempotency(record).catch(failed);
 }

@@ -5,6 +5,7 @@ import type { Caller } from '../input/parseCaller';
 import type { CreateOutcome } from './followOperation';
 import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';
 import { idempotencyRowKeyOf } from './sessionKeys';
+import { warnOnFailure } from '../errorMessage';
 
 
 const WAIT_MS = 250;
@@ -59,18 +60,22 @@ export async function claimIdempotencyKey(
 }
 
 /** Writes what this request made under its key, for the repeats to find. */
-export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: CreateOutcome, { deps }: Call): Promise<void> {
+export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: CreateOutcome, { deps, log, requestId }: Call): Promise<void> {
   const next =
     outcome.kind === 'created'
       ? { ...claim, state: 'created' as const, sessionId: outcome.session.id, operationId: undefined }
       : { ...claim, state: 'accepted' as const, operationId: outcome.operationId, sessionId: undefined };
   // A failed settle leaves the claim pending: repeats wait for it to lapse, then get 409 or a new session.
-  await deps.store.replaceIdempotency(claim, next).catch(() => undefined);
+  await deps.store
+    .replaceIdempotency(claim, next)
+    .catch(warnOnFailure(log, 'Could not record what a create made under its Idempotency-Key; repeats wait for the claim to lapse, then get 409.', { requestId }));
 }
 
 /** The create failed: let a retry with the same key try again. */
-export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps }: Call): Promise<void> {
-  await deps.store.deleteIdempotency(claim).catch(() => undefined);
+export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps, log, requestId }: Call): Promise<void> {
+  await deps.store
+    .deleteIdempotency(claim)
+    .catch(warnOnFailure(log, 'Could not free an Idempotency-Key after its create failed; repeats wait for the claim to lapse.', { requestId }));
 }
 
 async function earlierOutcome(existing: StoredIdempotency, { deps }: Call): Promise<CreateOutcome | undefined> {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
@@ -52,7 +53,7 @@ export async function recordNewSession(
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
       log.error('Graph session left open after a failed record write.', {
         session,
-        reason: closeError instanceof Error ? closeError.message : 'unknown',
+        reason: errorMessage(closeError),
       });
     }
     throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();

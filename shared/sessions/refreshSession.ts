@@ -1,3 +1,4 @@
+import { warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
@@ -54,8 +55,8 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
 }
 
 /** Graph did not take the refresh: put back the last contact that really happened (unless someone moved it since). */
-async function restoreGraphContact(recorded: StoredSession, wrote: number, previous: number, { deps }: Call): Promise<void> {
+async function restoreGraphContact(recorded: StoredSession, wrote: number, previous: number, { deps, log }: Call): Promise<void> {
   await updateSession(deps, recorded, (current) =>
     current.lastGraphContactAt === wrote ? { lastGraphContactAt: previous } : undefined,
-  ).catch(() => undefined); // best effort: at worst the sweep refreshes this session one interval late
+  ).catch(warnOnFailure(log, 'Could not put back the last Graph contact after a failed refresh; the sweep refreshes this session one interval late.', { session: sessionLogId(recorded.sessionId) }));
 }

@@ -1,3 +1,4 @@
+import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
 import { followOperation } from './followOperation';
@@ -29,10 +30,12 @@ export async function sweepOperation(operation: StoredOperation, call: Call, slo
   } catch (error) {
     if (error instanceof ConcurrencyError) return 'skipped';
     // A failed Graph operation is recorded as failed by followOperation: nothing was created, nothing more to do.
-    const latest = await deps.store.getOperation(operation, operation.operationId).catch(() => undefined);
+    const latest = await deps.store
+      .getOperation(operation, operation.operationId)
+      .catch(warnOnFailure(log, 'Could not read an operation back after following it failed.'));
     if (latest && latest.state !== 'running') return 'completed';
     log.warn('The sweep could not follow an operation; it is retried next tick.', {
-      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+      reason: errorMessage(error),
     });
     return 'failed';
   }

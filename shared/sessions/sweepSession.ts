@@ -1,3 +1,4 @@
+import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
 import { forgetIdempotencyKey } from './forgetIdempotencyKey';
@@ -61,7 +62,7 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
     }
     log.warn('The sweep could not handle a session; it is retried next tick.', {
       session: sessionLogId(record.sessionId),
-      reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+      reason: errorMessage(error),
     });
     return 'failed';
   }
@@ -80,7 +81,9 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
       // retries — not before a throttling cooldown ends, which the hand-back itself records for every instance.
       const until = throttledUntil(error, deps.now());
       const handBack = { state: 'live' as const, claimedAt: undefined, ...(until !== undefined ? { deferredUntil: until } : {}) };
-      await deps.store.replaceSession(claimed, withChanges(claimed, handBack, deps.config)).catch(() => undefined);
+      await deps.store
+        .replaceSession(claimed, withChanges(claimed, handBack, deps.config))
+        .catch(warnOnFailure(log, 'Could not hand a session back after Graph did not close it; it stays closing until its claim lapses (two minutes).', { session: sessionLogId(record.sessionId) }));
       throw error;
     }
   }
