@@ -17,8 +17,8 @@ export const LEASE_TIMING = Object.freeze({
   /** A lapsed lease is taken over only this long after its end: instances' clocks differ by a little. */
   skewMs: 1_000,
   /** A waiter polls the row with back-off and jitter from the first to the second. */
-  pollStartMs: 10,
-  pollMaxMs: 100,
+  pollStartMs: 5,
+  pollMaxMs: 50,
   /** A released lease stays reserved this long for the instance that was waiting, so instances take turns. */
   reserveMs: 1_000,
 });
