@@ -8,6 +8,7 @@ import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookT
 import { tableTurns } from '../shared/workbook/tableTurns';
 import { createLeaseStore } from '../shared/sessions/workbookLeaseStore';
 import { createTableAccess, type TableTarget } from '../shared/sessions/tableAccess';
+import { partitionKeyOf } from '../shared/sessions/sessionKeys';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
@@ -53,7 +54,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
   const table: TableTarget = config.tableEndpoint
     ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
     : { connectionString: requireConnection(config), tableName: config.tableName };
-  const turns = workbookTurns(config, table, { now, sleep });
+  const turns = workbookTurns(config, table, { now, sleep }, telemetry);
   return {
     config,
     now,
@@ -86,10 +87,19 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
  * `instance`: the in-process line alone. `table`: the same line, whose head then takes the workbook's lease in the
  * session table, so calls from every instance (and the sweep) take turns too.
  */
-function workbookTurns(config: Config, table: TableTarget, clock: { now: () => number; sleep: (ms: number) => Promise<void> }): WorkbookTurns {
+function workbookTurns(config: Config, table: TableTarget, clock: { now: () => number; sleep: (ms: number) => Promise<void> }, telemetry: Telemetry): WorkbookTurns {
   const local = inProcessTurns(clock.now);
   if (config.workbookLease === 'instance') return local;
-  return tableTurns({ local, leases: createLeaseStore(createTableAccess(table)), now: clock.now, sleep: clock.sleep, random: Math.random });
+  return tableTurns({
+    local,
+    leases: createLeaseStore(createTableAccess(table)),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: Math.random,
+    // Both mean a call ran without the lease's guard across instances: rare, and worth an operator's look.
+    onLost: (workbook) => telemetry.event('WorkbookLeaseLost', { workbook: partitionKeyOf(workbook) }),
+    onUnguarded: (workbook) => telemetry.event('WorkbookLeaseUnavailable', { workbook: partitionKeyOf(workbook) }),
+  });
 }
 
 function requireConnection(config: Config): string {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ThrottledError } from '../shared/errors';
+import { StorageUnavailableError, ThrottledError } from '../shared/errors';
 import { createTableAccess } from '../shared/sessions/tableAccess';
 import { createLeaseStore, type LeaseStore } from '../shared/sessions/workbookLeaseStore';
 import { LEASE_TIMING, tableTurns } from '../shared/workbook/tableTurns';
@@ -157,6 +157,28 @@ describe('the workbook lease', () => {
     await until(async () => (await raw.read(workbook)) === undefined);
     expect(order).toEqual([1, 2, 3]);
     expect(ops).toEqual(['insert', 'remove', 'insert', 'remove', 'insert', 'remove']);
+  });
+
+  it('lets calls go ahead under the instance’s own line while the table cannot be reached, and says so', async () => {
+    const down = () => Promise.reject(new StorageUnavailableError(undefined, 'table down'));
+    const unguarded: string[] = [];
+    const turns = tableTurns({
+      local: inProcessTurns(now),
+      leases: { read: down, insert: down, replace: down, remove: down },
+      now,
+      sleep: async () => undefined,
+      random: () => 0.5,
+      onUnguarded: (workbook) => unguarded.push(workbook.itemId),
+    });
+    const workbook = freshWorkbook();
+    const first = await turns.take(workbook, t + FAR);
+    let secondGranted = false;
+    const second = turns.take(workbook, t + FAR).then((turn) => ((secondGranted = true), turn));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(secondGranted).toBe(false); // the in-process line still holds
+    first.release();
+    (await second).release();
+    expect(unguarded).toEqual([workbook.itemId, workbook.itemId]);
   });
 
   it('gives the next turn to the instance that was waiting, ahead of the holder’s own next caller', async () => {
