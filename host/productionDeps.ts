@@ -4,7 +4,11 @@ import { loadConfig, type Config } from '../shared/config';
 import type { Clock, Deps } from '../shared/deps';
 import { cachedToken } from '../shared/graph/cachedToken';
 import { createGraphClient } from '../shared/graph/graphClient';
-import { inProcessTurns } from '../shared/workbook/workbookTurns';
+import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
+import { tableTurns } from '../shared/workbook/tableTurns';
+import { createLeaseStore } from '../shared/sessions/workbookLeaseStore';
+import { createTableAccess, type TableTarget } from '../shared/sessions/tableAccess';
+import { partitionKeyOf } from '../shared/sessions/sessionKeys';
 import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
 import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
 import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
@@ -47,6 +51,10 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
     if (!fetched) throw new Error('no token');
     return fetched;
   }, () => Date.now());
+  const table: TableTarget = config.tableEndpoint
+    ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
+    : { connectionString: requireConnection(config), tableName: config.tableName };
+  const turns = workbookTurns(config, table, { now, sleep }, telemetry);
   return {
     config,
     now,
@@ -69,16 +77,29 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
       },
       getToken: () => token.get(),
       dropToken: () => token.drop(),
-      turns: inProcessTurns(now),
+      turns,
     }),
-    store: cachedSessionStore(
-      createTableSessionStore(
-        config.tableEndpoint
-          ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
-          : { connectionString: requireConnection(config), tableName: config.tableName },
-      ),
-    ),
+    store: cachedSessionStore(createTableSessionStore(table)),
   };
+}
+
+/**
+ * `instance`: the in-process line alone. `table`: the same line, whose head then takes the workbook's lease in the
+ * session table, so calls from every instance (and the sweep) take turns too.
+ */
+function workbookTurns(config: Config, table: TableTarget, clock: { now: () => number; sleep: (ms: number) => Promise<void> }, telemetry: Telemetry): WorkbookTurns {
+  const local = inProcessTurns(clock.now);
+  if (config.workbookLease === 'instance') return local;
+  return tableTurns({
+    local,
+    leases: createLeaseStore(createTableAccess(table)),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: Math.random,
+    // Both mean a call ran without the lease's guard across instances: rare, and worth an operator's look.
+    onLost: (workbook) => telemetry.event('WorkbookLeaseLost', { workbook: partitionKeyOf(workbook) }),
+    onUnguarded: (workbook) => telemetry.event('WorkbookLeaseUnavailable', { workbook: partitionKeyOf(workbook) }),
+  });
 }
 
 function requireConnection(config: Config): string {

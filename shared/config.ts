@@ -20,6 +20,8 @@ export interface Config {
   readonly sweepSchedule: string;
   readonly sweepConcurrency: number;
   readonly httpAuthLevel: 'function' | 'anonymous';
+  /** How far "one call at a time per workbook" reaches: every instance (a lease in the table), or this one. */
+  readonly workbookLease: 'table' | 'instance';
   readonly appInsightsConnectionString: string | undefined;
   /**
    * The broker's own address for the `Location`s it hands out: PUBLIC_BASE_URL, else `https://$WEBSITE_HOSTNAME`
@@ -65,6 +67,10 @@ export function loadConfig(env: Environment): Config {
   if (authLevel !== 'function' && authLevel !== 'anonymous') {
     throw new ConfigError(`Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${authLevel}".`);
   }
+  const workbookLease = text('WORKBOOK_LEASE') ?? 'table';
+  if (workbookLease !== 'table' && workbookLease !== 'instance') {
+    throw new ConfigError(`Setting WORKBOOK_LEASE must be "table" or "instance"; got "${workbookLease}".`);
+  }
   const drives = text('ALLOWED_DRIVE_IDS');
   const idleTimeoutSeconds = integer('SESSION_IDLE_TIMEOUT_SECONDS', 1800, 60, 31_536_000);
   const maxIdleTimeoutSeconds = integer('SESSION_MAX_IDLE_TIMEOUT_SECONDS', 86_400, 60, 31_536_000);
@@ -88,6 +94,7 @@ export function loadConfig(env: Environment): Config {
     sweepSchedule: text('SWEEP_SCHEDULE') ?? '0 */1 * * * *',
     sweepConcurrency: integer('SWEEP_CONCURRENCY', 8, 1, 256),
     httpAuthLevel: authLevel,
+    workbookLease,
     appInsightsConnectionString: text('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     publicBaseUrl: url('PUBLIC_BASE_URL') ?? siteUrl(text('WEBSITE_HOSTNAME')),
   });

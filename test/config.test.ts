@@ -14,6 +14,7 @@ describe('settings', () => {
       sweepSchedule: '0 */1 * * * *',
       sweepConcurrency: 8,
       httpAuthLevel: 'function',
+      workbookLease: 'table',
       appInsightsConnectionString: undefined,
       managedIdentityEndpoint: false,
     });
@@ -45,9 +46,15 @@ describe('settings', () => {
     ['GRAPH_BASE_URL', 'ftp://graph'],
     ['SESSION_TABLE_NAME', 'bad-name'],
     ['HTTP_AUTH_LEVEL', 'admin'],
+    ['WORKBOOK_LEASE', 'blob'],
   ])('fails fast on %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('reads WORKBOOK_LEASE as table or instance', () => {
+    expect(loadConfig({ WORKBOOK_LEASE: 'instance' }).workbookLease).toBe('instance');
+    expect(loadConfig({ WORKBOOK_LEASE: ' table ' }).workbookLease).toBe('table');
   });
 
   it('refuses a default idle timeout above the maximum', () => {

@@ -15,6 +15,10 @@ afterAll(async () => {
   await storageDown?.close();
 });
 
+/** The broker's records, without the workbook's lease row. */
+const records = async () => (await stack.rows()).filter((row) => row.rowKey !== 'lease');
+const leaseRow = async () => (await stack.rows()).find((row) => row.rowKey === 'lease');
+
 type ErrorBody = { error: { code: string; message: string; innerError: { code?: string; 'request-id': string } } };
 
 function assertNoSecrets(text: string): void {
@@ -54,7 +58,7 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     stack.emulator.resetCalls();
     stack.clock.slept.length = 0;
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 60, times: 1 });
-    const before = (await stack.rows()).length;
+    const before = (await records()).length;
     const sessionsBefore = stack.emulator.sessions().length;
     const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
     expect(response.status).toBe(429);
@@ -63,22 +67,26 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     expect(body.error.code.toLowerCase()).toBe('toomanyrequests');
     expect(stack.emulator.calls()).toHaveLength(1);
     expect(stack.clock.slept).toEqual([]);
-    expect((await stack.rows()).length).toBe(before);
+    expect((await records()).length).toBe(before);
     expect(stack.emulator.sessions().length).toBe(sessionsBefore);
+    // The cooldown is kept with the workbook's lease, for every instance; the next test starts after it, as a caller
+    // honouring Retry-After would.
+    expect(await leaseRow()).toMatchObject({ cooldownUntil: new Date(stack.clock.now() + 60_000) });
+    stack.clock.advance(60_000);
   });
 
   it('passes on a Graph 500 on create at once (Graph may have acted: not repeated), with no record and no Graph session', async () => {
     stack.emulator.resetCalls();
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 500, times: 1 });
     const sessionsBefore = stack.emulator.sessions().length;
-    const rowsBefore = (await stack.rows()).length;
+    const rowsBefore = (await records()).length;
     const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
     expect(response.status).toBe(500);
     expect(((await response.json()) as ErrorBody).error.code.toLowerCase()).toBe('internalservererror');
     expect(response.headers.get('retry-after')).toBeNull();
     expect(stack.emulator.calls()).toHaveLength(1);
     expect(stack.emulator.sessions().length).toBe(sessionsBefore);
-    expect((await stack.rows()).length).toBe(rowsBefore);
+    expect((await records()).length).toBe(rowsBefore);
   });
 
   it('answers a dropped Graph connection with 503 serviceUnavailable and Retry-After', async () => {
@@ -107,12 +115,12 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
   it('gives up on a create that keeps timing out after its attempts, answering 504', async () => {
     stack.emulator.resetCalls();
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 504, times: 10 });
-    const rowsBefore = (await stack.rows()).length;
+    const rowsBefore = (await records()).length;
     const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
     stack.emulator.clearFaults();
     expect(response.status).toBe(504);
     expect(stack.emulator.calls().length).toBe(4);
-    expect((await stack.rows()).length).toBe(rowsBefore);
+    expect((await records()).length).toBe(rowsBefore);
   });
 
   it('retries a refresh after exactly the Retry-After of a 503, and answers 204', async () => {
@@ -152,6 +160,8 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     // The caller did call (its idle clock restarts), but Graph was not refreshed: the last real contact stands.
     expect((row?.lastCallerActivityAt as Date).getTime()).toBe(stack.clock.now());
     expect((row?.lastGraphContactAt as Date).getTime()).toBe(createdAt);
+    expect(await leaseRow()).toMatchObject({ cooldownUntil: new Date(stack.clock.now() + 120_000) });
+    stack.clock.advance(120_000);
   });
 
   it('passes on an edit-lock conflict without retrying and keeps the session', async () => {

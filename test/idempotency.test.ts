@@ -63,6 +63,7 @@ describe('idempotent creates (Idempotency-Key)', () => {
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 60, times: 1 });
     const throttled = await create(stack, 'run-0003');
     expect(throttled.status).toBe(429);
+    stack.clock.advance(60_000); // the caller honours Retry-After: every instance keeps the workbook's cooldown
     const retried = await create(stack, 'run-0003');
     expect(retried.status).toBe(201);
   });

@@ -2,6 +2,7 @@ import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../
 import { parseGraphError } from './parseGraphError';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { WorkbookTurns } from '../workbook/workbookTurns';
+import { cooldownUntil } from './cooldown';
 import { retryAfterSeconds } from './retryAfter';
 import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
@@ -195,13 +196,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 
   // The turn is held through the retries and their waits: nothing else goes to a workbook Graph asked us to leave.
+  // A throttling answer passed on to the caller hands its cooldown to the turn, for whoever calls the workbook next.
   const exchange = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
     const target = sameOrigin(request.url);
     const turn = request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
+    let cooldown: number | undefined;
     try {
-      return await withRetries({ ...request, url: target }, call);
+      const reply = await withRetries({ ...request, url: target }, call);
+      const at = options.now();
+      cooldown = cooldownUntil(reply.status, retryAfterSeconds(reply.headers.get('retry-after'), at), at);
+      return reply;
     } finally {
-      turn?.release();
+      turn?.release(cooldown);
     }
   };
 

@@ -21,6 +21,12 @@ export function operationRowKeyOf(operationId: string): string {
   return `o${digest(operationId)}`;
 }
 
+/**
+ * The workbook's lease row (workbookLeaseStore.ts). `l` sorts between the `k…` and `o…` kinds, so none of the sweep's
+ * RowKey ranges ever reads it.
+ */
+export const LEASE_ROW_KEY = 'lease';
+
 /** An Idempotency-Key, scoped to its caller (principal id, or none): `k` + hash of both. */
 export function idempotencyRowKeyOf(callerId: string | undefined, key: string): string {
   return `k${digest(`${callerId ?? ''}\n${key}`)}`;

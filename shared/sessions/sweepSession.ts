@@ -1,6 +1,7 @@
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
+import { cooldownUntil } from '../graph/cooldown';
 import { forgetIdempotencyKey } from './forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
 import { closeOwed, tryCloseOwed } from './closeOwed';
@@ -16,9 +17,6 @@ export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'def
  * and anything else is simply tried again next tick.
  */
 const sweepCall = (now: number) => ({ deadline: now + 20_000, retry: false });
-
-/** When Graph throttles without saying how long, wait this long (seconds) before calling that workbook again. */
-const DEFAULT_COOLDOWN_SECONDS = 10;
 
 /**
  * The keep-alive policy for one due record. Every write is conditional on the ETag the sweep read: if a caller (or
@@ -123,9 +121,7 @@ async function refresh(record: StoredSession, call: Call, slots: GraphSlots): Pr
 
 /** When a 429, or a 503 with Retry-After, lets the workbook be called again; `undefined` for any other failure. */
 function throttledUntil(error: unknown, now: number): number | undefined {
-  if (!(error instanceof GraphError)) return undefined;
-  if (error.status !== 429 && !(error.status === 503 && error.retryAfterSeconds !== undefined)) return undefined;
-  return now + (error.retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
+  return error instanceof GraphError ? cooldownUntil(error.status, error.retryAfterSeconds, now) : undefined;
 }
 
 async function defer(record: StoredSession, until: number, { deps }: Call): Promise<SweepOutcome> {

@@ -13,8 +13,9 @@ export type { TableTarget } from './tableAccess';
  * Table Storage conventions (this file and sessionKeys.ts are the only ones that know them):
  * - PartitionKey `w<hash(drive, item)>`: one partition per workbook.
  * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for a
- *   create's Idempotency-Key, `r<hash>` for a workbook write's (with the answer to replay). The sweep's queries select
- *   one kind by RowKey range; every kind carries a `dueAt`.
+ *   create's Idempotency-Key, `r<hash>` for a workbook write's (with the answer to replay), and `lease` for the
+ *   workbook's one-call-at-a-time lease (workbookLeaseStore.ts). The sweep's queries select one kind by RowKey range
+ *   (`lease` lies outside all of them); every kind carries a `dueAt`.
  * - Times are Edm.DateTime, so the sweep can filter on `dueAt` server-side.
  * - Every write after the insert sends the ETag read with the record (If-Match); 412 means someone else wrote first.
  */

@@ -10,7 +10,9 @@ export type TelemetryEventName =
   | 'SessionExpired'
   | 'SessionAbandoned'
   | 'SweepCompleted'
-  | 'GraphThrottled';
+  | 'GraphThrottled'
+  | 'WorkbookLeaseLost'
+  | 'WorkbookLeaseUnavailable';
 
 export type TelemetryProperties = Readonly<Record<string, string | number | boolean | undefined>>;
 

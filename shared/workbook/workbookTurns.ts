@@ -5,7 +5,8 @@ import { workbookKey, type WorkbookAddress } from '../workbookAddress';
  * One Graph call at a time per workbook — Microsoft's advice for Excel ("only send the next request after receiving
  * a successful response to the current request", https://learn.microsoft.com/graph/workbook-best-practice) — with
  * callers served in arrival order. Whoever waits past its deadline gets `429` + `Retry-After` instead of a call.
- * This is the in-process queue; a lease shared by every instance can take its place behind the same interface.
+ * This is the in-process queue (`WORKBOOK_LEASE=instance`); tableTurns.ts puts a lease shared by every instance behind
+ * it (`table`).
  */
 export interface WorkbookTurns {
   /** Resolves with the turn (release it when the call is answered), or rejects with a ThrottledError at `deadline`. */
@@ -13,7 +14,11 @@ export interface WorkbookTurns {
 }
 
 export interface Turn {
-  release(): void;
+  /**
+   * Ends the turn. `cooldownUntil`: Graph's last answer asked that the workbook be left alone until then (429, or 503
+   * with Retry-After); a turn shared across instances keeps it so that none calls the workbook earlier.
+   */
+  release(cooldownUntil?: number): void;
 }
 
 interface Waiter {

@@ -1,0 +1,199 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { StorageUnavailableError, ThrottledError } from '../shared/errors';
+import { createTableAccess } from '../shared/sessions/tableAccess';
+import { createLeaseStore, type LeaseStore } from '../shared/sessions/workbookLeaseStore';
+import { LEASE_TIMING, tableTurns } from '../shared/workbook/tableTurns';
+import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
+import { testTableName } from './support/azurite';
+
+// The lease rules over real Azurite: two `tableTurns` stand for two instances on one table. Time is a hand-moved
+// clock both read; a poll's short wait is real (so a held lease never looks lapsed because a waiter polled), while a
+// cooldown's wait moves the clock, as the broker's other waits do in tests.
+
+const FAR = 60_000;
+/** The table as the test reads it; `leases` is the same, counted, as the instances use it. */
+let raw: LeaseStore;
+let leases: LeaseStore;
+let ops: string[];
+let t: number;
+const now = () => t;
+let workbookNo = 0;
+const freshWorkbook = () => ({ driveId: 'b!lease-drive', itemId: `01LEASE${(workbookNo += 1)}` });
+
+beforeAll(() => {
+  const store = (raw = createLeaseStore(createTableAccess({ connectionString: inject('azuriteConnectionString'), tableName: testTableName('lease') })));
+  ops = [];
+  // Every table operation the lease makes, by name: what the lease costs.
+  leases = {
+    read: (w) => (ops.push('read'), store.read(w)),
+    insert: (w, f) => (ops.push('insert'), store.insert(w, f)),
+    replace: (w, e, f) => (ops.push('replace'), store.replace(w, e, f)),
+    remove: (w, e) => (ops.push('remove'), store.remove(w, e)),
+  };
+  t = Date.UTC(2026, 10, 22, 9, 0, 0);
+});
+
+function instance(options: { sleep?: (ms: number) => Promise<void>; onLost?: () => void } = {}): WorkbookTurns {
+  return tableTurns({
+    local: inProcessTurns(now),
+    leases,
+    now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: () => 0.5,
+    ...(options.onLost ? { onLost: options.onLost } : {}),
+  });
+}
+
+/** Waits (for real, briefly) until the table shows what a racing instance did. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 500 && !(await check()); tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** The release runs after the call's answer; a test waits for it through the table. */
+const released = (workbook: { driveId: string; itemId: string }) => until(async () => (await raw.read(workbook))?.holder === undefined);
+
+describe('the workbook lease', () => {
+  it('is taken with one insert and given back with one delete, leaving no row behind', async () => {
+    const workbook = freshWorkbook();
+    ops.length = 0;
+    const turn = await instance().take(workbook, t + FAR);
+    expect(await raw.read(workbook)).toMatchObject({ holder: expect.any(String), leaseUntil: t + LEASE_TIMING.durationMs });
+    turn.release();
+    await until(async () => (await raw.read(workbook)) === undefined);
+    expect(ops.filter((op) => op !== 'read')).toEqual(['insert', 'remove']);
+  });
+
+  it('keeps a second instance waiting while held, and answers it 429 with Retry-After at its deadline', async () => {
+    const workbook = freshWorkbook();
+    const a = await instance().take(workbook, t + FAR);
+    const refused = await instance({ sleep: async (ms) => void (t += ms) }).take(workbook, t + 2_000).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ThrottledError);
+    expect((refused as ThrottledError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    a.release();
+    await released(workbook);
+  });
+
+  it("lets a crashed holder's lease lapse by itself, and only then is it taken over", async () => {
+    const workbook = freshWorkbook();
+    const leaseUntil = t + LEASE_TIMING.durationMs;
+    await raw.insert(workbook, { holder: 'crashed-instance', leaseUntil });
+    const woken: number[] = [];
+    const taken = instance({ sleep: async (ms) => void woken.push((t += ms)) }).take(workbook, t + 30_000);
+    const turn = await taken;
+    const row = await raw.read(workbook);
+    expect(row?.holder).not.toBe('crashed-instance');
+    // Taken over only once the lease and the skew margin had passed on the clock.
+    expect(woken.at(-1)).toBeGreaterThanOrEqual(leaseUntil + LEASE_TIMING.skewMs);
+    expect(woken.slice(0, -1).every((at) => at < leaseUntil + LEASE_TIMING.skewMs)).toBe(true);
+    turn.release();
+    await released(workbook);
+  });
+
+  it('never lets a holder whose lease lapsed release or extend the lease another instance took over', async () => {
+    const workbook = freshWorkbook();
+    const lost: string[] = [];
+    const stale = await instance({ onLost: () => lost.push('lost') }).take(workbook, t + FAR);
+    const staleRow = await raw.read(workbook);
+    t += LEASE_TIMING.durationMs + LEASE_TIMING.skewMs;
+    const next = await instance().take(workbook, t + FAR);
+    const nextRow = await raw.read(workbook);
+    expect(nextRow?.holder).not.toBe(staleRow?.holder);
+
+    stale.release();
+    await until(async () => lost.length > 0);
+    expect(lost).toEqual(['lost']);
+    // The stale holder's ETag no longer matches: an extension is refused by the table itself.
+    await expect(raw.replace(workbook, staleRow?.etag ?? '', { holder: staleRow?.holder, leaseUntil: t + FAR })).rejects.toThrow(/412/);
+    expect(await raw.read(workbook)).toMatchObject({ holder: nextRow?.holder, etag: nextRow?.etag });
+    next.release();
+    await released(workbook);
+  });
+
+  it('renews the lease while a long call runs, so it never lapses under a live holder', async () => {
+    const workbook = freshWorkbook();
+    const turn = await instance().take(workbook, t + FAR);
+    t += LEASE_TIMING.durationMs - 1_000; // the lease would end in a second without a renewal
+    const renewedTo = t + LEASE_TIMING.durationMs;
+    await until(async () => (await raw.read(workbook))?.leaseUntil === renewedTo);
+    expect((await raw.read(workbook))?.leaseUntil).toBe(renewedTo);
+    t += 2_000; // past the first lease's end
+    await expect(instance({ sleep: async (ms) => void (t += ms) }).take(workbook, t + 1_000)).rejects.toBeInstanceOf(ThrottledError);
+    turn.release();
+    await released(workbook);
+  }, 15_000);
+
+  it("keeps Graph's cooldown in the row: another instance answers 429 if it ends past its deadline, else waits it out", async () => {
+    const workbook = freshWorkbook();
+    const a = await instance().take(workbook, t + FAR);
+    a.release(t + 5_000);
+    await until(async () => (await raw.read(workbook))?.holder === undefined);
+    expect(await raw.read(workbook)).toMatchObject({ cooldownUntil: t + 5_000 });
+
+    const slept: number[] = [];
+    const b = instance({ sleep: async (ms) => void (slept.push(ms), (t += ms)) });
+    const refused = await b.take(workbook, t + 2_000).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ThrottledError);
+    expect((refused as ThrottledError).retryAfterSeconds).toBe(5);
+    expect(slept).toEqual([]);
+
+    const turn = await b.take(workbook, t + 30_000);
+    expect(slept).toEqual([5_000]);
+    turn.release();
+    await until(async () => (await raw.read(workbook)) === undefined);
+  });
+
+  it('serves one instance’s callers in arrival order, with only the head of its line touching the table', async () => {
+    const workbook = freshWorkbook();
+    const one = instance();
+    ops.length = 0;
+    const order: number[] = [];
+    await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const turn = await one.take(workbook, t + FAR);
+        order.push(n);
+        turn.release();
+      }),
+    );
+    await until(async () => (await raw.read(workbook)) === undefined);
+    expect(order).toEqual([1, 2, 3]);
+    expect(ops).toEqual(['insert', 'remove', 'insert', 'remove', 'insert', 'remove']);
+  });
+
+  it('lets calls go ahead under the instance’s own line while the table cannot be reached, and says so', async () => {
+    const down = () => Promise.reject(new StorageUnavailableError(undefined, 'table down'));
+    const unguarded: string[] = [];
+    const turns = tableTurns({
+      local: inProcessTurns(now),
+      leases: { read: down, insert: down, replace: down, remove: down },
+      now,
+      sleep: async () => undefined,
+      random: () => 0.5,
+      onUnguarded: (workbook) => unguarded.push(workbook.itemId),
+    });
+    const workbook = freshWorkbook();
+    const first = await turns.take(workbook, t + FAR);
+    let secondGranted = false;
+    const second = turns.take(workbook, t + FAR).then((turn) => ((secondGranted = true), turn));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(secondGranted).toBe(false); // the in-process line still holds
+    first.release();
+    (await second).release();
+    expect(unguarded).toEqual([workbook.itemId, workbook.itemId]);
+  });
+
+  it('gives the next turn to the instance that was waiting, ahead of the holder’s own next caller', async () => {
+    const workbook = freshWorkbook();
+    const a = instance();
+    const b = instance();
+    const order: string[] = [];
+    const first = await a.take(workbook, t + FAR);
+    const bTurn = b.take(workbook, t + FAR).then((turn) => (order.push('b'), turn));
+    await until(async () => (await raw.read(workbook))?.waiter !== undefined);
+    const aAgain = a.take(workbook, t + FAR).then((turn) => (order.push('a again'), turn));
+    first.release();
+    (await bTurn).release();
+    (await aAgain).release();
+    await until(async () => (await raw.read(workbook)) === undefined);
+    expect(order).toEqual(['b', 'a again']);
+  });
+});
