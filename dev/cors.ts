@@ -1,3 +1,4 @@
+import { EXPOSED_HEADERS } from '../shared/respond';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** CORS as `local.settings.json` `Host.CORS` / `Host.CORSCredentials` configure it (and Azure's allowed origins). */
@@ -14,13 +15,6 @@ export interface CorsPolicy {
   preflightHeaders(headers: IncomingHttpHeaders): Record<string, string>;
   responseHeaders(headers: IncomingHttpHeaders): Record<string, string>;
 }
-
-/**
- * Response headers a browser page may read. Without this the page sees neither where to poll a long create
- * (`Location`), nor how long to wait (`Retry-After`), nor the id to quote to support. Azure's platform CORS has no
- * such setting (allowed origins and credentials only), so there the functions would have to send it themselves.
- */
-const EXPOSED_HEADERS = 'Location, Retry-After, request-id';
 
 /** Ten minutes: spares a page a preflight before every call; short enough that a changed Host.CORS is felt soon. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -1,3 +1,4 @@
+import { DEFAULT_SWEEP_SCHEDULE } from '../shared/config';
 import { errorMessage } from '../shared/errorMessage';
 import type { InvocationContext, Timer } from '@azure/functions';
 import { callOf } from '../host/callOf';
@@ -25,6 +26,6 @@ export async function sweepSessions(timer: Timer, context: InvocationContext, de
 declareTimer({
   name: 'sweepSessions',
   schedule: '%SWEEP_SCHEDULE%',
-  scheduleDefaults: { SWEEP_SCHEDULE: '0 */1 * * * *' },
+  scheduleDefaults: { SWEEP_SCHEDULE: DEFAULT_SWEEP_SCHEDULE },
   handler: sweepSessions,
 });

@@ -2,6 +2,7 @@ import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type Inv
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../shared/deps';
 import { respondUnconfigured } from '../shared/respond';
+import { httpAuthLevelOf } from '../shared/config';
 import { productionDeps } from './productionDeps';
 import { resolveSchedule } from './resolveSchedule';
 
@@ -44,7 +45,8 @@ export function declareHttp(declaration: Omit<HttpDeclaration, 'kind'>): void {
   app.http(full.name, {
     methods: full.methods,
     route: full.route,
-    authLevel: process.env.HTTP_AUTH_LEVEL?.trim() === 'anonymous' ? 'anonymous' : 'function',
+    // A bad value registers with keys required (the safe side); every invocation then answers 500 naming it.
+    authLevel: httpAuthLevelOf(process.env) ?? 'function',
     handler: toAzureHttpHandler(full, productionDeps),
   });
 }

@@ -1,3 +1,5 @@
+import { isThrottling } from '../shared/graph/cooldown';
+import { GRAPH_CALL_TIMEOUT_MS } from '../shared/budgets';
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { loadConfig, type Config } from '../shared/config';
@@ -16,7 +18,6 @@ import type { Telemetry } from '../shared/telemetry/telemetry';
 import { createTelemetry } from './createTelemetry';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
-const GRAPH_CALL_TIMEOUT_MS = 20_000;
 
 let built: Deps | undefined;
 
@@ -71,7 +72,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
       timeoutMs: GRAPH_CALL_TIMEOUT_MS,
       onCall: (call) => {
         telemetry.dependency({ name: call.action, method: call.method, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });
-        if (call.status === 429 || (call.status === 503 && call.retryAfterSeconds !== undefined)) {
+        if (isThrottling(call.status, call.retryAfterSeconds)) {
           telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
         }
       },

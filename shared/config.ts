@@ -33,6 +33,22 @@ export interface Config {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** The contract's default: every minute (NCRONTAB, seconds first). */
+export const DEFAULT_SWEEP_SCHEDULE = '0 */1 * * * *';
+
+// Six fields of digits, names (MON, JAN), `*`, `?`, ranges, lists and steps — the Functions timer's NCRONTAB
+// (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#ncrontab-expressions).
+const NCRONTAB = /^[\w*?,/-]+( [\w*?,/-]+){5}$/;
+
+/**
+ * HTTP_AUTH_LEVEL as the function registrations need it (before any invocation, so it cannot throw there):
+ * `function` when unset, `undefined` for a value that is neither — loadConfig names it then.
+ */
+export function httpAuthLevelOf(env: Environment): 'function' | 'anonymous' | undefined {
+  const value = env.HTTP_AUTH_LEVEL?.trim() || 'function';
+  return value === 'function' || value === 'anonymous' ? value : undefined;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -63,9 +79,13 @@ export function loadConfig(env: Environment): Config {
     return raw.replace(/\/+$/, '');
   };
 
-  const authLevel = text('HTTP_AUTH_LEVEL') ?? 'function';
-  if (authLevel !== 'function' && authLevel !== 'anonymous') {
-    throw new ConfigError(`Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${authLevel}".`);
+  const authLevel = httpAuthLevelOf(env);
+  if (authLevel === undefined) {
+    throw new ConfigError(`Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${text('HTTP_AUTH_LEVEL') ?? ''}".`);
+  }
+  const sweepSchedule = text('SWEEP_SCHEDULE') ?? DEFAULT_SWEEP_SCHEDULE;
+  if (!NCRONTAB.test(sweepSchedule)) {
+    throw new ConfigError(`Setting SWEEP_SCHEDULE must be a six-field NCRONTAB expression (seconds first); got "${sweepSchedule}".`);
   }
   const workbookLease = text('WORKBOOK_LEASE') ?? 'table';
   if (workbookLease !== 'table' && workbookLease !== 'instance') {
@@ -91,7 +111,7 @@ export function loadConfig(env: Environment): Config {
     maxIdleTimeoutSeconds,
     refreshAfterSeconds: integer('SESSION_REFRESH_AFTER_SECONDS', 180, 10, 3600),
     retentionSeconds: integer('SESSION_RETENTION_SECONDS', 86_400, 0, 31_536_000),
-    sweepSchedule: text('SWEEP_SCHEDULE') ?? '0 */1 * * * *',
+    sweepSchedule,
     sweepConcurrency: integer('SWEEP_CONCURRENCY', 8, 1, 256),
     httpAuthLevel: authLevel,
     workbookLease,

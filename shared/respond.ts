@@ -4,6 +4,14 @@ import { BrokerError, StorageUnavailableError } from './errors';
 import { toErrorResponse, type BrokerResponse } from './errorResponse';
 
 /**
+ * Response headers a browser page may read. Without this the page sees neither where to poll a long create
+ * (`Location`), nor how long to wait (`Retry-After`), nor the id to quote to support. Azure's platform CORS has no
+ * such setting (allowed origins and credentials only), so the functions send it themselves; the local host's CORS
+ * sends the same list.
+ */
+export const EXPOSED_HEADERS = 'Location, Retry-After, request-id';
+
+/**
  * Runs one HTTP operation and turns whatever it throws into Graph's error shape — the single place errors become
  * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
  */
@@ -32,7 +40,7 @@ function forCallers(response: BrokerResponse, requestId: string): BrokerResponse
  * exposed headers, so the answer carries it itself; without CORS it is ignored.
  */
 function withExposedHeaders(response: BrokerResponse): BrokerResponse {
-  return { ...response, headers: { ...response.headers, 'access-control-expose-headers': 'Location, Retry-After, request-id' } };
+  return { ...response, headers: { ...response.headers, 'access-control-expose-headers': EXPOSED_HEADERS } };
 }
 
 async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {

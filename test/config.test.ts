@@ -47,9 +47,21 @@ describe('settings', () => {
     ['SESSION_TABLE_NAME', 'bad-name'],
     ['HTTP_AUTH_LEVEL', 'admin'],
     ['WORKBOOK_LEASE', 'blob'],
+    ['SWEEP_SCHEDULE', 'every minute'],
+    ['SWEEP_SCHEDULE', '*/5 * * * *'],
+    ['PUBLIC_BASE_URL', 'broker.example'],
+    ['WEBSITE_HOSTNAME', 'a b'],
   ])('fails fast on %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('accepts a six-field SWEEP_SCHEDULE and builds Locations from PUBLIC_BASE_URL, else the site host name', () => {
+    expect(loadConfig({ SWEEP_SCHEDULE: '30 */5 * * * MON-FRI' }).sweepSchedule).toBe('30 */5 * * * MON-FRI');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://excel.contoso.com/', WEBSITE_HOSTNAME: 'x.azurewebsites.net' }).publicBaseUrl).toBe('https://excel.contoso.com');
+    expect(loadConfig({ WEBSITE_HOSTNAME: 'x.azurewebsites.net' }).publicBaseUrl).toBe('https://x.azurewebsites.net');
+    expect(loadConfig({ WEBSITE_HOSTNAME: '127.0.0.1:7071' }).publicBaseUrl).toBe('http://127.0.0.1:7071');
+    expect(loadConfig({}).publicBaseUrl).toBeUndefined();
   });
 
   it('reads WORKBOOK_LEASE as table or instance', () => {

@@ -7,6 +7,11 @@ export const DEFAULT_COOLDOWN_SECONDS = 10;
  * (https://learn.microsoft.com/graph/workbook-best-practice#reduce-throttling-errors).
  */
 export function cooldownUntil(status: number, retryAfterSeconds: number | undefined, now: number): number | undefined {
-  if (status !== 429 && !(status === 503 && retryAfterSeconds !== undefined)) return undefined;
+  if (!isThrottling(status, retryAfterSeconds)) return undefined;
   return now + (retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
+}
+
+/** What counts as Graph throttling a workbook — the one place this is decided. */
+export function isThrottling(status: number, retryAfterSeconds: number | undefined): boolean {
+  return status === 429 || (status === 503 && retryAfterSeconds !== undefined);
 }

@@ -1,3 +1,4 @@
+import { statusForCode } from './graphCodes';
 import { GraphError } from '../errors';
 import { parseGraphError } from './parseGraphError';
 import { retryAfterSeconds } from './retryAfter';
@@ -57,15 +58,6 @@ export function toGraphSession(text: string): GraphSession {
   const body = parseObject(text);
   if (typeof body.id !== 'string' || body.id.length === 0) throw badGateway('Microsoft Graph answered without a session id.');
   return { id: body.id, persistChanges: body.persistChanges !== false };
-}
-
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  badrequest: 400, unauthorized: 401, forbidden: 403, accessdenied: 403, notfound: 404, itemnotfound: 404,
-  conflict: 409, toomanyrequests: 429, serviceunavailable: 503, gatewaytimeout: 504,
-};
-
-function statusForCode(code: string): number {
-  return STATUS_BY_CODE[code.toLowerCase()] ?? 500;
 }
 
 function parseObject(text: string): Record<string, unknown> {

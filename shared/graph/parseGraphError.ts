@@ -1,11 +1,6 @@
+import { codeForStatus } from './graphCodes';
 import { GraphError } from '../errors';
 import { retryAfterSeconds } from './retryAfter';
-
-const DEFAULT_CODES: Readonly<Record<number, string>> = {
-  400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'methodNotAllowed',
-  409: 'conflict', 413: 'payloadTooLarge', 423: 'resourceLocked', 429: 'tooManyRequests',
-  500: 'internalServerError', 501: 'notImplemented', 502: 'badGateway', 503: 'serviceUnavailable', 504: 'gatewayTimeout',
-};
 
 const MAX_MESSAGE = 500;
 
@@ -36,7 +31,7 @@ export function parseGraphError(status: number, headers: Headers, bodyText: stri
   const retryAfter = retryAfterSeconds(headers.get('retry-after'), now);
   return new GraphError(
     status,
-    code ?? DEFAULT_CODES[status] ?? (status >= 500 ? 'internalServerError' : 'badRequest'),
+    code ?? codeForStatus(status),
     (message ?? `Microsoft Graph answered ${status}.`).slice(0, MAX_MESSAGE),
     innerCode,
     retryAfter,

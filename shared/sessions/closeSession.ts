@@ -1,6 +1,6 @@
 import type { Call } from '../deps';
 import { graphCallOptions } from './graphCallOptions';
-import { ANSWER_BUDGET_MS } from './budgets';
+import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { tryCloseOwed } from './closeOwed';
 import { isGoneInGraph, isSessionGone } from './sessionFate';

@@ -4,7 +4,8 @@ import type { Call } from '../deps';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
-import { ANSWER_BUDGET_MS, OPERATION_POLL_MAX_MS, OPERATION_POLL_START_MS } from './budgets';
+import { ANSWER_BUDGET_MS } from '../budgets';
+import { operationPollWaits } from './operationPollWaits';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
 import type { StoredIdempotency } from './idempotencyRecord';
@@ -96,7 +97,8 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
 async function abandonOperation(workbook: WorkbookAddress, operationUrl: string, call: Call, deadline: number): Promise<void> {
   const { deps, log } = call;
   try {
-    for (let wait = OPERATION_POLL_START_MS; ; wait = Math.min(wait * 2, OPERATION_POLL_MAX_MS)) {
+    const nextWait = operationPollWaits();
+    for (;;) {
       const status = await deps.graph.getOperation(operationUrl, graphCallOptions(call, deadline));
       if (status.status === 'failed') return;
       if (status.status === 'succeeded') {
@@ -104,6 +106,7 @@ async function abandonOperation(workbook: WorkbookAddress, operationUrl: string,
         await deps.graph.closeSession(workbook, session.id, graphCallOptions(call, deadline));
         return;
       }
+      const wait = nextWait(status.retryAfterSeconds);
       if (deps.now() + wait >= deadline) break;
       await deps.sleep(wait);
     }

@@ -1,5 +1,5 @@
 import type { Call } from '../deps';
-import { ANSWER_BUDGET_MS } from './budgets';
+import { ANSWER_BUDGET_MS } from '../budgets';
 import { tryCloseOwed } from './closeOwed';
 import { graphCallOptions } from './graphCallOptions';
 import { isGoneInGraph } from './sessionFate';

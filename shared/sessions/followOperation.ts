@@ -4,7 +4,7 @@ import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
-import { OPERATION_POLL_MAX_MS, OPERATION_POLL_START_MS } from './budgets';
+import { operationPollWaits } from './operationPollWaits';
 import { withOperationChanges } from './operationChanges';
 import type { StoredOperation } from './operationRecord';
 import { recordNewSession } from './recordNewSession';
@@ -28,7 +28,7 @@ export async function followOperation(
 ): Promise<CreateOutcome> {
   const { deps } = call;
   let current = operation;
-  let interval = OPERATION_POLL_START_MS;
+  const nextWait = operationPollWaits();
   for (;;) {
     if (current.state === 'succeeded') return { kind: 'created', session: await sessionOf(current, call) };
     if (current.state === 'failed') {
@@ -63,8 +63,7 @@ export async function followOperation(
       current = await settle(current, failedWith(status.error, deps.now()), call);
       continue;
     }
-    const wait = status.retryAfterSeconds !== undefined ? status.retryAfterSeconds * 1000 : interval;
-    interval = Math.min(interval * 2, OPERATION_POLL_MAX_MS);
+    const wait = nextWait(status.retryAfterSeconds);
     if (options.once || deps.now() + wait >= deadline) {
       return { kind: 'pending', operationId: current.operationId, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
     }

@@ -1,5 +1,8 @@
 import type { WorkbookAddress } from '../graph/graphClient';
 
+export const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
+export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];
+
 /**
  * An `Idempotency-Key` seen on createSession: the first request claims it (`pending`), and what it created — a
  * session, or a long-running operation — is written back, so repeats from the same caller (Power Automate re-sends
@@ -7,7 +10,7 @@ import type { WorkbookAddress } from '../graph/graphClient';
  */
 export interface IdempotencyRecord extends WorkbookAddress {
   readonly rowKey: string;
-  readonly state: 'pending' | 'created' | 'accepted';
+  readonly state: IdempotencyState;
   readonly sessionId?: string;
   readonly operationId?: string;
   /** When the current request claimed the key; a pending claim older than IDEMPOTENCY_CLAIM_SECONDS is abandoned. */

@@ -1,5 +1,8 @@
 import type { WorkbookAddress } from '../graph/graphClient';
 
+export const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+
 /**
  * A createSession Graph answered with `202` (Prefer: respond-async), which the broker follows until the session
  * exists. Kept so that `getOperation` can finish the job when the caller polls, and the sweep when nobody does:
@@ -16,7 +19,7 @@ export interface OperationRecord extends WorkbookAddress {
   readonly ownerName?: string;
   /** The Idempotency-Key record that started it, if any. */
   readonly idempotencyRowKey?: string;
-  readonly state: 'running' | 'succeeded' | 'failed';
+  readonly state: OperationState;
   readonly sessionId?: string;
   readonly errorStatus?: number;
   readonly errorCode?: string;

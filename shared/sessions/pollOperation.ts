@@ -2,7 +2,7 @@ import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
-import { POLL_BUDGET_MS } from './budgets';
+import { POLL_BUDGET_MS } from '../budgets';
 import { followOperation, type CreateOutcome } from './followOperation';
 
 export interface PollOperationInput {

@@ -1,3 +1,4 @@
+import { CLEANUP_CLOSE_BUDGET_MS } from '../budgets';
 import { errorMessage } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
@@ -48,7 +49,7 @@ export async function recordNewSession(
     if (options.closeOnFailure === false) throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
     log.warn('Session record could not be written; closing the Graph session again.', { session });
     try {
-      await deps.graph.closeSession(input.workbook, input.session.id, graphCallOptions(call, deps.now() + 10_000));
+      await deps.graph.closeSession(input.workbook, input.session.id, graphCallOptions(call, deps.now() + CLEANUP_CLOSE_BUDGET_MS));
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
       log.error('Graph session left open after a failed record write.', {

@@ -4,7 +4,7 @@ import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../graph/graphClient';
 import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
-import { ANSWER_BUDGET_MS } from './budgets';
+import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { endGoneSession } from './endGoneSession';
 import { isSessionGone } from './sessionFate';

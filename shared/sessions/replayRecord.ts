@@ -1,5 +1,8 @@
 import type { WorkbookAddress } from '../workbookAddress';
 
+export const REPLAY_STATES = ['pending', 'answered'] as const;
+export type ReplayState = (typeof REPLAY_STATES)[number];
+
 /**
  * An `Idempotency-Key` on a forwarded workbook write (`POST`, `PATCH`): the first request claims it (`pending`) with
  * the fingerprint of what it asked for, then keeps Graph's answer (`answered`) so repeats by the same caller get that
@@ -7,7 +10,7 @@ import type { WorkbookAddress } from '../workbookAddress';
  */
 export interface ReplayRecord extends WorkbookAddress {
   readonly rowKey: string;
-  readonly state: 'pending' | 'answered';
+  readonly state: ReplayState;
   /** sha256 of method, path, query and body: the same key with another request is refused (422). */
   readonly fingerprint: string;
   readonly claimedAt: number;

@@ -1,3 +1,4 @@
+import { isThrottling } from '../graph/cooldown';
 import { GraphError } from '../errors';
 
 /** Inner codes Microsoft documents as "the session is dead: create a new one". */
@@ -26,7 +27,7 @@ export function isSessionGone(error: unknown): boolean {
   if (error.status === 404) return true;
   if (inner !== undefined && SESSION_KEPT_CODES.has(inner)) return false;
   if (error.status === 502) return true;
-  return error.status === 503 && error.retryAfterSeconds === undefined;
+  return error.status === 503 && !isThrottling(error.status, error.retryAfterSeconds);
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { WorkbookAddress } from '../graph/graphClient';
 
 /** `closing`: claimed by a sweep that is closing it in Graph; a claim older than CLAIM_SECONDS may be taken over. */
-export type SessionState = 'live' | 'closing' | 'closed' | 'expired';
+export const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
 
 export const CLAIM_SECONDS = 120;
 /** Why a session ended: its caller closed it, the sweep closed it for idleness, or Graph reported it gone. */
-export type EndReason = 'closedByCaller' | 'idle' | 'expiredInGraph';
+export const END_REASONS = ['closedByCaller', 'idle', 'expiredInGraph'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** What the broker remembers of one Graph workbook session. Times are epoch milliseconds. */
 export interface SessionRecord extends WorkbookAddress {

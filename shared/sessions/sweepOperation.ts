@@ -1,3 +1,4 @@
+import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
@@ -23,7 +24,7 @@ export async function sweepOperation(operation: StoredOperation, call: Call, slo
       return 'deleted';
     }
     // One look at Graph's operation (and, once it succeeded, the session it made): one slot, calls one after another.
-    const outcome = await slots.use(() => followOperation(operation, call, deps.now() + 20_000, { once: true }));
+    const outcome = await slots.use(() => followOperation(operation, call, deps.now() + SWEEP_CALL_BUDGET_MS, { once: true }));
     if (outcome.kind === 'created') return 'completed';
     await deps.store.replaceOperation(operation, withOperationChanges(operation, { checkedAt: deps.now() }, deps.config));
     return 'skipped';

@@ -1,3 +1,4 @@
+import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
@@ -16,7 +17,7 @@ export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'def
  * The sweep's Graph calls are not retried: a throttled workbook is paused instead (it must not hold up the others),
  * and anything else is simply tried again next tick.
  */
-const sweepCall = (now: number) => ({ deadline: now + 20_000, retry: false });
+const sweepCall = (now: number) => ({ deadline: now + SWEEP_CALL_BUDGET_MS, retry: false });
 
 /**
  * The keep-alive policy for one due record. Every write is conditional on the ETag the sweep read: if a caller (or

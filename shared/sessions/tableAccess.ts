@@ -1,3 +1,4 @@
+import { TABLE_OPERATION_TIMEOUT_MS } from '../budgets';
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
@@ -15,7 +16,6 @@ export interface TableAccess {
   pages(filter: (odata: typeof import('@azure/data-tables').odata) => string, pageSize: number): AsyncIterable<Entity[]>;
 }
 
-const OPERATION_TIMEOUT_MS = 10_000;
 
 /**
  * The table, opened on first use (the SDK costs ~200 ms of cold start, so it is not loaded with the module) and
@@ -33,7 +33,7 @@ export function createTableAccess(target: TableTarget): TableAccess {
   };
   const run: TableAccess['run'] = async (work) => {
     try {
-      return await work(await table(), AbortSignal.timeout(OPERATION_TIMEOUT_MS));
+      return await work(await table(), AbortSignal.timeout(TABLE_OPERATION_TIMEOUT_MS));
     } catch (error) {
       throw toStoreError(error);
     }
@@ -69,7 +69,7 @@ async function openTable(target: TableTarget): Promise<TableClient> {
           allowInsecureConnection: /TableEndpoint=http:|UseDevelopmentStorage=true/i.test(target.connectionString),
         })
       : new TableClient(target.endpoint, target.tableName, target.credential, options);
-  await client.createTable({ abortSignal: AbortSignal.timeout(OPERATION_TIMEOUT_MS) });
+  await client.createTable({ abortSignal: AbortSignal.timeout(TABLE_OPERATION_TIMEOUT_MS) });
   return client;
 }
 

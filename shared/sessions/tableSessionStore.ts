@@ -1,9 +1,9 @@
 import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
 import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
-import { idempotencyDueAt, type IdempotencyRecord, type StoredIdempotency } from './idempotencyRecord';
-import type { OperationRecord, StoredOperation } from './operationRecord';
-import { REPLAY_CHUNK_BYTES, REPLAY_CHUNKS, type ReplayRecord, type StoredReplay } from './replayRecord';
-import type { SessionRecord, StoredSession } from './sessionRecord';
+import { IDEMPOTENCY_STATES, idempotencyDueAt, type IdempotencyRecord, type StoredIdempotency } from './idempotencyRecord';
+import { OPERATION_STATES, type OperationRecord, type StoredOperation } from './operationRecord';
+import { REPLAY_CHUNK_BYTES, REPLAY_CHUNKS, REPLAY_STATES, type ReplayRecord, type StoredReplay } from './replayRecord';
+import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from './sessionRecord';
 import type { SessionStore } from './sessionStore';
 import { createTableAccess, statusOf, type Entity, type TableTarget } from './tableAccess';
 
@@ -44,11 +44,6 @@ const REPLAY = {
   bodyBytes: 'number', bodyStored: 'boolean', dueAt: 'time', ...BODY_CHUNKS,
 } as const satisfies FieldSchema;
 
-const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
-const END_REASONS = ['closedByCaller', 'idle', 'expiredInGraph'] as const;
-const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
-const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
-const REPLAY_STATES = ['pending', 'answered'] as const;
 
 export function createTableSessionStore(target: TableTarget): SessionStore {
   const table = createTableAccess(target);

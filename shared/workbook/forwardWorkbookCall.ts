@@ -4,7 +4,7 @@ import { GraphUnavailableError, SessionNotFoundError } from '../errors';
 import { parseGraphError } from '../graph/parseGraphError';
 import { retryKindFor } from '../graph/retryPolicy';
 import type { WorkbookCallInput } from '../input/parseWorkbookCall';
-import { ANSWER_BUDGET_MS } from '../sessions/budgets';
+import { ANSWER_BUDGET_MS } from '../budgets';
 import { endGoneSession } from '../sessions/endGoneSession';
 import { findSession } from '../sessions/findSession';
 import { graphCallOptions } from '../sessions/graphCallOptions';

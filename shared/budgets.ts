@@ -14,3 +14,18 @@ export const POLL_BUDGET_MS = 20_000;
  */
 export const OPERATION_POLL_START_MS = 1000;
 export const OPERATION_POLL_MAX_MS = 30_000;
+
+/** One Graph call, within whatever budget its caller has: a call that hangs longer is given up and retried or answered. */
+export const GRAPH_CALL_TIMEOUT_MS = 20_000;
+
+/** One Table Storage operation: past this the store is taken as unavailable (503 with Retry-After). */
+export const TABLE_OPERATION_TIMEOUT_MS = 10_000;
+
+/**
+ * A sweep's Graph call, and its look at a long create nobody polls: no retries inside the tick (a throttled workbook
+ * is paused instead), and short enough that one slow workbook cannot hold a SWEEP_CONCURRENCY slot for long.
+ */
+export const SWEEP_CALL_BUDGET_MS = 20_000;
+
+/** Closing a session just made whose record could not be written: best effort, so the caller's 503 is not delayed long. */
+export const CLEANUP_CLOSE_BUDGET_MS = 10_000;
