@@ -9,7 +9,7 @@ import type { EmulatedSession, FaultRule } from '../dev/graphEmulator';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 /*
- * Issue 4, item 5: Graph misbehaving at random across several hundred lifecycle calls, and Table Storage going away
+ * Graph misbehaving at random across several hundred lifecycle calls, and Table Storage going away
  * mid-run. Whatever happens, a caller gets a success or Graph's error shape, and no Graph session is left behind
  * that the broker does not know about.
  *
