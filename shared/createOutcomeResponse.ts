@@ -1,7 +1,7 @@
 import { operationUrl } from './brokerUrls';
 import type { Config } from './config';
 import type { BrokerResponse } from './errorResponse';
-import type { WorkbookAddress } from './graph/graphClient';
+import type { WorkbookAddress } from './workbookAddress';
 import type { CreateOutcome } from './sessions/followOperation';
 
 /**

@@ -9,7 +9,6 @@ import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, t
 
 export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
 
-export type { WorkbookAddress } from '../workbookAddress';
 
 export interface CallOptions {
   /** Epoch ms by which the broker must have its answer: no call or retry wait runs past it. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { BadRequestError, ForbiddenError } from '../errors';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 
 // Drive ids look like `b!` + base64url, item ids like `01ABC…`: a narrow alphabet. `/ \ ? # %`, whitespace and
 // control characters could change which Graph URL is called, so they are refused before anything else happens.

@@ -1,7 +1,7 @@
 import { warnOnFailure } from '../errorMessage';
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../deps';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from '../budgets';

@@ -1,6 +1,6 @@
 import { SessionNotFoundError } from '../errors';
 import type { Deps } from '../deps';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import type { StoredSession } from './sessionRecord';
 

@@ -1,6 +1,6 @@
 import type { Call } from '../deps';
 import { warnOnFailure } from '../errorMessage';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 
 /**
  * Deletes an Idempotency-Key record with the session or operation it names — only if it still names that one: a key

@@ -1,6 +1,6 @@
 import type { Call } from '../deps';
 import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../errors';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import type { CreateOutcome } from './followOperation';
 import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';

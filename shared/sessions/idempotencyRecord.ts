@@ -1,4 +1,4 @@
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 
 export const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
 export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];

@@ -1,6 +1,6 @@
 import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import { POLL_BUDGET_MS } from '../budgets';
 import { followOperation, type CreateOutcome } from './followOperation';

@@ -1,7 +1,7 @@
 import { warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { SessionNotFoundError } from '../errors';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from '../budgets';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 
 /**
  * How records are keyed. PartitionKey = one workbook (`w` + hash of drive and item id); RowKey = one session (`s` +

@@ -1,4 +1,4 @@
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 
 /** `closing`: claimed by a sweep that is closing it in Graph; a claim older than CLAIM_SECONDS may be taken over. */
 export const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;

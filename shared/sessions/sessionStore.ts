@@ -1,4 +1,4 @@
-import type { WorkbookAddress } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
 import type { OperationRecord, StoredOperation } from './operationRecord';
 import type { ReplayRecord, StoredReplay } from './replayRecord';
