@@ -45,8 +45,8 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
   const sleep = (ms: number) => clock.sleep(ms);
   const telemetry = watch.telemetry ?? createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
-  // A token Graph refused (401) is dropped here and asked for again. The identity SDK has its own cache and may hand
-  // back the same token; Graph then refuses it once more and the caller gets 502 until the SDK renews it.
+  // A token Graph refused (401) is dropped, and the credential built anew: the identity SDK keeps its own token cache,
+  // which a fresh instance does not share, so the next request really fetches a new token.
   const token = cachedToken(async () => {
     const fetched = await credential.getToken(GRAPH_SCOPE);
     if (!fetched) throw new Error('no token');
@@ -77,7 +77,10 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
         }
       },
       getToken: () => token.get(),
-      dropToken: () => token.drop(),
+      dropToken: (refused) => {
+        token.drop(refused);
+        credential.renew();
+      },
       turns,
     }),
     store: cachedSessionStore(createTableSessionStore(table)),
@@ -116,7 +119,7 @@ function requireConnection(config: Config): string {
  * credential is used as it is; elsewhere DefaultAzureCredential, so a developer signed in with the Azure CLI can
  * point a local run at real Graph. The SDK caches tokens and renews them 5 minutes before expiry.
  */
-function lazyCredential(config: Config): TokenCredential {
+function lazyCredential(config: Config): TokenCredential & { renew(): void } {
   let credential: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
     const identity = await import('@azure/identity');
@@ -134,6 +137,9 @@ function lazyCredential(config: Config): TokenCredential {
         throw error;
       });
       return (await credential).getToken(scopes, options);
+    },
+    renew() {
+      credential = undefined;
     },
   };
 }

@@ -27,5 +27,12 @@ export const TABLE_OPERATION_TIMEOUT_MS = 10_000;
  */
 export const SWEEP_CALL_BUDGET_MS = 20_000;
 
+/**
+ * The least time a write (a POST) needs before it is sent: one sent with seconds left would be cut off on our side
+ * while Graph may still act, turning a clean "not done, try again" into an unknown outcome. With less left, the
+ * caller gets 429 + Retry-After and nothing is sent.
+ */
+export const MIN_WRITE_WINDOW_MS = 5_000;
+
 /** Closing a session just made whose record could not be written: best effort, so the caller's 503 is not delayed long. */
 export const CLEANUP_CLOSE_BUDGET_MS = 10_000;

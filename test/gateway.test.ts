@@ -126,6 +126,20 @@ describe('forwarding workbook calls', () => {
     await closeSession(id);
   });
 
+  it("never passes a function key given as ?code= to Graph, and keeps the rest of the query as sent", async () => {
+    const res = await send(gateway("tables('Sales')/rows?code=secret-function-key&$top=1"));
+    expect(res.status).toBe(200);
+    expect(graphCalls('listTableRows').map((call) => call.query)).toEqual(['$top=1']);
+  });
+
+  it('routes a percent-encoded session call name as the host does: %63reateSession is createSession, recorded', async () => {
+    const res = await send(gateway('%63reateSession'), { method: 'POST', body: { persistChanges: true } });
+    expect(res.status).toBe(201);
+    const { id } = res.json() as { id: string };
+    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ state: 'live' });
+    await closeSession(id);
+  });
+
   it('forwards sessionless calls, whose writes Graph saves', async () => {
     const res = await send(range('H5'), { method: 'PATCH', body: { values: [[42]] } });
     expect(res.status).toBe(200);

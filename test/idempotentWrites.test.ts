@@ -4,7 +4,9 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
-import { REPLAY_BODY_LIMIT } from '../shared/sessions/replayRecord';
+import { REPLAY_BODY_LIMIT, replayDueAt } from '../shared/sessions/replayRecord';
+import { replayRowKeyOf } from '../shared/sessions/sessionKeys';
+import { fingerprintOf } from '../shared/workbook/replayKeys';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
 
 // Idempotent workbook writes over the real parts: a POST or PATCH with Idempotency-Key is done at most once, and
@@ -173,6 +175,33 @@ describe('idempotent workbook writes', () => {
     stack.clock.advance(RETENTION_SECONDS * 1000 + 1);
     await stack.host.invoke('sweepSessions');
     expect(await keyRows()).toEqual([]);
+  });
+});
+
+describe('idempotent writes and the sweep', () => {
+  it('never sweeps away a claim still pending: it becomes "outcome unknown", so no repeat does the write again', async () => {
+    // The claim of a request whose instance died after sending it: written as the broker writes a claim.
+    const key = newKey();
+    const body = new TextEncoder().encode(JSON.stringify({ values: [['Crashed', 'Claim', 1, 1, 1]] }));
+    const claimedAt = stack.clock.now();
+    await stack.deps.store.insertReplay({
+      ...DEMO,
+      rowKey: replayRowKeyOf(undefined, key),
+      state: 'pending',
+      fingerprint: fingerprintOf('POST', "tables('Sales')/rows/add", '', body),
+      claimedAt,
+      dueAt: replayDueAt({ claimedAt }, RETENTION_SECONDS),
+    });
+    stack.clock.advance((RETENTION_SECONDS + 1) * 1000);
+    await stack.host.invoke('sweepSessions');
+    const kept = (await stack.rows()).find((row) => row.rowKey === replayRowKeyOf(undefined, key));
+    expect(kept).toMatchObject({ state: 'answered', status: 504 });
+
+    stack.emulator.resetCalls();
+    const repeat = await addRow(key, [['Crashed', 'Claim', 1, 1, 1]]);
+    expect(repeat.status).toBe(504);
+    expect(JSON.parse(repeat.body.toString())).toMatchObject({ error: { code: 'gatewayTimeout' } });
+    expect(stack.emulator.calls()).toEqual([]);
   });
 });
 

@@ -14,8 +14,8 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
  */
 export interface CachedToken {
   get(): Promise<string>;
-  /** Forget the token (Graph refused it): the next `get` asks the identity again. */
-  drop(): void;
+  /** Forget `refused` (Graph refused it): the next `get` asks the identity again. A newer token is kept. */
+  drop(refused: string): void;
 }
 
 export function cachedToken(fetchToken: () => Promise<ExpiringToken>, now: () => number): CachedToken {
@@ -30,8 +30,8 @@ export function cachedToken(fetchToken: () => Promise<ExpiringToken>, now: () =>
       current = await pending;
       return current.token;
     },
-    drop() {
-      current = undefined;
+    drop(refused) {
+      if (current?.token === refused) current = undefined;
     },
   };
 }

@@ -1,4 +1,5 @@
-import { GraphError, GraphUnavailableError, IdentityUnavailableError } from '../errors';
+import { MIN_WRITE_WINDOW_MS } from '../budgets';
+import { GraphError, GraphUnavailableError, IdentityUnavailableError, ThrottledError } from '../errors';
 import { parseGraphError } from './parseGraphError';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { WorkbookTurns } from '../workbook/workbookTurns';
@@ -90,8 +91,8 @@ export interface GraphClientOptions {
   readonly baseUrl: string;
   readonly fetch: typeof fetch;
   readonly getToken: () => Promise<string>;
-  /** Forgets the token getToken would hand out again: Graph refused it (401). */
-  readonly dropToken?: () => void;
+  /** Forgets a token Graph refused (401), so getToken fetches a new one. */
+  readonly dropToken?: (refused: string) => void;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
@@ -157,20 +158,29 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   // A 401 means Graph refused the broker's own token (expired early, or revoked): drop it, fetch another, try once.
   const authorized = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
-    const first = await once(request, call, await token());
+    const bearer = await token();
+    const first = await once(request, call, bearer);
     if (first.status !== 401) return first;
-    options.dropToken?.();
+    options.dropToken?.(bearer);
     const second = await once(request, call, await token());
     if (second.status !== 401) return second;
     throw new GraphError(502, 'badGateway', "Microsoft Graph refused the broker's token.", undefined, undefined);
   };
 
   const withRetries = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
+    // A write keeps a window at the end of the budget in which it is never sent (MIN_WRITE_WINDOW_MS).
+    const reserve = request.retryKind === 'idempotent' ? 0 : MIN_WRITE_WINDOW_MS;
+    let last: GraphReply | undefined;
     for (let attempt = 1; ; attempt += 1) {
+      if (call.deadline - options.now() < reserve) {
+        if (last !== undefined) return last;
+        throw new ThrottledError('Too little of the answer budget is left to send this write safely; send it again.', 1);
+      }
       let reply: GraphReply | undefined;
       let failure: unknown;
       try {
         reply = await authorized(request, call);
+        last = reply;
         if (reply.status < 400) return reply;
         failure = parseGraphError(reply.status, reply.headers, '', options.now());
       } catch (error) {
@@ -183,7 +193,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           : retryDelayMs({
               attempt,
               retryAfterSeconds: failure instanceof GraphError ? failure.retryAfterSeconds : undefined,
-              remainingMs: call.deadline - options.now(),
+              remainingMs: call.deadline - options.now() - reserve,
               random: options.random(),
             });
       if (delay === undefined) {

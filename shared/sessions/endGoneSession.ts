@@ -12,7 +12,12 @@ import { updateSession } from './updateSession';
  * Graph said so itself (404, `invalidSessionReCreatable`), Graph may still hold the session, so the broker also sends
  * it the close it now owes (closeOwed.ts). Returns the record as it finally stands.
  */
-export async function endGoneSession(record: StoredSession, error: unknown, call: Call): Promise<StoredSession | undefined> {
+export async function endGoneSession(
+  record: StoredSession,
+  error: unknown,
+  call: Call,
+  deadline = call.deps.now() + ANSWER_BUDGET_MS,
+): Promise<StoredSession | undefined> {
   const { deps, log } = call;
   const endedAt = deps.now();
   const graphCloseOwed = !isGoneInGraph(error);
@@ -25,7 +30,7 @@ export async function endGoneSession(record: StoredSession, error: unknown, call
     log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
     deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'caller' });
     await tryCloseOwed(final, call, () =>
-      deps.graph.closeSession(record, record.sessionId, graphCallOptions(call, endedAt + ANSWER_BUDGET_MS)),
+      deps.graph.closeSession(record, record.sessionId, graphCallOptions(call, deadline)),
     );
   }
   return final;

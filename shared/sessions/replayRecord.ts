@@ -42,7 +42,10 @@ export const REPLAY_BODY_LIMIT = REPLAY_CHUNK_BYTES * REPLAY_CHUNKS;
 /** Longer than any forwarded call may take (the answer budget), so a live claim is never judged abandoned. */
 export const REPLAY_CLAIM_SECONDS = 90;
 
-/** When the sweep deletes a key: its retention after it was claimed. */
+/**
+ * When the sweep looks at a key: its retention after it was claimed, but never before its claim could have lapsed —
+ * a claim still running must not be swept away under its request (a repeat would then do the write again).
+ */
 export function replayDueAt(record: Pick<ReplayRecord, 'claimedAt'>, retentionSeconds: number): number {
-  return record.claimedAt + retentionSeconds * 1000;
+  return record.claimedAt + Math.max(retentionSeconds, 2 * REPLAY_CLAIM_SECONDS) * 1000;
 }

@@ -2,6 +2,7 @@ import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
 import type { StoredIdempotency } from './idempotencyRecord';
 import type { StoredReplay } from './replayRecord';
+import { settleUnknown } from '../workbook/replayKeys';
 
 export type KeyOutcome = 'deleted' | 'skipped' | 'failed';
 
@@ -31,8 +32,15 @@ export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Call
 }
 
 /** A workbook write's Idempotency-Key past its retention (SESSION_RETENTION_SECONDS): deleted, conditional on its ETag. */
-export async function sweepReplayKey(key: StoredReplay, { deps }: Call): Promise<KeyOutcome> {
+export async function sweepReplayKey(key: StoredReplay, call: Call): Promise<KeyOutcome> {
+  const { deps } = call;
   try {
+    // A claim still pending this long lost its request after it may have reached Graph: it stays, as "outcome
+    // unknown", for one more retention, so no repeat ever does that write again.
+    if (key.state === 'pending') {
+      await settleUnknown(key, call, deps.config.retentionSeconds);
+      return 'skipped';
+    }
     await deps.store.deleteReplay(key);
     return 'deleted';
   } catch (error) {

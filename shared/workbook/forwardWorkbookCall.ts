@@ -1,5 +1,6 @@
 import { brokerApiUrl } from '../brokerUrls';
 import type { Call } from '../deps';
+import { warnOnFailure } from '../errorMessage';
 import { GraphUnavailableError, SessionNotFoundError } from '../errors';
 import { parseGraphError } from '../graph/parseGraphError';
 import { retryKindFor } from '../graph/retryPolicy';
@@ -63,20 +64,21 @@ export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call):
 async function makeCall(input: WorkbookCallInput, deadline: number, call: Call): Promise<WorkbookCallAnswer> {
   const { deps } = call;
   const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, call);
-  const now = deps.now();
   const reply = await deps.graph.call(
     {
       action: operationTemplate(input.target.path),
       method: input.method,
       url: deps.graph.workbookUrl(input.workbook, input.target.path) + (input.target.query ? `?${input.target.query}` : ''),
-      retryKind: retryKindFor(input.method),
+      // Under an Idempotency-Key a PATCH is a write too: no second attempt after a 504 or a lost line, so an attempt
+      // that may have acted is never followed by one whose "did not act" would free the key.
+      retryKind: input.idempotencyKey === undefined ? retryKindFor(input.method) : 'write',
       headers: input.headers,
       ...(input.body === undefined ? {} : { body: input.body }),
       workbook: input.workbook,
     },
     graphCallOptions(call, deadline),
   );
-  if (record !== undefined) await noteSessionUse(record, reply, now, call);
+  if (record !== undefined) await noteSessionUse(record, reply, deadline, call);
 
   const toBroker = (url: string) => toBrokerUrl(url, deps.config.graphBaseUrl, brokerApiUrl(deps.config));
   return {
@@ -86,23 +88,30 @@ async function makeCall(input: WorkbookCallInput, deadline: number, call: Call):
   };
 }
 
+// Read fresh, not from this instance's copy: a session another instance closed must not get another Graph call.
 async function liveSession(input: WorkbookCallInput, sessionId: string, call: Call): Promise<StoredSession> {
-  const record = await findSession(call.deps, input.workbook, sessionId, input.caller);
+  const record = await findSession(call.deps, input.workbook, sessionId, input.caller, { fresh: true });
   if (record.state !== 'live') throw new SessionNotFoundError();
   return record;
 }
 
-// Throttling (429) and Graph's own failures say nothing about the session; every other answer shows it in use.
-async function noteSessionUse(record: StoredSession, reply: { status: number; headers: Headers; body: Uint8Array }, now: number, call: Call) {
+/**
+ * Throttling (429) and Graph's own failures say nothing about the session; every other answer shows it in use. Graph
+ * has answered by now, so nothing here may fail the call: a failed record write is logged, and the answer stands.
+ */
+async function noteSessionUse(record: StoredSession, reply: { status: number; headers: Headers; body: Uint8Array }, deadline: number, call: Call) {
+  const answeredAt = call.deps.now();
   if (reply.status >= 400) {
-    const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), call.deps.now());
+    const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), answeredAt);
     if (isSessionGoneAfterWorkbookCall(error)) {
-      await endGoneSession(record, error, call);
+      await endGoneSession(record, error, call, deadline).catch(
+        warnOnFailure(call.log, 'Could not record that Graph ended a session; the sweep finds it gone.', { requestId: call.requestId }),
+      );
       return;
     }
     if (reply.status === 429 || reply.status >= 500) return;
   }
-  await recordActivity(record, now, call);
+  await recordActivity(record, answeredAt, call);
 }
 
 // `GET …/workbook/operations/{id}`: a workbook operation's status, whose resourceLocation is fetched next.

@@ -53,7 +53,12 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
       if (!(error instanceof ConcurrencyError)) throw error;
     }
     const existing = await deps.store.getReplay(write.workbook, rowKey);
-    if (existing === undefined) continue;
+    if (existing === undefined) {
+      // Deleted between our insert and our read (freed by its request): try again, but never past the deadline.
+      if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+      await deps.sleep(WAIT_MS);
+      continue;
+    }
     if (existing.fingerprint !== write.fingerprint) {
       throw new UnprocessableEntityError('This Idempotency-Key was already used for a different request; use a new key for a new request.');
     }
@@ -106,8 +111,12 @@ export function renderedError(error: unknown, call: Call): WriteAnswer {
   return { status: response.status, headers: response.headers ?? {}, body: new TextEncoder().encode(JSON.stringify(response.jsonBody)) };
 }
 
-// The claim's request died after it may have reached Graph: record that for good, so no repeat does it again.
-async function settleUnknown(existing: StoredReplay, call: Call): Promise<StoredReplay | undefined> {
+/**
+ * The claim's request died after it may have reached Graph: record that for good, so no repeat does it again.
+ * `keepForSeconds` moves its sweep date (the sweep settles a claim it finds still pending). `undefined`: someone
+ * else wrote first.
+ */
+export async function settleUnknown(existing: StoredReplay, call: Call, keepForSeconds?: number): Promise<StoredReplay | undefined> {
   const unknown = new OutcomeUnknownError(
     'The first request with this Idempotency-Key did not finish, and whether Graph acted is unknown. Check the workbook, then send again with a new key.',
   );
@@ -120,6 +129,7 @@ async function settleUnknown(existing: StoredReplay, call: Call): Promise<Stored
       headers: JSON.stringify(answer.headers),
       body: answer.body,
       bodyBytes: answer.body.byteLength,
+      ...(keepForSeconds === undefined ? {} : { dueAt: call.deps.now() + keepForSeconds * 1000 }),
     });
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;

@@ -12,10 +12,20 @@ const sessionCalls: ReadonlyMap<string, WorkbookRoute> = new Map([
   ['closesession', 'closeSession'],
 ]);
 
+function decodedOrRaw(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export function routeWorkbookRequest(method: string, url: string): WorkbookRoute {
   const pathname = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '');
-  const rest = /\/drives\/[^/]*\/items\/[^/]*\/workbook\/(.*)$/i.exec(pathname)?.[1]?.replace(/\/$/, '');
-  if (rest === undefined) return 'forward';
+  const raw = /\/drives\/[^/]*\/items\/[^/]*\/workbook\/(.*)$/i.exec(pathname)?.[1]?.replace(/\/$/, '');
+  if (raw === undefined) return 'forward';
+  // Routed as the host routes, on the decoded path: `%63reateSession` is createSession, not a call to forward to Graph.
+  const rest = decodedOrRaw(raw);
   const verb = method.toUpperCase();
   const sessionCall = sessionCalls.get(rest.toLowerCase());
   if (sessionCall !== undefined) return verb === 'POST' ? sessionCall : 'forward';

@@ -27,7 +27,20 @@ export function parseWorkbookPath(url: string): WorkbookPath {
     throw new BadRequestError('The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.');
   }
   if (/[\u0000-\u001f\u007f]/.test(query)) throw new BadRequestError('The query string has a control character.');
-  return { path: rest.join('/'), query };
+  return { path: rest.join('/'), query: withoutFunctionKey(query) };
+}
+
+/**
+ * The query as Graph gets it: without `code`, where the Functions host takes a function key
+ * (https://learn.microsoft.com/azure/azure-functions/function-keys-how-to) — a key is for the broker's door, never for
+ * Graph, and never part of what makes two writes "the same request". The rest keeps its exact encoding and order.
+ */
+function withoutFunctionKey(query: string): string {
+  if (query === '') return query;
+  return query
+    .split('&')
+    .filter((pair) => pair.split('=')[0]?.toLowerCase() !== 'code')
+    .join('&');
 }
 
 // `…/drives/{driveId}/items/{itemId}/workbook/…`: the first `workbook` at that place, whatever the route prefix.
