@@ -316,7 +316,7 @@ export function planCalls(options: Pick<FanOutOptions, 'calls' | 'workbooks' | '
   const counts = new Array<number>(options.workbooks).fill(0);
   const rank = drawn.map((w) => {
     counts[w] = (counts[w] ?? 0) + 1;
-    return (counts[w] as number) - 1;
+    return counts[w] - 1;
   });
   const order = drawn
     .map((_, n) => n)

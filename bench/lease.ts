@@ -107,7 +107,7 @@ async function run(mode: 'instance' | 'table', lines: WorkbookTurns[], workbook:
 function countingStore(inner: LeaseStore) {
   let counts: Record<string, number> = {};
   let running = 0;
-  let idle: Array<() => void> = [];
+  const idle: Array<() => void> = [];
   const counted = <A extends unknown[], R>(kind: string, op: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       counts[kind] = (counts[kind] ?? 0) + 1;
@@ -120,10 +120,10 @@ function countingStore(inner: LeaseStore) {
       }
     };
   const store: LeaseStore = {
-    read: counted('read', inner.read),
-    insert: counted('insert', inner.insert),
-    replace: counted('replace', inner.replace),
-    remove: counted('remove', inner.remove),
+    read: counted('read', inner.read.bind(inner)),
+    insert: counted('insert', inner.insert.bind(inner)),
+    replace: counted('replace', inner.replace.bind(inner)),
+    remove: counted('remove', inner.remove.bind(inner)),
   };
   return {
     store,

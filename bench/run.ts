@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   let overheadAt100ms: SideBySide;
   let gatewayAt0ms: GatewayOverhead;
   let gatewayAt100ms: GatewayOverhead;
-  let gatewayFanOut: GatewayFanOut[] = [];
+  const gatewayFanOut: GatewayFanOut[] = [];
   let throughput: ThroughputLevel[];
   let coldStart: ColdStart;
   let tokens: TokenUse;

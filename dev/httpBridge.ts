@@ -18,7 +18,7 @@ export function toHttpRequest(incoming: IncomingMessage, url: URL, params: Recor
     method,
     headers,
     ...(hasBody ? { body: bodyStream(incoming), duplex: 'half' } : {}),
-  } as RequestInit);
+  });
   // `nativeRequest` is how the library itself builds a streamed request; its public init type leaves it out.
   const init: HttpRequestInit & { nativeRequest: Request } = { nativeRequest, params, query: Object.fromEntries(url.searchParams) };
   return new HttpRequest(init);
@@ -106,5 +106,5 @@ export function writeResponse(response: ServerResponse, init: HttpResponseInit, 
 function headerEntries(headers: HttpResponseInit['headers']): Iterable<[string, string]> {
   if (!headers) return [];
   if (headers instanceof Headers || Array.isArray(headers)) return headers as Iterable<[string, string]>;
-  return Object.entries(headers as Record<string, string>);
+  return Object.entries(headers);
 }

@@ -20,7 +20,9 @@ export function readLocalSettings(file: string): LocalSettings {
   };
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed.Values ?? {})) {
-    if (value !== null && value !== undefined) values[name] = String(value);
+    if (value === null || value === undefined) continue;
+    // A number or a boolean becomes its text, as the Functions host reads it; an object its JSON, not `[object Object]`.
+    values[name] = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   }
   const port = Number(parsed.Host?.LocalHttpPort);
   return {

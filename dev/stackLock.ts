@@ -30,6 +30,7 @@ export function acquireStackLock(file: string): StackLock {
         throw new Error(
           `Another npm start of this checkout is running (process ${holder}); stop it first (Ctrl-C in its terminal), ` +
             `or run this one from another checkout.`,
+          { cause: error },
         );
       }
       rmSync(file, { force: true }); // left by a stack that died: take it over

@@ -30,7 +30,7 @@ describe('a bad setting', () => {
     const request = new HttpRequest({ method: 'POST', url: 'https://broker.example/api/drives/d/items/i/workbook/createSession', params: { driveId: 'd', itemId: 'i' } });
     const context = new InvocationContext({ functionName: 'createSession', invocationId: 'x', logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
     const response = await handler(request, context);
-    const headers = new Headers(response.headers as Record<string, string>);
+    const headers = new Headers(response.headers);
     expect(response.status).toBe(500);
     expect(headers.get('request-id')).toMatch(UUID);
     expect(headers.get('access-control-expose-headers')).toBe('Location, Retry-After, request-id');

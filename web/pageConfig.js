@@ -23,8 +23,10 @@
 export async function loadPageConfig() {
   const response = await fetch('./config.json', { cache: 'no-store' });
   if (!response.ok) throw new Error(`config.json could not be read (${response.status}).`);
-  /** @type {Record<string, unknown>} */
-  const raw = await response.json();
+  /** @type {unknown} */
+  const parsed = await response.json();
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('config.json must hold a JSON object.');
+  const raw = /** @type {Record<string, unknown>} */ (parsed);
   const workbook = record(raw.workbook, 'workbook');
   const auth = raw.auth === null || raw.auth === undefined ? null : record(raw.auth, 'auth');
   const idle = raw.idleTimeoutSeconds;

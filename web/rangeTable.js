@@ -17,9 +17,22 @@ export function toRangeTable(range) {
   range.values.forEach((values, r) => {
     const tr = body.insertRow();
     tr.append(heading(String(row + r)));
-    for (const value of values) tr.insertCell().textContent = value === null || value === undefined ? '' : String(value);
+    for (const value of values) tr.insertCell().textContent = cellText(value);
   });
   return table;
+}
+
+/**
+ * What a cell shows: Graph sends strings, numbers and booleans, and null for nothing; anything else is shown as its
+ * JSON rather than as `[object Object]`.
+ * @param {unknown} value
+ * @returns {string}
+ */
+function cellText(value) {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** @param {string} text */

@@ -108,7 +108,9 @@ function readPersistChanges(body: Buffer): boolean {
   const value = parsed.persistChanges;
   if (value === undefined) return true;
   if (typeof value !== 'boolean') {
-    throw badRequest(`Cannot convert the literal '${String(value)}' to the expected type 'Edm.Boolean'.`);
+    // Graph quotes a string as it came and any other JSON value as its JSON (never `[object Object]`).
+    const literal = typeof value === 'string' ? value : JSON.stringify(value);
+    throw badRequest(`Cannot convert the literal '${literal}' to the expected type 'Edm.Boolean'.`);
   }
   return value;
 }

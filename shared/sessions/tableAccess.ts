@@ -84,5 +84,5 @@ function toStoreError(error: unknown): Error {
   if (status === 412 || status === 404 || status === 409) return new ConcurrencyError(`table answered ${status}`);
   const code = (error as { code?: unknown } | null)?.code;
   // Only the status and the SDK's code are kept for the log: never the request, which carries signed headers.
-  return new StorageUnavailableError(undefined, `table storage failed: status ${status ?? 'none'}, code ${String(code ?? 'none')}`);
+  return new StorageUnavailableError(undefined, `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`);
 }

@@ -136,7 +136,9 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
       }
     };
     const timer = setInterval(() => {
-      then(() => conditional((row) => leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: now() + LEASE_TIMING.durationMs })));
+      // Fire and forget: the chain runs renewals one after another and catches their failures; a lost lease is
+      // reported through onLost, and a write that failed is tried again at the next renewal.
+      void then(() => conditional((row) => leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: now() + LEASE_TIMING.durationMs })));
     }, LEASE_TIMING.renewEveryMs);
     timer.unref?.();
     let released = false;
@@ -145,7 +147,9 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
         if (released) return;
         released = true;
         clearInterval(timer);
-        then(() =>
+        // Fire and forget: release() is synchronous for its caller, whose call is done; the table write goes on
+        // behind it on the chain (which catches its own failures) and the instance's line is handed back after it.
+        void then(() =>
           conditional(async (row) => {
             const at = now();
             const cooldown = Math.max(cooldownUntil ?? 0, row.cooldownUntil ?? 0);

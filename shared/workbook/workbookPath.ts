@@ -26,6 +26,7 @@ export function parseWorkbookPath(url: string): WorkbookPath {
   if (rest.length === 0 || rest.some((segment) => !isSafeSegment(segment))) {
     throw new BadRequestError('The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.');
   }
+  // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(query)) throw new BadRequestError('The query string has a control character.');
   return { path: rest.join('/'), query: withoutFunctionKey(query) };
 }
@@ -52,6 +53,7 @@ function workbookSegmentIndex(segments: string[]): number {
 }
 
 function isSafeSegment(raw: string): boolean {
+  // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   if (raw.length === 0 || /[\\\u0000-\u001f\u007f]/.test(raw)) return false;
   if (/%(2f|5c|[01][0-9a-f]|7f)/i.test(raw)) return false;
   let decoded: string;

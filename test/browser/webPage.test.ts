@@ -98,7 +98,10 @@ async function done(page: Page, id: string, status: RegExp): Promise<void> {
 
 /** The range the page shows, as text: the header row of column letters, then each row with its number. */
 function shownRange(page: Page): Promise<string[][]> {
-  return page.$$eval('#range table tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent ?? '')));
+  // The callback runs in the page; the tests' program has no DOM types, so the rows are typed by what it reads.
+  return page.$$eval('#range table tr', (rows: Array<{ children: Iterable<{ textContent: string | null }> }>) =>
+    rows.map((row) => [...row.children].map((cell) => cell.textContent ?? '')),
+  );
 }
 
 async function sheetValues(file: string, addresses: string[]): Promise<unknown[]> {

@@ -11,11 +11,14 @@ import { testTableName } from './azurite';
 
 export const WORKBOOK = { driveId: 'b!test-drive-0001', itemId: '01TESTWORKBOOK' } as const;
 
-/** A clock tests move by hand; the broker and the emulator both read it. The broker's waits move it too. */
+/**
+ * A clock tests move by hand; the broker and the emulator both read it. The broker's waits move it too. Its functions
+ * are properties, not methods: they are handed around on their own (`now: clock.now`) and use no `this`.
+ */
 export interface TestClock {
-  now(): number;
-  advance(ms: number): void;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  advance: (ms: number) => void;
+  sleep: (ms: number) => Promise<void>;
   /** Everything the broker slept, in order. */
   readonly slept: number[];
 }

@@ -35,6 +35,7 @@ export async function selfSignedCertificate(): Promise<SelfSignedCertificate> {
       missing
         ? 'The telemetry test needs the openssl CLI (1.1.1 or later) on PATH to make its TLS certificate.'
         : `openssl could not make a certificate: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   return {
