@@ -32,7 +32,10 @@ export function killAllBrokers(): void {
  * `node dist/dev/start.js` as a child process, pointed at the bench's own Azurite, identity endpoint and emulator
  * (so start.ts starts none of its own), telemetry off. Resolves once a createSession has been answered 2xx.
  */
-export async function spawnBroker(stack: LocalStack, options: { nodeArgs?: readonly string[]; env?: Record<string, string> } = {}): Promise<BrokerProcess> {
+export async function spawnBroker(
+  stack: LocalStack,
+  options: { nodeArgs?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<BrokerProcess> {
   stack.emulator.addWorkbook(COLD_START_WORKBOOK.driveId, COLD_START_WORKBOOK.itemId);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -52,7 +55,10 @@ export async function spawnBroker(stack: LocalStack, options: { nodeArgs?: reado
   };
   const script = path.resolve(__dirname, '../dev/start.js');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const stderr = tail(child);
@@ -86,7 +92,12 @@ function listeningLine(child: ChildProcess, spawnedAt: number): Promise<number> 
   });
 }
 
-async function firstSuccess(child: ChildProcess, url: string, spawnedAt: number, stderr: () => string): Promise<number> {
+async function firstSuccess(
+  child: ChildProcess,
+  url: string,
+  spawnedAt: number,
+  stderr: () => string,
+): Promise<number> {
   const { driveId, itemId } = COLD_START_WORKBOOK;
   const target = `${url}/api/drives/${driveId}/items/${itemId}/workbook/createSession`;
   const deadline = spawnedAt + READY_TIMEOUT_MS;
@@ -96,7 +107,11 @@ async function firstSuccess(child: ChildProcess, url: string, spawnedAt: number,
       throw new Error(`The broker exited (${child.exitCode ?? child.signalCode}) before answering.\n${stderr()}`);
     }
     try {
-      const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persistChanges":true}' });
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"persistChanges":true}',
+      });
       await response.arrayBuffer();
       if (response.ok) return performance.now() - spawnedAt;
       lastStatus = response.status;
@@ -105,7 +120,9 @@ async function firstSuccess(child: ChildProcess, url: string, spawnedAt: number,
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  throw new Error(`The broker did not answer createSession with 2xx within ${READY_TIMEOUT_MS} ms (last status ${lastStatus ?? 'none'}).\n${stderr()}`);
+  throw new Error(
+    `The broker did not answer createSession with 2xx within ${READY_TIMEOUT_MS} ms (last status ${lastStatus ?? 'none'}).\n${stderr()}`,
+  );
 }
 
 function tail(child: ChildProcess): () => string {

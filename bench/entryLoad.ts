@@ -4,7 +4,8 @@ import { round, summarize, type Summary } from './stats';
 
 /** Application Insights pointed at a port nothing listens on, with every background sender off: nothing leaves. */
 export const TELEMETRY_ON_ENV: Readonly<Record<string, string>> = {
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
   APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
   APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
   // Without it the SDK probes the Azure VM metadata address to learn where it runs.

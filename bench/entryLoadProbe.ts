@@ -10,7 +10,10 @@ const path = require('node:path') as typeof import('node:path');
 
 async function probe(): Promise<void> {
   const directory = path.resolve(__dirname, '../functions');
-  const files = fs.readdirSync(directory).filter((file) => file.endsWith('.js')).sort();
+  const files = fs
+    .readdirSync(directory)
+    .filter((file) => file.endsWith('.js'))
+    .sort();
   const started = performance.now();
   for (const file of files) require(path.join(directory, file));
   const entryLoadMs = performance.now() - started;

@@ -10,7 +10,9 @@ import { percentile, round, summarize, type Summary } from './stats';
  */
 
 const RANGE = "worksheets('Sheet1')/range(address='A1:E5')";
-const VALUES = Array.from({ length: 5 }, (_, r) => Array.from({ length: 5 }, (_, c) => (c === 0 ? `row ${r + 1}` : r * 10 + c)));
+const VALUES = Array.from({ length: 5 }, (_, r) =>
+  Array.from({ length: 5 }, (_, c) => (c === 0 ? `row ${r + 1}` : r * 10 + c)),
+);
 
 export const GATEWAY_WORKBOOK: Workbook = { driveId: 'b!bench-drive', itemId: '01BENCHGATEWAY' };
 
@@ -28,7 +30,8 @@ export function emulatorAdmin(graphBaseUrl: string): EmulatorAdmin {
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
       const text = await response.text();
-      if (!response.ok) throw new Error(`emulator admin ${method} ${route} answered ${response.status}: ${text.slice(0, 200)}`);
+      if (!response.ok)
+        throw new Error(`emulator admin ${method} ${route} answered ${response.status}: ${text.slice(0, 200)}`);
       return text ? (JSON.parse(text) as unknown) : undefined;
     },
   };
@@ -64,7 +67,11 @@ function rangeCaller(name: RangeCaller['name'], base: string, headers: Record<st
       const started = performance.now();
       const response = await fetch(url, {
         method,
-        headers: { ...headers, 'workbook-session-id': sessionId, ...(method === 'PATCH' ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...headers,
+          'workbook-session-id': sessionId,
+          ...(method === 'PATCH' ? { 'content-type': 'application/json' } : {}),
+        },
         ...(method === 'PATCH' ? { body: patchBody } : {}),
       });
       await response.arrayBuffer();
@@ -73,7 +80,11 @@ function rangeCaller(name: RangeCaller['name'], base: string, headers: Record<st
   };
 }
 
-async function sessionsOn(workbook: Workbook, broker: SessionCaller, direct: SessionCaller): Promise<{ broker: string; direct: string }> {
+async function sessionsOn(
+  workbook: Workbook,
+  broker: SessionCaller,
+  direct: SessionCaller,
+): Promise<{ broker: string; direct: string }> {
   const viaBroker = await expectOk(broker.createSession(workbook), 'gateway setup: broker createSession');
   const straight = await expectOk(direct.createSession(workbook), 'gateway setup: direct createSession');
   return { broker: viaBroker.sessionId ?? '', direct: straight.sessionId ?? '' };
@@ -249,7 +260,13 @@ export async function measureGatewayFanOut(
     await admin.send('DELETE', 'concurrency');
     const cpu = cpuWindow(options.processes ?? {});
     const machine = machineWindow();
-    const outcome = await runPlan(plan, options.concurrency, caller, (n) => workbooks[n] as Workbook, (n) => (ids[n] as { broker: string; direct: string })[caller.name]);
+    const outcome = await runPlan(
+      plan,
+      options.concurrency,
+      caller,
+      (n) => workbooks[n] as Workbook,
+      (n) => (ids[n] as { broker: string; direct: string })[caller.name],
+    );
     const report = (await admin.send('GET', 'concurrency')) as {
       maxInFlight: number;
       workbooks: Array<{ driveId: string; itemId: string; maxInFlight: number }>;
@@ -277,7 +294,10 @@ export async function measureGatewayFanOut(
       for (const caller of pair) runs.push(await once(caller));
     }
     const median = (side: FanOutRun['side']) => {
-      const walls = runs.filter((r) => r.side === side).map((r) => r.wallMs).sort((a, b) => a - b);
+      const walls = runs
+        .filter((r) => r.side === side)
+        .map((r) => r.wallMs)
+        .sort((a, b) => a - b);
       return percentile(walls, 50);
     };
     const brokerWallMs = median('broker');
@@ -287,7 +307,11 @@ export async function measureGatewayFanOut(
       workbooks: options.workbooks,
       concurrency: options.concurrency,
       graphLatencyMs: options.graphLatencyMs,
-      callsPerWorkbook: { min: sortedCounts[0] ?? 0, median: percentile(sortedCounts, 50), max: sortedCounts[sortedCounts.length - 1] ?? 0 },
+      callsPerWorkbook: {
+        min: sortedCounts[0] ?? 0,
+        median: percentile(sortedCounts, 50),
+        max: sortedCounts[sortedCounts.length - 1] ?? 0,
+      },
       lowerBoundMs,
       patchEvery: options.patchEvery,
       repetitions: options.repetitions,
@@ -297,7 +321,10 @@ export async function measureGatewayFanOut(
       ratio: round(brokerWallMs / lowerBoundMs),
       directRatio: round(directWallMs / lowerBoundMs),
       brokerToDirect: round(brokerWallMs / directWallMs),
-      maxInFlightPerWorkbook: Math.max(0, ...runs.filter((r) => r.side === 'broker').map((r) => r.maxInFlightPerWorkbook)),
+      maxInFlightPerWorkbook: Math.max(
+        0,
+        ...runs.filter((r) => r.side === 'broker').map((r) => r.maxInFlightPerWorkbook),
+      ),
     };
   } finally {
     await setGraphLatency(admin, 0);
@@ -320,8 +347,16 @@ export function planCalls(options: Pick<FanOutOptions, 'calls' | 'workbooks' | '
   });
   const order = drawn
     .map((_, n) => n)
-    .sort((a, b) => (rank[a] as number) - (rank[b] as number) || (counts[drawn[b] as number] as number) - (counts[drawn[a] as number] as number) || a - b);
-  return order.map((n, at) => ({ workbook: drawn[n] as number, method: options.patchEvery > 0 && at % options.patchEvery === options.patchEvery - 1 ? 'PATCH' : 'GET' }));
+    .sort(
+      (a, b) =>
+        (rank[a] as number) - (rank[b] as number) ||
+        (counts[drawn[b] as number] as number) - (counts[drawn[a] as number] as number) ||
+        a - b,
+    );
+  return order.map((n, at) => ({
+    workbook: drawn[n] as number,
+    method: options.patchEvery > 0 && at % options.patchEvery === options.patchEvery - 1 ? 'PATCH' : 'GET',
+  }));
 }
 
 /**
@@ -395,16 +430,22 @@ export function gatewayMarkdown(at0: GatewayOverhead, at100: GatewayOverhead, fa
   const overheadRow = (o: GatewayOverhead) =>
     `| ${o.graphLatencyMs} ms | ${o.samples} | ${ms(o.broker.p50)} / ${ms(o.broker.p99)} | ${ms(o.direct.p50)} / ${ms(o.direct.p99)} | ` +
     `**${ms(o.overheadMsP50)}** / ${ms(o.overheadMsP99)} | ${ms(o.pairedMsP50)} / ${ms(o.pairedMsP99)} | **${o.ratioP50.toFixed(3)}** (${o.ratioMean.toFixed(3)}) | ${o.errors.broker} / ${o.errors.direct} |`;
-  const median = (values: readonly number[]) => percentile([...values].sort((a, b) => a - b), 50);
+  const median = (values: readonly number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
   const fanRow = (fan: GatewayFanOut, name: FanOutRun['side']) => {
     const runs = fan.runs.filter((r) => r.side === name);
     const [wall, ratio] = name === 'broker' ? [fan.brokerWallMs, fan.ratio] : [fan.directWallMs, fan.directRatio];
     return (
-      `| ${fan.graphLatencyMs} ms | ${ms(fan.lowerBoundMs, 0)} | ${name === 'broker' ? 'broker (its turns)' : 'direct (the bench\'s FIFO per workbook)'} | ` +
+      `| ${fan.graphLatencyMs} ms | ${ms(fan.lowerBoundMs, 0)} | ${name === 'broker' ? 'broker (its turns)' : "direct (the bench's FIFO per workbook)"} | ` +
       `${ms(wall, 0)} (${runs.map((r) => Math.round(r.wallMs)).join(', ')}) | **${ratio.toFixed(3)}** | ` +
       `${ms(median(runs.map((r) => r.latencyMs.p50)), 1)} / ${ms(median(runs.map((r) => r.latencyMs.p99)), 1)} | ${runs.reduce((sum, r) => sum + r.errors, 0)} | ` +
       `${Math.max(...runs.map((r) => r.maxInFlightPerWorkbook))} | ${Math.max(...runs.map((r) => r.maxInFlight))} | ` +
-      `${Object.keys(runs[0]?.cpuMs ?? {}).map((k) => Math.round(median(runs.map((r) => r.cpuMs[k] ?? 0)))).join(' / ')} | ` +
+      `${Object.keys(runs[0]?.cpuMs ?? {})
+        .map((k) => Math.round(median(runs.map((r) => r.cpuMs[k] ?? 0))))
+        .join(' / ')} | ` +
       `${median(runs.map((r) => r.machineCoresBusy)).toFixed(2)} |`
     );
   };
@@ -418,7 +459,7 @@ export function gatewayMarkdown(at0: GatewayOverhead, at100: GatewayOverhead, fa
             ' off one shared list. Which workbook each call goes to is drawn at random (seeded):' +
             ` ${fan.callsPerWorkbook.min}–${fan.callsPerWorkbook.max} calls per workbook, median ${fan.callsPerWorkbook.median}. Lower bound =` +
             ` the busiest workbook's calls × Graph's latency (${fan.callsPerWorkbook.max} × the latency): no gateway that keeps one call at a` +
-            ' time per workbook can finish sooner. The list is in rounds (every workbook\'s first call, then every second, busiest first),' +
+            " time per workbook can finish sooner. The list is in rounds (every workbook's first call, then every second, busiest first)," +
             ' the order in which a gateway that cost nothing would finish at the bound exactly; in plain random order 64 FIFO callers block' +
             ' one another (a zero-cost gateway, simulated over five seeds, took 1.03–1.19 × the bound). Side by side, the same list straight' +
             ' to the emulator, the bench keeping one call at a time per workbook itself: a gateway that costs nothing, on this machine, now.' +
@@ -436,8 +477,8 @@ export function gatewayMarkdown(at0: GatewayOverhead, at100: GatewayOverhead, fa
     '',
     "`GET …/workbook/worksheets('Sheet1')/range(address='A1:E5')` in a session (25 values), one call at a time, broker and direct" +
       ` interleaved call by call (order flipped each round), after ${at0.warmup} / ${at100.warmup} warm-up rounds. Each side in its own` +
-      ' persistent session on one workbook: the broker\'s made through the broker, which checks it on every call (a copy this instance' +
-      ' holds), takes the workbook\'s turn, forwards, and records activity at most once per 30 s; the direct one made on the emulator,' +
+      " persistent session on one workbook: the broker's made through the broker, which checks it on every call (a copy this instance" +
+      " holds), takes the workbook's turn, forwards, and records activity at most once per 30 s; the direct one made on the emulator," +
       ' called with a token and the headers the broker sends. Graph\'s latency is the emulator\'s fault `{"kind":"latency","latencyMs":100}`,' +
       ' set through `POST /_emulator/faults`. "Overhead" is broker p50 − direct p50 (and p99 − p99); "paired" is the p50 / p99 of each' +
       " round's own broker − direct.",

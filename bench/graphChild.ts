@@ -9,7 +9,9 @@ import { startIdentityEndpoint } from '../dev/identityEndpoint';
 async function main(): Promise<void> {
   const identity = await startIdentityEndpoint();
   const emulator = await startGraphEmulator({ acceptToken: (token) => identity.verify(token) });
-  process.stdout.write(`${JSON.stringify({ graphUrl: emulator.url, identityUrl: identity.url, identityHeader: identity.header })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ graphUrl: emulator.url, identityUrl: identity.url, identityHeader: identity.header })}\n`,
+  );
   process.stdin.resume();
   process.stdin.on('end', () => {
     void Promise.allSettled([emulator.close(), identity.close()]).then(() => process.exit(0));

@@ -13,7 +13,9 @@ export interface GraphProcess {
 
 /** Starts bench/graphChild.ts and reads its addresses. */
 export async function startGraphProcess(): Promise<GraphProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'graphChild.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'graphChild.js')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (first) => {

@@ -36,7 +36,9 @@ interface Scenario {
 async function main(): Promise<void> {
   const azurite = await startAzurite({ silent: true });
   try {
-    const counted = countingStore(createLeaseStore(createTableAccess({ connectionString: azurite.connectionString, tableName: 'BenchLease' })));
+    const counted = countingStore(
+      createLeaseStore(createTableAccess({ connectionString: azurite.connectionString, tableName: 'BenchLease' })),
+    );
     // Open the table (created on first use) before anything is timed.
     await counted.store.read({ driveId: 'b!bench', itemId: 'warm-up' });
     const scenarios: Scenario[] = [];
@@ -58,7 +60,13 @@ function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookTurns
   const now = () => Date.now();
   const local = inProcessTurns(now);
   if (mode === 'instance') return local;
-  return tableTurns({ local, leases, now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random });
+  return tableTurns({
+    local,
+    leases,
+    now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+  });
 }
 
 /**
@@ -66,7 +74,12 @@ function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookTurns
  * instances on one workbook, each call finds the other instance's call holding or waiting — full contention.
  * `instance` with two lines on one workbook is the no-lease baseline: it does overlap, which is the point of the lease.
  */
-async function run(mode: 'instance' | 'table', lines: WorkbookTurns[], workbook: { driveId: string; itemId: string }, counted: ReturnType<typeof countingStore>): Promise<Scenario> {
+async function run(
+  mode: 'instance' | 'table',
+  lines: WorkbookTurns[],
+  workbook: { driveId: string; itemId: string },
+  counted: ReturnType<typeof countingStore>,
+): Promise<Scenario> {
   const take: number[] = [];
   const release: number[] = [];
   const perLine = Math.ceil(CALLS / lines.length);
@@ -108,7 +121,8 @@ function countingStore(inner: LeaseStore) {
   let counts: Record<string, number> = {};
   let running = 0;
   const idle: Array<() => void> = [];
-  const counted = <A extends unknown[], R>(kind: string, op: (...args: A) => Promise<R>) =>
+  const counted =
+    <A extends unknown[], R>(kind: string, op: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       counts[kind] = (counts[kind] ?? 0) + 1;
       running += 1;
@@ -137,10 +151,16 @@ function countingStore(inner: LeaseStore) {
 function report(scenarios: Scenario[]): void {
   const root = path.resolve(__dirname, '../..');
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench/results/lease.json'), `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, scenarios }, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, 'bench/results/lease.json'),
+    `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, scenarios }, null, 2)}\n`,
+  );
   const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
   const rows = scenarios.map((s) => {
-    const ops = Object.entries(s.opsByKind).map(([kind, n]) => `${kind} ${Math.round((n / s.calls) * 100) / 100}`).join(', ') || '—';
+    const ops =
+      Object.entries(s.opsByKind)
+        .map(([kind, n]) => `${kind} ${Math.round((n / s.calls) * 100) / 100}`)
+        .join(', ') || '—';
     return `| ${s.name} | ${s.calls} | ${ms(s.takeMs.p50)} / ${ms(s.takeMs.p99)} | ${ms(s.releaseMs.p50)} / ${ms(s.releaseMs.p99)} | **${s.tableOpsPerCall}** (${ops}) | ${s.callsPerSecond} |`;
   });
   const body = `## Workbook lease (\`npm run bench:lease\`)

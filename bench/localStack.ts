@@ -22,10 +22,12 @@ export async function startLocalStack(): Promise<LocalStack> {
     await azurite.stop();
     throw error;
   });
-  const emulator = await startGraphEmulator({ acceptToken: (token) => identity.verify(token) }).catch(async (error: unknown) => {
-    await Promise.allSettled([identity.close(), azurite.stop()]);
-    throw error;
-  });
+  const emulator = await startGraphEmulator({ acceptToken: (token) => identity.verify(token) }).catch(
+    async (error: unknown) => {
+      await Promise.allSettled([identity.close(), azurite.stop()]);
+      throw error;
+    },
+  );
   const close = async () => {
     await Promise.allSettled([emulator.close(), identity.close()]);
     await azurite.stop();
@@ -43,6 +45,7 @@ async function fetchToken(identity: IdentityEndpoint): Promise<string> {
   const url = `${identity.url}?api-version=2019-08-01&resource=${encodeURIComponent('https://graph.microsoft.com')}`;
   const response = await fetch(url, { headers: { 'X-IDENTITY-HEADER': identity.header } });
   const body = (await response.json()) as { access_token?: unknown };
-  if (!response.ok || typeof body.access_token !== 'string') throw new Error(`identity endpoint answered ${response.status}`);
+  if (!response.ok || typeof body.access_token !== 'string')
+    throw new Error(`identity endpoint answered ${response.status}`);
   return body.access_token;
 }

@@ -70,7 +70,9 @@ export function cpuWindow(processes: Readonly<Record<string, number>>): CpuWindo
   return {
     stop() {
       const wallMs = performance.now() - started;
-      const cpuMs = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMsOf(pid) - (before[name] ?? 0)]));
+      const cpuMs = Object.fromEntries(
+        Object.entries(processes).map(([name, pid]) => [name, cpuMsOf(pid) - (before[name] ?? 0)]),
+      );
       return { wallMs, cpuMs };
     },
   };
@@ -81,7 +83,11 @@ function machineTicks(): { busy: number; steal: number } | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const busy = user + nice + system + irq + softirq + steal;
     return { busy, steal: steal ?? 0 };
   } catch {

@@ -46,11 +46,15 @@ export function summarizeProfile(file: string, top = 15): string {
     for (const place of places) add(inclusive, place, us);
   });
 
-  const lines = [`${path.basename(file)}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy`];
+  const lines = [
+    `${path.basename(file)}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy`,
+  ];
   const table = (title: string, map: Map<string, number>) => {
     lines.push('', title);
     for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      lines.push(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${name}`);
+      lines.push(
+        `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${name}`,
+      );
     }
   };
   table('inclusive time by package / project file (% of busy):', inclusive);
@@ -71,7 +75,10 @@ function placeOf(url: string): string | undefined {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\//, '');
 }
 
 if (require.main === module) {

@@ -39,15 +39,17 @@ export function resultsSection(r: BenchResults): string {
     `| gateway overhead, range GET in a session (broker − direct, Graph at 0 ms), p50 / p99 | **${ms(f.gatewayOverheadMsP50)}** / ${ms(f.gatewayOverheadMsP99)} |`,
     `| gateway broker ÷ direct, Graph at 100 ms (p50) | **${f.gatewayRatioAt100ms.toFixed(3)}** |`,
     ...f.gatewayFanOut.map(
-      (g) => `| gateway fan-out, Graph at ${g.graphLatencyMs} ms: wall ÷ per-workbook serial lower bound (direct) · most in flight on one workbook | **${g.ratio.toFixed(3)}** (${g.directRatio.toFixed(3)}) · ${g.maxInFlightPerWorkbook} |`,
+      (g) =>
+        `| gateway fan-out, Graph at ${g.graphLatencyMs} ms: wall ÷ per-workbook serial lower bound (direct) · most in flight on one workbook | **${g.ratio.toFixed(3)}** (${g.directRatio.toFixed(3)}) · ${g.maxInFlightPerWorkbook} |`,
     ),
     '',
-    'How busy the machine was, phase by phase (every process on it, not only this run\'s: other work shows here as noise):',
+    "How busy the machine was, phase by phase (every process on it, not only this run's: other work shows here as noise):",
     '',
     '| phase | time | cores busy (of ' + r.cores + ') | stolen by the hypervisor | load average at its end |',
     '|---|---:|---:|---:|---:|',
     ...r.details.phases.map(
-      (p) => `| ${p.name} | ${(p.ms / 1000).toFixed(1)} s | ${p.machineCoresBusy.toFixed(2)} | ${p.machineCoresStolen.toFixed(2)} | ${p.loadAverage.toFixed(2)} |`,
+      (p) =>
+        `| ${p.name} | ${(p.ms / 1000).toFixed(1)} s | ${p.machineCoresBusy.toFixed(2)} | ${p.machineCoresStolen.toFixed(2)} | ${p.loadAverage.toFixed(2)} |`,
     ),
   ].join('\n');
 }

@@ -28,7 +28,12 @@ export interface Figures {
   readonly gatewayOverheadMsP99: number;
   readonly gatewayRatioAt100ms: number;
   /** Many calls over many workbooks: broker wall ÷ the per-workbook serial lower bound, and the emulator's most in flight on one workbook. */
-  readonly gatewayFanOut: ReadonlyArray<{ readonly graphLatencyMs: number; readonly ratio: number; readonly directRatio: number; readonly maxInFlightPerWorkbook: number }>;
+  readonly gatewayFanOut: ReadonlyArray<{
+    readonly graphLatencyMs: number;
+    readonly ratio: number;
+    readonly directRatio: number;
+    readonly maxInFlightPerWorkbook: number;
+  }>;
   readonly sweep: readonly SweepBenchResult[];
 }
 

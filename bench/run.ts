@@ -6,7 +6,16 @@ import { killAllBrokers, spawnBroker, type BrokerProcess } from './brokerProcess
 import { measureEntryLoad } from './entryLoad';
 import { startLocalStack } from './localStack';
 import { childPids, machineWindow } from './processCpu';
-import { gatewaySection, overheadSection, resultsSection, startupSection, sweepSection, targetsSection, throughputSection, tokensSection } from './report';
+import {
+  gatewaySection,
+  overheadSection,
+  resultsSection,
+  startupSection,
+  sweepSection,
+  targetsSection,
+  throughputSection,
+  tokensSection,
+} from './report';
 import type { BenchResults, ColdStart, Figures, Phase, TokenUse } from './results';
 import { brokerCaller, directCaller } from './sessionCalls';
 import { measureSideBySide, type SideBySide } from './sideBySide';
@@ -74,7 +83,9 @@ async function main(): Promise<void> {
     return result;
   };
 
-  const entryLoad = await phase('entry load (fresh processes, telemetry off and on)', () => measureEntryLoad(ENTRY_RUNS));
+  const entryLoad = await phase('entry load (fresh processes, telemetry off and on)', () =>
+    measureEntryLoad(ENTRY_RUNS),
+  );
   const stack = await startLocalStack();
   let broker: BrokerProcess | undefined;
   let overheadAt0ms: SideBySide;
@@ -101,7 +112,13 @@ async function main(): Promise<void> {
       }
       return last as BrokerProcess;
     });
-    coldStart = { runs: COLD_STARTS, firstOkMs: firstOk.map((v) => round(v, 1)), listeningMs: listening.map((v) => round(v, 1)), firstOk: summarize(firstOk), listening: summarize(listening) };
+    coldStart = {
+      runs: COLD_STARTS,
+      firstOkMs: firstOk.map((v) => round(v, 1)),
+      listeningMs: listening.map((v) => round(v, 1)),
+      firstOk: summarize(firstOk),
+      listening: summarize(listening),
+    };
 
     const viaBroker = brokerCaller(broker.url);
     const direct = directCaller(stack.emulator.url, stack.token);
@@ -114,21 +131,45 @@ async function main(): Promise<void> {
     // The gateway: range calls in a session, the emulator driven only through its HTTP admin API.
     const admin = emulatorAdmin(stack.emulator.url);
     const sessionCallers = { broker: viaBroker, direct };
-    const rangeCallers = { broker: brokerRangeCaller(broker.url), direct: directRangeCaller(stack.emulator.url, stack.token) };
+    const rangeCallers = {
+      broker: brokerRangeCaller(broker.url),
+      direct: directRangeCaller(stack.emulator.url, stack.token),
+    };
     gatewayAt0ms = await phase('gateway overhead, Graph at 0 ms', () =>
-      measureGatewayOverhead(admin, sessionCallers, rangeCallers, { graphLatencyMs: 0, samples: GATEWAY_SAMPLES, warmup: 50 }),
+      measureGatewayOverhead(admin, sessionCallers, rangeCallers, {
+        graphLatencyMs: 0,
+        samples: GATEWAY_SAMPLES,
+        warmup: 50,
+      }),
     );
     gatewayAt100ms = await phase('gateway overhead, Graph at 100 ms', () =>
-      measureGatewayOverhead(admin, sessionCallers, rangeCallers, { graphLatencyMs: 100, samples: GATEWAY_SAMPLES_100MS, warmup: 5 }),
+      measureGatewayOverhead(admin, sessionCallers, rangeCallers, {
+        graphLatencyMs: 100,
+        samples: GATEWAY_SAMPLES_100MS,
+        warmup: 5,
+      }),
     );
     for (const graphLatencyMs of FAN_OUT_LATENCIES_MS) {
       const name = `gateway fan-out (${FAN_OUT.calls} calls, ${FAN_OUT.workbooks} workbooks, ${FAN_OUT.concurrency} callers, Graph at ${graphLatencyMs} ms)`;
       const processes = { broker: broker.pid, 'bench (callers + emulator)': process.pid };
-      gatewayFanOut.push(await phase(name, () => measureGatewayFanOut(admin, sessionCallers, rangeCallers, { ...FAN_OUT, graphLatencyMs, processes })));
+      gatewayFanOut.push(
+        await phase(name, () =>
+          measureGatewayFanOut(admin, sessionCallers, rangeCallers, { ...FAN_OUT, graphLatencyMs, processes }),
+        ),
+      );
     }
-    const processes = { broker: broker.pid, azurite: childPids('azurite')[0] ?? -1, 'bench (client + emulator)': process.pid };
+    const processes = {
+      broker: broker.pid,
+      azurite: childPids('azurite')[0] ?? -1,
+      'bench (client + emulator)': process.pid,
+    };
     throughput = await phase('refresh throughput', () =>
-      measureRefreshThroughput(stack.emulator, viaBroker, { concurrencies: [1, 16, 64], durationMs: THROUGHPUT_SECONDS * 1000, warmupMs: 1000, processes }),
+      measureRefreshThroughput(stack.emulator, viaBroker, {
+        concurrencies: [1, 16, 64],
+        durationMs: THROUGHPUT_SECONDS * 1000,
+        warmupMs: 1000,
+        processes,
+      }),
     );
     const identityRequests = stack.identity.requestCount() - tokensBefore;
     const brokerCalls = viaBroker.calls() + 1; // + the cold start's first createSession
@@ -141,7 +182,9 @@ async function main(): Promise<void> {
   let sweep: SweepBenchResult[] = [];
   if (RUN_SWEEP) {
     // bench:sweep's own code and knobs (BENCH_LATENCY_MS, BENCH_CONCURRENCY, BENCH_SIZES), after the broker has stopped.
-    sweep = await phase('sweep (bench:sweep)', () => benchSweep((line) => log(line.replace(/^bench:sweep: /, 'sweep: '))));
+    sweep = await phase('sweep (bench:sweep)', () =>
+      benchSweep((line) => log(line.replace(/^bench:sweep: /, 'sweep: '))),
+    );
   }
 
   const figures: Figures = {
@@ -156,7 +199,12 @@ async function main(): Promise<void> {
     gatewayOverheadMsP50: gatewayAt0ms.overheadMsP50,
     gatewayOverheadMsP99: gatewayAt0ms.overheadMsP99,
     gatewayRatioAt100ms: gatewayAt100ms.ratioP50,
-    gatewayFanOut: gatewayFanOut.map((f) => ({ graphLatencyMs: f.graphLatencyMs, ratio: f.ratio, directRatio: f.directRatio, maxInFlightPerWorkbook: f.maxInFlightPerWorkbook })),
+    gatewayFanOut: gatewayFanOut.map((f) => ({
+      graphLatencyMs: f.graphLatencyMs,
+      ratio: f.ratio,
+      directRatio: f.directRatio,
+      maxInFlightPerWorkbook: f.maxInFlightPerWorkbook,
+    })),
     sweep,
   };
   const results: BenchResults = {
@@ -168,7 +216,18 @@ async function main(): Promise<void> {
     loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0] ?? 0, 2) },
     figures,
     targets: evaluateTargets(figures),
-    details: { overheadAt0ms, overheadAt100ms, gatewayAt0ms, gatewayAt100ms, gatewayFanOut, throughput, coldStart, entryLoad, tokens, phases },
+    details: {
+      overheadAt0ms,
+      overheadAt100ms,
+      gatewayAt0ms,
+      gatewayAt100ms,
+      gatewayFanOut,
+      throughput,
+      coldStart,
+      entryLoad,
+      tokens,
+      phases,
+    },
   };
   write(results, RUN_SWEEP);
   for (const t of results.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.measured} (goal ${t.goal})`);

@@ -31,14 +31,28 @@ export function brokerCaller(base: string): SessionCaller {
 
 /** Graph itself (the emulator), with the headers the broker's Graph client sends. */
 export function directCaller(graphBaseUrl: string, token: string): SessionCaller {
-  return caller('direct', graphBaseUrl, { authorization: `Bearer ${token}`, accept: 'application/json' }, { prefer: 'respond-async' });
+  return caller(
+    'direct',
+    graphBaseUrl,
+    { authorization: `Bearer ${token}`, accept: 'application/json' },
+    { prefer: 'respond-async' },
+  );
 }
 
-function caller(name: SessionCaller['name'], base: string, headers: Record<string, string>, createHeaders: Record<string, string> = {}): SessionCaller {
+function caller(
+  name: SessionCaller['name'],
+  base: string,
+  headers: Record<string, string>,
+  createHeaders: Record<string, string> = {},
+): SessionCaller {
   let count = 0;
   const url = (workbook: Workbook, action: string) =>
     `${base}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
-  const post = async (target: string, extra: Record<string, string>, body: string): Promise<{ status: number; text: string; ms: number }> => {
+  const post = async (
+    target: string,
+    extra: Record<string, string>,
+    body: string,
+  ): Promise<{ status: number; text: string; ms: number }> => {
     count += 1;
     const started = performance.now();
     const response = await fetch(target, { method: 'POST', headers: { ...headers, ...extra }, body });
@@ -49,7 +63,11 @@ function caller(name: SessionCaller['name'], base: string, headers: Record<strin
     name,
     calls: () => count,
     async createSession(workbook) {
-      const { status, text, ms } = await post(url(workbook, 'createSession'), { 'content-type': 'application/json', ...createHeaders }, '{"persistChanges":true}');
+      const { status, text, ms } = await post(
+        url(workbook, 'createSession'),
+        { 'content-type': 'application/json', ...createHeaders },
+        '{"persistChanges":true}',
+      );
       const sessionId = status === 201 ? idOf(text) : undefined;
       return sessionId === undefined ? { status, ms } : { status, ms, sessionId };
     },

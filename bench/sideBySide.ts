@@ -68,10 +68,15 @@ export async function measureSideBySide(
     for (let n = 0; n < options.samples; n += 1) await playRound(true, n % 2 === 1);
     emulator.resetCalls();
 
-    const of = (name: string, kinds: readonly CallKind[]) => kinds.flatMap((kind) => samples.get(`${name}.${kind}`) ?? []);
-    const errorsOf = (name: string, kinds: readonly CallKind[]) => kinds.reduce((sum, kind) => sum + (errors.get(`${name}.${kind}`) ?? 0), 0);
+    const of = (name: string, kinds: readonly CallKind[]) =>
+      kinds.flatMap((kind) => samples.get(`${name}.${kind}`) ?? []);
+    const errorsOf = (name: string, kinds: readonly CallKind[]) =>
+      kinds.reduce((sum, kind) => sum + (errors.get(`${name}.${kind}`) ?? 0), 0);
     const compare = (kinds: readonly CallKind[]): Comparison =>
-      comparison(of('broker', kinds), of('direct', kinds), { broker: errorsOf('broker', kinds), direct: errorsOf('direct', kinds) });
+      comparison(of('broker', kinds), of('direct', kinds), {
+        broker: errorsOf('broker', kinds),
+        direct: errorsOf('direct', kinds),
+      });
     return {
       graphLatencyMs: options.graphLatencyMs,
       samplesPerCall: options.samples,
@@ -91,7 +96,11 @@ function bucket(map: Map<string, number[]>, key: string): number[] {
   return list;
 }
 
-function comparison(brokerMs: readonly number[], directMs: readonly number[], errors: Comparison['errors']): Comparison {
+function comparison(
+  brokerMs: readonly number[],
+  directMs: readonly number[],
+  errors: Comparison['errors'],
+): Comparison {
   const broker = summarize(brokerMs);
   const direct = summarize(directMs);
   return {

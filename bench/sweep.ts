@@ -78,7 +78,9 @@ export async function benchSweep(log: (line: string) => void = console.log): Pro
       const wallMs = performance.now() - started;
       const peak = memory.stop();
       global.gc?.();
-      const retainedHeapMiB = Number(Math.max(0, (process.memoryUsage().heapUsed / 2 ** 20) - peak.baseHeapMiB).toFixed(1));
+      const retainedHeapMiB = Number(
+        Math.max(0, process.memoryUsage().heapUsed / 2 ** 20 - peak.baseHeapMiB).toFixed(1),
+      );
       // Side by side: the same Graph calls made directly, same latency and concurrency, no broker and no table —
       // just before and just after the sweep, because this machine's timing drifts from minute to minute.
       const floorMs = (floorBefore + (await directFloor(graph, seeded, CONCURRENCY))) / 2;
@@ -124,14 +126,20 @@ async function seed(deps: Deps, graph: GraphProcess, size: number): Promise<Seed
   const now = deps.now();
   const scheduler = createSweepScheduler(32, 256);
   for (let n = 0; n < size; n += 1) {
-    const workbook = { driveId: 'b!bench-drive', itemId: `01BENCH${String(Math.floor(n / SESSIONS_PER_WORKBOOK)).padStart(6, '0')}` };
+    const workbook = {
+      driveId: 'b!bench-drive',
+      itemId: `01BENCH${String(Math.floor(n / SESSIONS_PER_WORKBOOK)).padStart(6, '0')}`,
+    };
     if (n % SESSIONS_PER_WORKBOOK === 0) await graph.admin('POST', 'workbooks', workbook);
     await scheduler.add(String(n), async () => {
-      const response = await fetch(`${graph.graphUrl}/drives/${workbook.driveId}/items/${workbook.itemId}/workbook/createSession`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{"persistChanges":true}',
-      });
+      const response = await fetch(
+        `${graph.graphUrl}/drives/${workbook.driveId}/items/${workbook.itemId}/workbook/createSession`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{"persistChanges":true}',
+        },
+      );
       const { id } = (await response.json()) as { id: string };
       sessions.push({ ...workbook, id });
       const fields: Omit<SessionRecord, 'dueAt'> = {
@@ -166,10 +174,13 @@ async function directFloor(graph: GraphProcess, seeded: Seeded, concurrency: num
       while (next < sample.length) {
         const session = sample[next] as Seeded['sessions'][number];
         next += 1;
-        const response = await fetch(`${graph.graphUrl}/drives/${session.driveId}/items/${session.itemId}/workbook/refreshSession`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${seeded.token}`, 'workbook-session-id': session.id },
-        });
+        const response = await fetch(
+          `${graph.graphUrl}/drives/${session.driveId}/items/${session.itemId}/workbook/refreshSession`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${seeded.token}`, 'workbook-session-id': session.id },
+          },
+        );
         await response.arrayBuffer();
       }
     }),
@@ -223,7 +234,10 @@ if (require.main === module) {
     .then((results) => {
       const root = path.resolve(__dirname, '../..');
       mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-      writeFileSync(path.join(root, 'bench/results/sweep.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`);
+      writeFileSync(
+        path.join(root, 'bench/results/sweep.json'),
+        `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`,
+      );
       writeSection(
         path.join(root, 'BENCHMARKS.md'),
         'sweep',

@@ -25,7 +25,12 @@ export interface ThroughputLevel {
 export async function measureRefreshThroughput(
   emulator: GraphEmulator,
   broker: SessionCaller,
-  options: { concurrencies: readonly number[]; durationMs: number; warmupMs: number; processes: Readonly<Record<string, number>> },
+  options: {
+    concurrencies: readonly number[];
+    durationMs: number;
+    warmupMs: number;
+    processes: Readonly<Record<string, number>>;
+  },
 ): Promise<ThroughputLevel[]> {
   emulator.clearFaults();
   const most = Math.max(...options.concurrencies);
@@ -63,7 +68,11 @@ export async function measureRefreshThroughput(
 }
 
 /** Every caller loops until the time is up; the window closes when the last call in flight has come back. */
-async function run(broker: SessionCaller, sessions: ReadonlyArray<{ workbook: Workbook; sessionId: string }>, durationMs: number) {
+async function run(
+  broker: SessionCaller,
+  sessions: ReadonlyArray<{ workbook: Workbook; sessionId: string }>,
+  durationMs: number,
+) {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

@@ -75,7 +75,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     };
   }
   if (requested > 0 && (await isPortOpen(requested))) {
-    throw new Error(`Port ${requested} is already in use${options.reuseIfListening ? ' by something that is not Azurite' : ''}`);
+    throw new Error(
+      `Port ${requested} is already in use${options.reuseIfListening ? ' by something that is not Azurite' : ''}`,
+    );
   }
   const port = requested > 0 ? requested : await freePort();
   const child = spawnAzurite(port, options);
@@ -145,7 +147,10 @@ export function superviseAzurite(
           if (stopped) void next.stop();
           else watch(next);
         },
-        (error: unknown) => report.giveUp(`Azurite could not be started again: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) =>
+          report.giveUp(
+            `Azurite could not be started again: ${error instanceof Error ? error.message : String(error)}`,
+          ),
       );
     });
   watch(first);
@@ -206,10 +211,13 @@ async function waitUntilReady(child: ChildProcess, port: number, stderr: () => s
 /** Azurite's table service names itself in the Server header of every answer, even a 400 to `GET /`. */
 function answersAsAzuriteTable(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((done) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      done(String(res.headers.server ?? '').startsWith('Azurite-Table'));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/', method: 'GET', timeout: timeoutMs, agent: false },
+      (res) => {
+        res.resume();
+        done(String(res.headers.server ?? '').startsWith('Azurite-Table'));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => done(false));
     req.end();

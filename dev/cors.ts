@@ -77,13 +77,18 @@ export function corsPolicy(options: CorsOptions): CorsPolicy {
 
 /** `Host.CORS` as Core Tools reads it: comma-separated origins; empty or absent means CORS is off. */
 export function toCorsOptions(cors: string | undefined, credentials: boolean): CorsOptions | undefined {
-  const origins = (cors ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
+  const origins = (cors ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
   return origins.length > 0 ? checked({ origins, credentials }) : undefined;
 }
 
 function checked(options: CorsOptions): CorsOptions {
   if (options.credentials && options.origins.some((origin) => origin.trim() === '*')) {
-    throw new Error('Host.CORSCredentials cannot be true while Host.CORS allows any origin (*): list the origins instead.');
+    throw new Error(
+      'Host.CORSCredentials cannot be true while Host.CORS allows any origin (*): list the origins instead.',
+    );
   }
   return options;
 }

@@ -20,7 +20,11 @@ export function toHttpRequest(incoming: IncomingMessage, url: URL, params: Recor
     ...(hasBody ? { body: bodyStream(incoming), duplex: 'half' } : {}),
   });
   // `nativeRequest` is how the library itself builds a streamed request; its public init type leaves it out.
-  const init: HttpRequestInit & { nativeRequest: Request } = { nativeRequest, params, query: Object.fromEntries(url.searchParams) };
+  const init: HttpRequestInit & { nativeRequest: Request } = {
+    nativeRequest,
+    params,
+    query: Object.fromEntries(url.searchParams),
+  };
   return new HttpRequest(init);
 }
 
@@ -84,7 +88,11 @@ export function discardUnreadBody(incoming: IncomingMessage): void {
 }
 
 /** Writes a function's result the way the Functions host does: `jsonBody` as JSON, otherwise the body as given. */
-export function writeResponse(response: ServerResponse, init: HttpResponseInit, extraHeaders: Record<string, string>): void {
+export function writeResponse(
+  response: ServerResponse,
+  init: HttpResponseInit,
+  extraHeaders: Record<string, string>,
+): void {
   // Header names lower-cased into a plain object: cheaper per request than building a WHATWG Headers.
   const headers: Record<string, string> = {};
   for (const [name, value] of headerEntries(init.headers)) headers[name.toLowerCase()] = value;

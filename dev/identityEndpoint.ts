@@ -78,7 +78,8 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     };
     if (req.method !== 'GET') return status(405, error(405, 'Only GET is supported.'));
     const given = req.headers['x-identity-header'];
-    if (typeof given !== 'string' || given === '') return status(400, error(400, 'X-IDENTITY-HEADER header is missing.'));
+    if (typeof given !== 'string' || given === '')
+      return status(400, error(400, 'X-IDENTITY-HEADER header is missing.'));
     if (!safeEqual(given, header)) return status(401, error(401, 'X-IDENTITY-HEADER does not match IDENTITY_HEADER.'));
     if (url.searchParams.get('api-version') !== API_VERSION) {
       return status(400, error(400, `Unsupported api-version; this endpoint speaks ${API_VERSION}.`));

@@ -101,7 +101,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const started = Date.now();
     const context = contextFor(match.declaration.name, randomUUID(), log);
     const result = await withDeps(deps, context, (d) => match.declaration.handler(httpRequest, context, d));
-    log(`${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`);
+    log(
+      `${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`,
+    );
     writeResponse(response, result, corsHeaders);
     discardUnreadBody(request);
   };
@@ -113,7 +115,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const stopTimers =
     options.timers === false
       ? () => undefined
-      : scheduleTimers(declarations, options.env ?? process.env, (declaration) => track(runTimer(declaration, deps, log, false)));
+      : scheduleTimers(declarations, options.env ?? process.env, (declaration) =>
+          track(runTimer(declaration, deps, log, false)),
+        );
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -144,20 +148,32 @@ function findHttp(declarations: readonly Declaration[], method: string, path: st
 function isHttpRoute(declarations: readonly Declaration[], pathname: string): boolean {
   const path = underRoutePrefix(pathname);
   if (path === undefined) return false;
-  return declarations.some((declaration) => declaration.kind === 'http' && matchRoute(declaration.route, path) !== undefined);
+  return declarations.some(
+    (declaration) => declaration.kind === 'http' && matchRoute(declaration.route, path) !== undefined,
+  );
 }
 
 function contextFor(functionName: string, invocationId: string, log: (line: string) => void): InvocationContext {
   return new InvocationContext({
     functionName,
     invocationId,
-    logHandler: (level, ...args) => log(`${new Date().toISOString()} [${level}] ${functionName}: ${args.map(String).join(' ')}`),
+    logHandler: (level, ...args) =>
+      log(`${new Date().toISOString()} [${level}] ${functionName}: ${args.map(String).join(' ')}`),
   });
 }
 
-async function runTimer(declaration: TimerDeclaration, deps: () => Deps, log: (line: string) => void, isPastDue: boolean): Promise<void> {
+async function runTimer(
+  declaration: TimerDeclaration,
+  deps: () => Deps,
+  log: (line: string) => void,
+  isPastDue: boolean,
+): Promise<void> {
   const now = new Date().toISOString();
-  const timer: Timer = { isPastDue, schedule: { adjustForDST: true }, scheduleStatus: { last: now, next: now, lastUpdated: now } };
+  const timer: Timer = {
+    isPastDue,
+    schedule: { adjustForDST: true },
+    scheduleStatus: { last: now, next: now, lastUpdated: now },
+  };
   const context = contextFor(declaration.name, randomUUID(), log);
   try {
     await withDeps(deps, context, async (d) => {

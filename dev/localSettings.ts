@@ -22,13 +22,19 @@ export function readLocalSettings(file: string): LocalSettings {
   for (const [name, value] of Object.entries(parsed.Values ?? {})) {
     if (value === null || value === undefined) continue;
     // A number or a boolean becomes its text, as the Functions host reads it; an object its JSON, not `[object Object]`.
-    values[name] = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+    values[name] =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : JSON.stringify(value);
   }
   const port = Number(parsed.Host?.LocalHttpPort);
   return {
     values,
     port: Number.isInteger(port) && port > 0 ? port : undefined,
     cors: typeof parsed.Host?.CORS === 'string' ? parsed.Host.CORS : undefined,
-    corsCredentials: parsed.Host?.CORSCredentials === true || String(parsed.Host?.CORSCredentials).toLowerCase() === 'true',
+    corsCredentials:
+      parsed.Host?.CORSCredentials === true || String(parsed.Host?.CORSCredentials).toLowerCase() === 'true',
   };
 }

@@ -5,5 +5,7 @@ const ROUTE_PREFIX = '/api/';
  * prefix. ASP.NET Core routing, which the Functions host uses, compares the prefix without regard to case.
  */
 export function underRoutePrefix(pathname: string): string | undefined {
-  return pathname.slice(0, ROUTE_PREFIX.length).toLowerCase() === ROUTE_PREFIX ? pathname.slice(ROUTE_PREFIX.length) : undefined;
+  return pathname.slice(0, ROUTE_PREFIX.length).toLowerCase() === ROUTE_PREFIX
+    ? pathname.slice(ROUTE_PREFIX.length)
+    : undefined;
 }

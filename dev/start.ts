@@ -62,9 +62,12 @@ async function main(): Promise<void> {
     emulator = await startGraphEmulator({ drive: { path: drive }, ...(verify ? { acceptToken: verify } : {}) });
     stops.push(() => emulator!.close());
     env.GRAPH_BASE_URL = emulator.url;
-    say(`Graph: bundled workbook emulator at ${emulator.url} (admin: ${new URL('/_emulator/workbooks', emulator.url).href})`);
+    say(
+      `Graph: bundled workbook emulator at ${emulator.url} (admin: ${new URL('/_emulator/workbooks', emulator.url).href})`,
+    );
     say(`Drive: ${drive} (EMULATOR_DRIVE_FOLDER) — drop .xlsx files in; each one is a workbook:`);
-    for (const workbook of emulator.workbooks()) say(`  ${workbook.name}: driveId ${workbook.driveId}  itemId ${workbook.itemId}`);
+    for (const workbook of emulator.workbooks())
+      say(`  ${workbook.name}: driveId ${workbook.driveId}  itemId ${workbook.itemId}`);
     say(`Identity: ${identity ? `local managed-identity endpoint at ${identity.url}` : `IDENTITY_ENDPOINT as set`}`);
   } else {
     say(`Graph: ${env.GRAPH_BASE_URL}`);
@@ -75,10 +78,18 @@ async function main(): Promise<void> {
   // As Core Tools does: the site's own address, from which the broker builds the Locations it hands out.
   env.WEBSITE_HOSTNAME ??= new URL(host.url).host;
   stops.unshift(() => host.close());
-  if (cors) say(`CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`);
-  say(`Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
+  if (cors)
+    say(
+      `CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`,
+    );
+  say(
+    `Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`,
+  );
   // Single quotes: in an interactive bash or zsh, "b!local…" inside double quotes is a history expansion.
-  if (emulator) say(`Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`);
+  if (emulator)
+    say(
+      `Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`,
+    );
   say('Ctrl-C stops everything.');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -102,7 +113,9 @@ async function stopAll(code: number): Promise<void> {
   stopping = true;
   console.log('Stopping…');
   for (const close of stops) {
-    await close().catch((error: unknown) => console.warn(`While stopping: ${error instanceof Error ? error.message : String(error)}`));
+    await close().catch((error: unknown) =>
+      console.warn(`While stopping: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
   process.exit(code);
 }

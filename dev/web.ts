@@ -26,11 +26,17 @@ async function main(): Promise<void> {
   const server = await startWebServer({ root, config: () => config, port });
   const origin = `http://localhost:${server.port}`;
   console.log(`Page: ${origin}/ (web/), calling the broker at ${brokerUrl}`);
-  console.log(config.auth ? `Sign-in: Entra ID, tenant ${config.auth.tenantId}, scope ${config.auth.scope}` : 'Sign-in: none (the local stack checks no token)');
+  console.log(
+    config.auth
+      ? `Sign-in: Entra ID, tenant ${config.auth.tenantId}, scope ${config.auth.scope}`
+      : 'Sign-in: none (the local stack checks no token)',
+  );
   const cors = toCorsOptions(settings.cors, settings.corsCredentials);
   const allowed = cors?.origins.some((o) => o === '*' || o.replace(/\/+$/, '').toLowerCase() === origin);
   if (!config.auth && !allowed) {
-    console.log(`Note: ${origin} is not in Host.CORS in local.settings.json, so the local broker will not let this page read its answers.`);
+    console.log(
+      `Note: ${origin} is not in Host.CORS in local.settings.json, so the local broker will not let this page read its answers.`,
+    );
   }
   console.log('Ctrl-C stops it.');
   const stop = () => void server.close().then(() => process.exit(0));

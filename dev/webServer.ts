@@ -6,7 +6,12 @@ import path from 'node:path';
 /** The example page's settings, as `web/config.json` holds them; served to the page as its config.json. */
 export interface WebPageConfig {
   readonly brokerUrl: string;
-  readonly workbook: { readonly driveId: string; readonly itemId: string; readonly worksheet: string; readonly table: string };
+  readonly workbook: {
+    readonly driveId: string;
+    readonly itemId: string;
+    readonly worksheet: string;
+    readonly table: string;
+  };
   readonly idleTimeoutSeconds: number;
   readonly auth: { readonly clientId: string; readonly tenantId: string; readonly scope: string } | null;
 }
@@ -43,13 +48,19 @@ export async function startWebServer(options: {
   const web = path.join(options.root, 'web');
   const server = createServer((request, response) => {
     const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      response.writeHead(status, {
+        'content-type': type,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'Method not allowed');
     const pathname = new URL(request.url ?? '/', 'http://page').pathname;
-    if (pathname === '/config.json') return send(200, JSON.stringify(options.config(), null, 2), 'application/json; charset=utf-8');
-    const file = pathname === '/vendor/msal-browser.min.js' ? path.join(options.root, MSAL_BUNDLE) : pageFile(web, pathname);
+    if (pathname === '/config.json')
+      return send(200, JSON.stringify(options.config(), null, 2), 'application/json; charset=utf-8');
+    const file =
+      pathname === '/vendor/msal-browser.min.js' ? path.join(options.root, MSAL_BUNDLE) : pageFile(web, pathname);
     const type = file && TYPES[path.extname(file)];
     if (!file || !type) return send(404, 'Not found');
     readFile(file).then(

@@ -7,7 +7,11 @@ import { respond } from '../shared/respond';
 import { closeSession as closeWorkbookSession } from '../shared/sessions/closeSession';
 
 /** POST …/workbook/closeSession with `workbook-session-id` → 204, again 204 when already closed. */
-export async function closeSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+export async function closeSession(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
     await closeWorkbookSession(await parseSessionCall(request, deps.config), call);

@@ -15,7 +15,11 @@ import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 
 /** POST …/workbook/createSession → 201 `{"id", "persistChanges"}` (Graph's answer), or 202 + Location for a long create. */
-export async function createSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+export async function createSession(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
     refuseSimpleCrossSiteRequest(request.headers);
@@ -24,7 +28,13 @@ export async function createSession(request: HttpRequest, context: InvocationCon
     const idempotencyKey = parseIdempotencyKey(request.headers);
     const persistChanges = parseCreateSessionBody(await readBody(request, BODY_LIMITS.sessionCall));
     const outcome = await createWorkbookSession(
-      { workbook, persistChanges, idleTimeoutSeconds, caller: parseCaller(request.headers), ...(idempotencyKey ? { idempotencyKey } : {}) },
+      {
+        workbook,
+        persistChanges,
+        idleTimeoutSeconds,
+        caller: parseCaller(request.headers),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      },
       call,
     );
     return toCreateResponse(outcome, deps.config, workbook);

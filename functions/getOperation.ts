@@ -15,13 +15,18 @@ import { forwardWorkbookCall } from '../shared/workbook/forwardWorkbookCall';
  * GET …/workbook/operations/{operationId}: one of the broker's long creates → 202 while Graph works, then 201 with the
  * session, or Graph's error; any other id is one of Graph's own workbook operations (adding rows, say), forwarded.
  */
-export async function getOperation(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+export async function getOperation(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const operationId = parseOperationId(request.params);
     const caller = parseCaller(request.headers);
-    const outcome = operationId === undefined ? undefined : await pollOperation({ workbook, operationId, caller }, call);
+    const outcome =
+      operationId === undefined ? undefined : await pollOperation({ workbook, operationId, caller }, call);
     if (outcome !== undefined) return toCreateResponse(outcome, deps.config, workbook);
     return { ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), call)) };
   });

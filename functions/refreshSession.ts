@@ -7,7 +7,11 @@ import { respond } from '../shared/respond';
 import { refreshSession as refreshWorkbookSession } from '../shared/sessions/refreshSession';
 
 /** POST …/workbook/refreshSession with `workbook-session-id` → 204; the caller's idle clock restarts. */
-export async function refreshSession(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+export async function refreshSession(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<HttpResponseInit> {
   const call = callOf(context, deps);
   return respond(call, async () => {
     await refreshWorkbookSession(await parseSessionCall(request, deps.config), call);

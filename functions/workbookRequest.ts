@@ -16,7 +16,11 @@ import { refreshSession } from './refreshSession';
  * caller's session, and answered with Graph's answer. Handed a session call or an operation poll (see
  * routeWorkbookRequest.ts), it does what that function does.
  */
-export async function workbookRequest(request: HttpRequest, context: InvocationContext, deps: Deps): Promise<HttpResponseInit> {
+export async function workbookRequest(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<HttpResponseInit> {
   switch (routeWorkbookRequest(request.method, request.url)) {
     case 'createSession':
       return createSession(request, context, deps);
@@ -28,7 +32,9 @@ export async function workbookRequest(request: HttpRequest, context: InvocationC
       return getOperation(request, context, deps);
     case 'forward': {
       const call = callOf(context, deps);
-      return respond(call, async () => ({ ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), call)) }));
+      return respond(call, async () => ({
+        ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), call)),
+      }));
     }
   }
 }

@@ -1,4 +1,11 @@
-import { app, type HttpMethod, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
+import {
+  app,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+  type Timer,
+} from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../shared/deps';
 import { respondUnconfigured } from '../shared/respond';

@@ -47,11 +47,14 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
   const target = new URL(config.graphBaseUrl).host;
   // A token Graph refused (401) is dropped, and the credential built anew: the identity SDK keeps its own token cache,
   // which a fresh instance does not share, so the next request really fetches a new token.
-  const token = cachedToken(async () => {
-    const fetched = await credential.getToken(GRAPH_SCOPE);
-    if (!fetched) throw new Error('no token');
-    return fetched;
-  }, () => Date.now());
+  const token = cachedToken(
+    async () => {
+      const fetched = await credential.getToken(GRAPH_SCOPE);
+      if (!fetched) throw new Error('no token');
+      return fetched;
+    },
+    () => Date.now(),
+  );
   const table: TableTarget = config.tableEndpoint
     ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
     : { connectionString: requireConnection(config), tableName: config.tableName };
@@ -71,9 +74,20 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
       random: Math.random,
       timeoutMs: GRAPH_CALL_TIMEOUT_MS,
       onCall: (call) => {
-        telemetry.dependency({ name: call.action, method: call.method, target, status: call.status, durationMs: call.durationMs, success: call.status >= 200 && call.status < 300 });
+        telemetry.dependency({
+          name: call.action,
+          method: call.method,
+          target,
+          status: call.status,
+          durationMs: call.durationMs,
+          success: call.status >= 200 && call.status < 300,
+        });
         if (isThrottling(call.status, call.retryAfterSeconds)) {
-          telemetry.event('GraphThrottled', { action: call.action, status: call.status, retryAfterSeconds: call.retryAfterSeconds });
+          telemetry.event('GraphThrottled', {
+            action: call.action,
+            status: call.status,
+            retryAfterSeconds: call.retryAfterSeconds,
+          });
         }
       },
       getToken: () => token.get(),
@@ -91,7 +105,12 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
  * `instance`: the in-process line alone. `table`: the same line, whose head then takes the workbook's lease in the
  * session table, so calls from every instance (and the sweep) take turns too.
  */
-function workbookTurns(config: Config, table: TableTarget, clock: { now: () => number; sleep: (ms: number) => Promise<void> }, telemetry: Telemetry): WorkbookTurns {
+function workbookTurns(
+  config: Config,
+  table: TableTarget,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+  telemetry: Telemetry,
+): WorkbookTurns {
   const local = inProcessTurns(clock.now);
   if (config.workbookLease === 'instance') return local;
   return tableTurns({
@@ -108,7 +127,9 @@ function workbookTurns(config: Config, table: TableTarget, clock: { now: () => n
 
 function requireConnection(config: Config): string {
   if (!config.tableConnection) {
-    throw new Error('Set SESSION_TABLE_ENDPOINT, SESSION_TABLE_CONNECTION or AzureWebJobsStorage for the session table.');
+    throw new Error(
+      'Set SESSION_TABLE_ENDPOINT, SESSION_TABLE_CONNECTION or AzureWebJobsStorage for the session table.',
+    );
   }
   return config.tableConnection;
 }
@@ -127,7 +148,10 @@ function lazyCredential(config: Config): TokenCredential & { renew(): void } {
     if (config.managedIdentityEndpoint) {
       return new identity.ManagedIdentityCredential({ clientId: config.managedIdentityClientId, retryOptions });
     }
-    return new identity.DefaultAzureCredential({ managedIdentityClientId: config.managedIdentityClientId, retryOptions });
+    return new identity.DefaultAzureCredential({
+      managedIdentityClientId: config.managedIdentityClientId,
+      retryOptions,
+    });
   };
   return {
     async getToken(scopes, options) {

@@ -10,7 +10,11 @@ export function brokerApiUrl(config: Pick<Config, 'publicBaseUrl'>): string {
 }
 
 /** The broker's getOperation URL for one of its long creates. */
-export function operationUrl(config: Pick<Config, 'publicBaseUrl'>, workbook: WorkbookAddress, operationId: string): string {
+export function operationUrl(
+  config: Pick<Config, 'publicBaseUrl'>,
+  workbook: WorkbookAddress,
+  operationId: string,
+): string {
   return (
     `${brokerApiUrl(config)}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}` +
     `/workbook/operations/${encodeURIComponent(operationId)}`

@@ -81,11 +81,15 @@ export function loadConfig(env: Environment): Config {
 
   const authLevel = httpAuthLevelOf(env);
   if (authLevel === undefined) {
-    throw new ConfigError(`Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${text('HTTP_AUTH_LEVEL') ?? ''}".`);
+    throw new ConfigError(
+      `Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${text('HTTP_AUTH_LEVEL') ?? ''}".`,
+    );
   }
   const sweepSchedule = text('SWEEP_SCHEDULE') ?? DEFAULT_SWEEP_SCHEDULE;
   if (!NCRONTAB.test(sweepSchedule)) {
-    throw new ConfigError(`Setting SWEEP_SCHEDULE must be a six-field NCRONTAB expression (seconds first); got "${sweepSchedule}".`);
+    throw new ConfigError(
+      `Setting SWEEP_SCHEDULE must be a six-field NCRONTAB expression (seconds first); got "${sweepSchedule}".`,
+    );
   }
   const workbookLease = text('WORKBOOK_LEASE') ?? 'table';
   if (workbookLease !== 'table' && workbookLease !== 'instance') {
@@ -106,7 +110,14 @@ export function loadConfig(env: Environment): Config {
     tableConnection: text('SESSION_TABLE_CONNECTION') ?? text('AzureWebJobsStorage'),
     tableName: tableName(text('SESSION_TABLE_NAME') ?? 'WorkbookSessions'),
     allowedDriveIds:
-      drives === '*' ? '*' : new Set((drives ?? '').split(',').map((d) => d.trim()).filter(Boolean)),
+      drives === '*'
+        ? '*'
+        : new Set(
+            (drives ?? '')
+              .split(',')
+              .map((d) => d.trim())
+              .filter(Boolean),
+          ),
     idleTimeoutSeconds,
     maxIdleTimeoutSeconds,
     refreshAfterSeconds: integer('SESSION_REFRESH_AFTER_SECONDS', 180, 10, 3600),
@@ -132,7 +143,9 @@ function siteUrl(hostname: string | undefined): string | undefined {
 /** Table names: 3–63 alphanumerics starting with a letter (Azure Table service rule). */
 function tableName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
-    throw new ConfigError(`Setting SESSION_TABLE_NAME must be 3-63 letters or digits, starting with a letter; got "${name}".`);
+    throw new ConfigError(
+      `Setting SESSION_TABLE_NAME must be 3-63 letters or digits, starting with a letter; got "${name}".`,
+    );
   }
   return name;
 }

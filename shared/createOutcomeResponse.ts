@@ -9,12 +9,19 @@ import type { CreateOutcome } from './sessions/followOperation';
  * own getOperation URL, at its own address — never the request's `Host`) and `Retry-After` — the async pattern
  * Power Automate follows by itself.
  */
-export function toCreateResponse(outcome: CreateOutcome, config: Pick<Config, 'publicBaseUrl'>, workbook: WorkbookAddress): BrokerResponse {
+export function toCreateResponse(
+  outcome: CreateOutcome,
+  config: Pick<Config, 'publicBaseUrl'>,
+  workbook: WorkbookAddress,
+): BrokerResponse {
   if (outcome.kind === 'created') {
     return { status: 201, jsonBody: { id: outcome.session.id, persistChanges: outcome.session.persistChanges } };
   }
   return {
     status: 202,
-    headers: { location: operationUrl(config, workbook, outcome.operationId), 'retry-after': String(outcome.retryAfterSeconds) },
+    headers: {
+      location: operationUrl(config, workbook, outcome.operationId),
+      'retry-after': String(outcome.retryAfterSeconds),
+    },
   };
 }

@@ -46,7 +46,9 @@ export function toErrorResponse(error: unknown, requestId: string, now: number):
     },
   };
   const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId };
-  const retryAfter = known?.retryAfterSeconds ?? (known && THROTTLE_STATUSES.has(known.status) ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  const retryAfter =
+    known?.retryAfterSeconds ??
+    (known && THROTTLE_STATUSES.has(known.status) ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   return { status: known?.status ?? 500, headers, jsonBody: body };
 }

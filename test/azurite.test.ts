@@ -99,7 +99,9 @@ describe('startAzurite', () => {
     const dir = tempDir();
     for (const file of ['azurite', 'freePort']) {
       const source = readFileSync(resolve(__dirname, `../dev/${file}.ts`), 'utf8');
-      const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+      const out = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      });
       writeFileSync(join(dir, `${file}.js`), out.outputText);
     }
     const script = `require('./azurite.js').startAzurite({ silent: true }).then((a) => console.log('PORT ' + a.port));`;

@@ -26,34 +26,163 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  'malformed JSON': { path: `${item}/createSession`, headers: json, body: '{"persistChanges": tru', status: 400, code: 'badRequest' },
-  'a JSON array body': { path: `${item}/createSession`, headers: json, body: '[true]', status: 400, code: 'badRequest' },
-  'a JSON string body': { path: `${item}/createSession`, headers: json, body: '"yes"', status: 400, code: 'badRequest' },
-  'persistChanges not a boolean': { path: `${item}/createSession`, headers: json, body: '{"persistChanges":"yes"}', status: 400, code: 'badRequest' },
-  'persistChanges and persistSession disagreeing': { path: `${item}/createSession`, headers: json, body: '{"persistChanges":true,"persistSession":false}', status: 400, code: 'badRequest' },
-  'an oversized body': { path: `${item}/createSession`, headers: json, body: `{"persistChanges":true,"pad":"${'x'.repeat(20_000)}"}`, status: 413, code: 'payloadTooLarge' },
-  'an oversized body on refresh': { path: `${item}/refreshSession`, headers: session, body: 'x'.repeat(20_000), status: 413, code: 'payloadTooLarge' },
-  'an idle timeout that is not a number': { path: `${item}/createSession`, headers: { 'x-session-idle-timeout': 'soon' }, status: 400, code: 'badRequest' },
-  'an idle timeout below the minimum': { path: `${item}/createSession`, headers: { 'x-session-idle-timeout': '59' }, status: 400, code: 'badRequest' },
-  'an idle timeout above SESSION_MAX_IDLE_TIMEOUT_SECONDS': { path: `${item}/createSession`, headers: { 'x-session-idle-timeout': '86401' }, status: 400, code: 'badRequest' },
-  'a negative idle timeout': { path: `${item}/createSession`, headers: { 'x-session-idle-timeout': '-5' }, status: 400, code: 'badRequest' },
+  'malformed JSON': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: '{"persistChanges": tru',
+    status: 400,
+    code: 'badRequest',
+  },
+  'a JSON array body': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: '[true]',
+    status: 400,
+    code: 'badRequest',
+  },
+  'a JSON string body': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: '"yes"',
+    status: 400,
+    code: 'badRequest',
+  },
+  'persistChanges not a boolean': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: '{"persistChanges":"yes"}',
+    status: 400,
+    code: 'badRequest',
+  },
+  'persistChanges and persistSession disagreeing': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: '{"persistChanges":true,"persistSession":false}',
+    status: 400,
+    code: 'badRequest',
+  },
+  'an oversized body': {
+    path: `${item}/createSession`,
+    headers: json,
+    body: `{"persistChanges":true,"pad":"${'x'.repeat(20_000)}"}`,
+    status: 413,
+    code: 'payloadTooLarge',
+  },
+  'an oversized body on refresh': {
+    path: `${item}/refreshSession`,
+    headers: session,
+    body: 'x'.repeat(20_000),
+    status: 413,
+    code: 'payloadTooLarge',
+  },
+  'an idle timeout that is not a number': {
+    path: `${item}/createSession`,
+    headers: { 'x-session-idle-timeout': 'soon' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'an idle timeout below the minimum': {
+    path: `${item}/createSession`,
+    headers: { 'x-session-idle-timeout': '59' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'an idle timeout above SESSION_MAX_IDLE_TIMEOUT_SECONDS': {
+    path: `${item}/createSession`,
+    headers: { 'x-session-idle-timeout': '86401' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a negative idle timeout': {
+    path: `${item}/createSession`,
+    headers: { 'x-session-idle-timeout': '-5' },
+    status: 400,
+    code: 'badRequest',
+  },
   'refresh without workbook-session-id': { path: `${item}/refreshSession`, status: 400, code: 'badRequest' },
   'close without workbook-session-id': { path: `${item}/closeSession`, status: 400, code: 'badRequest' },
-  'an empty workbook-session-id': { path: `${item}/refreshSession`, headers: { 'workbook-session-id': '' }, status: 400, code: 'badRequest' },
-  'a blank workbook-session-id': { path: `${item}/closeSession`, headers: { 'workbook-session-id': '   ' }, status: 400, code: 'badRequest' },
-  'a session id with a space': { path: `${item}/refreshSession`, headers: { 'workbook-session-id': 'abc def' }, status: 400, code: 'badRequest' },
-  'a session id with a tab': { path: `${item}/refreshSession`, headers: { 'workbook-session-id': 'abc\tdef' }, status: 400, code: 'badRequest' },
-  'a session id of implausible length': { path: `${item}/refreshSession`, headers: { 'workbook-session-id': 'a'.repeat(5000) }, status: 400, code: 'badRequest' },
-  'a drive id with an encoded slash': { path: `/api/drives/b!x%2F..%2Fme/items/${WORKBOOK.itemId}/workbook/createSession`, status: 400, code: 'badRequest' },
-  'a drive id with an encoded backslash': { path: `/api/drives/b!x%5Cy/items/${WORKBOOK.itemId}/workbook/createSession`, status: 400, code: 'badRequest' },
-  'an item id with an encoded question mark': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%3Fx=1/workbook/createSession`, status: 400, code: 'badRequest' },
-  'an item id with an encoded hash': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%23frag/workbook/createSession`, status: 400, code: 'badRequest' },
-  'an item id with an encoded percent': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%2541/workbook/createSession`, status: 400, code: 'badRequest' },
-  'an item id with a raw percent': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%zz/workbook/createSession`, status: 400, code: 'badRequest' },
-  'an item id containing two dots': { path: `/api/drives/${WORKBOOK.driveId}/items/a..b/workbook/refreshSession`, headers: session, status: 400, code: 'badRequest' },
-  'an item id with an encoded space': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%20B/workbook/closeSession`, headers: session, status: 400, code: 'badRequest' },
-  'an item id with a control character': { path: `/api/drives/${WORKBOOK.driveId}/items/01A%00B/workbook/createSession`, status: 400, code: 'badRequest' },
-  'a drive id of implausible length': { path: `/api/drives/b!${'x'.repeat(300)}/items/${WORKBOOK.itemId}/workbook/createSession`, status: 400, code: 'badRequest' },
+  'an empty workbook-session-id': {
+    path: `${item}/refreshSession`,
+    headers: { 'workbook-session-id': '' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a blank workbook-session-id': {
+    path: `${item}/closeSession`,
+    headers: { 'workbook-session-id': '   ' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a session id with a space': {
+    path: `${item}/refreshSession`,
+    headers: { 'workbook-session-id': 'abc def' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a session id with a tab': {
+    path: `${item}/refreshSession`,
+    headers: { 'workbook-session-id': 'abc\tdef' },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a session id of implausible length': {
+    path: `${item}/refreshSession`,
+    headers: { 'workbook-session-id': 'a'.repeat(5000) },
+    status: 400,
+    code: 'badRequest',
+  },
+  'a drive id with an encoded slash': {
+    path: `/api/drives/b!x%2F..%2Fme/items/${WORKBOOK.itemId}/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'a drive id with an encoded backslash': {
+    path: `/api/drives/b!x%5Cy/items/${WORKBOOK.itemId}/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with an encoded question mark': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%3Fx=1/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with an encoded hash': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%23frag/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with an encoded percent': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%2541/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with a raw percent': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%zz/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id containing two dots': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/a..b/workbook/refreshSession`,
+    headers: session,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with an encoded space': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%20B/workbook/closeSession`,
+    headers: session,
+    status: 400,
+    code: 'badRequest',
+  },
+  'an item id with a control character': {
+    path: `/api/drives/${WORKBOOK.driveId}/items/01A%00B/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
+  'a drive id of implausible length': {
+    path: `/api/drives/b!${'x'.repeat(300)}/items/${WORKBOOK.itemId}/workbook/createSession`,
+    status: 400,
+    code: 'badRequest',
+  },
 };
 
 describe('bad input is refused with a Graph-shaped 4xx and touches nothing', () => {
@@ -62,7 +191,9 @@ describe('bad input is refused with a Graph-shaped 4xx and touches nothing', () 
     const response = await rawRequest(stack.url, c.path, { headers: c.headers, body: c.body ?? '' });
     expect(response.status).toBe(c.status);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    const body = JSON.parse(response.text) as { error: { code: string; message: string; innerError: Record<string, string> } };
+    const body = JSON.parse(response.text) as {
+      error: { code: string; message: string; innerError: Record<string, string> };
+    };
     expect(body.error.code).toBe(c.code);
     expect(body.error.message.length).toBeGreaterThan(0);
     expect(body.error.innerError['request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -73,7 +204,9 @@ describe('bad input is refused with a Graph-shaped 4xx and touches nothing', () 
 
   it('never lets a `..` path segment reach a function: routing removes dot segments, as Kestrel does, and finds no route', async () => {
     stack.emulator.resetCalls();
-    const response = await rawRequest(stack.url, `/api/drives/${WORKBOOK.driveId}/items/../workbook/createSession`, { body: '{}' });
+    const response = await rawRequest(stack.url, `/api/drives/${WORKBOOK.driveId}/items/../workbook/createSession`, {
+      body: '{}',
+    });
     expect(response.status).toBe(404);
     expect(stack.emulator.calls()).toEqual([]);
     expect(await stack.rows()).toEqual([]);
@@ -89,7 +222,10 @@ describe('bad input is refused with a Graph-shaped 4xx and touches nothing', () 
 
   it('serves a drive that is on the ALLOWED_DRIVE_IDS list', async () => {
     narrow.emulator.addWorkbook('b!another', '01ALLOWED');
-    const response = await rawRequest(narrow.url, '/api/drives/b!another/items/01ALLOWED/workbook/createSession', { headers: json, body: '{}' });
+    const response = await rawRequest(narrow.url, '/api/drives/b!another/items/01ALLOWED/workbook/createSession', {
+      headers: json,
+      body: '{}',
+    });
     expect(response.status).toBe(201);
   });
 });

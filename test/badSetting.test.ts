@@ -27,8 +27,16 @@ describe('a bad setting', () => {
       handler: () => Promise.reject(new Error('never reached without deps')),
     };
     const handler = toAzureHttpHandler(declaration, badDeps);
-    const request = new HttpRequest({ method: 'POST', url: 'https://broker.example/api/drives/d/items/i/workbook/createSession', params: { driveId: 'd', itemId: 'i' } });
-    const context = new InvocationContext({ functionName: 'createSession', invocationId: 'x', logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
+    const request = new HttpRequest({
+      method: 'POST',
+      url: 'https://broker.example/api/drives/d/items/i/workbook/createSession',
+      params: { driveId: 'd', itemId: 'i' },
+    });
+    const context = new InvocationContext({
+      functionName: 'createSession',
+      invocationId: 'x',
+      logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')),
+    });
     const response = await handler(request, context);
     const headers = new Headers(response.headers);
     expect(response.status).toBe(500);
@@ -47,7 +55,9 @@ describe('a bad setting', () => {
       expect(response.status).toBe(500);
       expect(response.headers.get('request-id')).toMatch(UUID);
       expect(response.headers.get('access-control-expose-headers')).toBe('Location, Retry-After, request-id');
-      expect(((await response.json()) as ErrorBody).error.innerError['request-id']).toBe(response.headers.get('request-id'));
+      expect(((await response.json()) as ErrorBody).error.innerError['request-id']).toBe(
+        response.headers.get('request-id'),
+      );
     } finally {
       await host.close();
     }

@@ -15,7 +15,14 @@ function streamBody(port: number, path: string, total: number, options: { first:
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (readyResolve = resolve));
   const status = new Promise<number>((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
+    const outgoing = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json' },
+    });
     let answered = false;
     outgoing.on('response', (incoming) => {
       answered = true;
@@ -27,7 +34,8 @@ function streamBody(port: number, path: string, total: number, options: { first:
       if (!answered) reject(error);
     });
     const chunk = Buffer.alloc(64 * 1024, 0x20);
-    const write = (bytes: Buffer) => new Promise<void>((done) => (outgoing.write(bytes) ? done() : outgoing.once('drain', done)));
+    const write = (bytes: Buffer) =>
+      new Promise<void>((done) => (outgoing.write(bytes) ? done() : outgoing.once('drain', done)));
     void (async () => {
       await new Promise<void>((done) => outgoing.write(chunk.subarray(0, options.first), () => done()));
       readyResolve();
@@ -51,21 +59,27 @@ describe('bounded memory for any request body', () => {
       child.send(message);
     });
   beforeAll(async () => {
-    child = spawn(process.execPath, ['-r', './test/support/requireTs.cjs', './test/support/bodyLimitChild.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    port = (await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })))).port;
+    child = spawn(process.execPath, ['-r', './test/support/requireTs.cjs', './test/support/bodyLimitChild.ts'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    port = (
+      await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })))
+    ).port;
   });
   afterAll(() => {
     child?.kill();
   });
 
-  it('refuses twelve concurrent 100 MiB chunked bodies with 413, growing the host\'s RSS by under 50 MB', async () => {
+  it("refuses twelve concurrent 100 MiB chunked bodies with 413, growing the host's RSS by under 50 MB", async () => {
     // Warm up once, so the baseline includes the code paths and not just an idle process.
     let go: () => void = () => undefined;
     const warm = streamBody(port, PATH, MiB, { first: 1024, go: Promise.resolve() });
     expect(await warm.status).toBe(413);
     const before = await ask<{ rss: number; maxRss: number }>('rss');
     const started = new Promise<void>((resolve) => (go = resolve));
-    const bodies = Array.from({ length: 12 }, () => streamBody(port, PATH, 100 * MiB, { first: 8 * 1024, go: started }));
+    const bodies = Array.from({ length: 12 }, () =>
+      streamBody(port, PATH, 100 * MiB, { first: 8 * 1024, go: started }),
+    );
     // The overlap this test relies on: all twelve requests are open, each with part of its body sent, before any
     // of them streams past the limit.
     await Promise.all(bodies.map((body) => body.ready));
@@ -86,27 +100,34 @@ describe('a declared length over the limit', () => {
   });
   afterAll(async () => stack?.close());
 
-  it.each(['createSession', 'refreshSession', 'closeSession'])('is refused by %s with 413 before any of the body is sent', async (action) => {
-    stack.emulator.resetCalls();
-    const url = new URL(stack.sessionUrl(action));
-    const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = request({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': '1000000000000', 'workbook-session-id': 'cluster=EMU1&session=x' },
+  it.each(['createSession', 'refreshSession', 'closeSession'])(
+    'is refused by %s with 413 before any of the body is sent',
+    async (action) => {
+      stack.emulator.resetCalls();
+      const url = new URL(stack.sessionUrl(action));
+      const status = await new Promise<number>((resolve, reject) => {
+        const outgoing = request({
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent: false,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': '1000000000000',
+            'workbook-session-id': 'cluster=EMU1&session=x',
+          },
+        });
+        outgoing.on('response', (incoming) => {
+          incoming.resume();
+          resolve(incoming.statusCode ?? 0);
+          outgoing.destroy();
+        });
+        outgoing.on('error', reject);
+        outgoing.flushHeaders(); // headers only: not one byte of the trillion
       });
-      outgoing.on('response', (incoming) => {
-        incoming.resume();
-        resolve(incoming.statusCode ?? 0);
-        outgoing.destroy();
-      });
-      outgoing.on('error', reject);
-      outgoing.flushHeaders(); // headers only: not one byte of the trillion
-    });
-    expect(status).toBe(413);
-    expect(stack.emulator.calls()).toHaveLength(0);
-  });
+      expect(status).toBe(413);
+      expect(stack.emulator.calls()).toHaveLength(0);
+    },
+  );
 });

@@ -23,7 +23,9 @@ describe('settings', () => {
   });
 
   it('falls back from SESSION_TABLE_CONNECTION to AzureWebJobsStorage', () => {
-    expect(loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).tableConnection).toBe('UseDevelopmentStorage=true');
+    expect(loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).tableConnection).toBe(
+      'UseDevelopmentStorage=true',
+    );
     expect(loadConfig({ AzureWebJobsStorage: 'a', SESSION_TABLE_CONNECTION: 'b' }).tableConnection).toBe('b');
   });
 
@@ -34,7 +36,9 @@ describe('settings', () => {
 
   it('uses the managed-identity endpoint only when both IDENTITY_ENDPOINT and IDENTITY_HEADER are set', () => {
     expect(loadConfig({ IDENTITY_ENDPOINT: 'http://127.0.0.1:1/x' }).managedIdentityEndpoint).toBe(false);
-    expect(loadConfig({ IDENTITY_ENDPOINT: 'http://127.0.0.1:1/x', IDENTITY_HEADER: 'h' }).managedIdentityEndpoint).toBe(true);
+    expect(
+      loadConfig({ IDENTITY_ENDPOINT: 'http://127.0.0.1:1/x', IDENTITY_HEADER: 'h' }).managedIdentityEndpoint,
+    ).toBe(true);
   });
 
   it.each([
@@ -58,7 +62,10 @@ describe('settings', () => {
 
   it('accepts a six-field SWEEP_SCHEDULE and builds Locations from PUBLIC_BASE_URL, else the site host name', () => {
     expect(loadConfig({ SWEEP_SCHEDULE: '30 */5 * * * MON-FRI' }).sweepSchedule).toBe('30 */5 * * * MON-FRI');
-    expect(loadConfig({ PUBLIC_BASE_URL: 'https://excel.contoso.com/', WEBSITE_HOSTNAME: 'x.azurewebsites.net' }).publicBaseUrl).toBe('https://excel.contoso.com');
+    expect(
+      loadConfig({ PUBLIC_BASE_URL: 'https://excel.contoso.com/', WEBSITE_HOSTNAME: 'x.azurewebsites.net' })
+        .publicBaseUrl,
+    ).toBe('https://excel.contoso.com');
     expect(loadConfig({ WEBSITE_HOSTNAME: 'x.azurewebsites.net' }).publicBaseUrl).toBe('https://x.azurewebsites.net');
     expect(loadConfig({ WEBSITE_HOSTNAME: '127.0.0.1:7071' }).publicBaseUrl).toBe('http://127.0.0.1:7071');
     expect(loadConfig({}).publicBaseUrl).toBeUndefined();
@@ -70,8 +77,8 @@ describe('settings', () => {
   });
 
   it('refuses a default idle timeout above the maximum', () => {
-    expect(() => loadConfig({ SESSION_IDLE_TIMEOUT_SECONDS: '7200', SESSION_MAX_IDLE_TIMEOUT_SECONDS: '3600' })).toThrow(
-      'SESSION_IDLE_TIMEOUT_SECONDS',
-    );
+    expect(() =>
+      loadConfig({ SESSION_IDLE_TIMEOUT_SECONDS: '7200', SESSION_MAX_IDLE_TIMEOUT_SECONDS: '3600' }),
+    ).toThrow('SESSION_IDLE_TIMEOUT_SECONDS');
   });
 });

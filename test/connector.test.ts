@@ -50,8 +50,16 @@ describe('the Power Automate custom connector', () => {
   it('sends every operation to a registered HTTP function, as the host picks it, and reaches every such function', async () => {
     const functions = (await loadFunctions()).flatMap((d) => (d.kind === 'http' ? [d] : []));
     const servedBy = (method: string, route: string) =>
-      functions.find((f) => f.methods.some((m) => m === method) && matchRoute(f.route, route.replace(/\{\w+\}/g, 'sample').slice(1)) !== undefined);
-    const served = operationsOf(api).map(({ key, method, route, operation }) => ({ key, operation, by: servedBy(method, route)?.name }));
+      functions.find(
+        (f) =>
+          f.methods.some((m) => m === method) &&
+          matchRoute(f.route, route.replace(/\{\w+\}/g, 'sample').slice(1)) !== undefined,
+      );
+    const served = operationsOf(api).map(({ key, method, route, operation }) => ({
+      key,
+      operation,
+      by: servedBy(method, route)?.name,
+    }));
     for (const { key, by } of served) expect(by, key).toBeDefined();
     // An action named after a function is that function, not a catch-all that happens to match its path.
     for (const { key, operation, by } of served) {
@@ -83,22 +91,32 @@ describe('the Power Automate custom connector', () => {
 
   it('gives every parameter an x-ms-summary', () => {
     const parameters = operationsOf(api).flatMap(({ key, operation }) =>
-      (operation.parameters ?? []).map((parameter) => ({ key, parameter: parameter as OpenAPIV2.Parameter & Record<string, unknown> })),
+      (operation.parameters ?? []).map((parameter) => ({
+        key,
+        parameter: parameter as OpenAPIV2.Parameter & Record<string, unknown>,
+      })),
     );
     expect(parameters.length).toBeGreaterThan(0);
-    for (const { key, parameter } of parameters) expect(parameter['x-ms-summary'], `${key} ${parameter.name}`).toMatch(/\S/);
+    for (const { key, parameter } of parameters)
+      expect(parameter['x-ms-summary'], `${key} ${parameter.name}`).toMatch(/\S/);
   });
 
-  it('answers errors in Graph\'s shape and throttling with Retry-After', () => {
+  it("answers errors in Graph's shape and throttling with Retry-After", () => {
     for (const { key, operation } of operationsOf(api)) {
       for (const status of ['400', '403', '404', '429', '503']) {
         const response = operation.responses[status] as OpenAPIV2.ResponseObject | undefined;
         expect(response?.schema, `${key} ${status}`).toMatchObject({
-          properties: { error: { properties: { code: {}, message: {}, innerError: { properties: { 'request-id': {}, date: {} } } } } },
+          properties: {
+            error: {
+              properties: { code: {}, message: {}, innerError: { properties: { 'request-id': {}, date: {} } } },
+            },
+          },
         });
       }
       for (const status of ['429', '503']) {
-        expect((operation.responses[status] as OpenAPIV2.ResponseObject).headers, `${key} ${status}`).toHaveProperty('Retry-After');
+        expect((operation.responses[status] as OpenAPIV2.ResponseObject).headers, `${key} ${status}`).toHaveProperty(
+          'Retry-After',
+        );
       }
     }
   });
@@ -109,26 +127,53 @@ describe('the Power Automate custom connector', () => {
     const byName = (name: string) => parameters.find((p) => p.name.toLowerCase() === name.toLowerCase());
     expect(byName('body')?.schema).toMatchObject({ properties: { persistChanges: { type: 'boolean' } } });
     expect(byName('Idempotency-Key')).toMatchObject({ in: 'header', 'x-ms-visibility': 'advanced' });
-    expect(byName('x-session-idle-timeout')).toMatchObject({ in: 'header', type: 'integer', 'x-ms-visibility': 'advanced' });
+    expect(byName('x-session-idle-timeout')).toMatchObject({
+      in: 'header',
+      type: 'integer',
+      'x-ms-visibility': 'advanced',
+    });
     expect((create?.responses['201'] as OpenAPIV2.ResponseObject).schema).toMatchObject({
       properties: { id: { type: 'string' }, persistChanges: { type: 'boolean' } },
     });
-    expect(Object.keys((create?.responses['202'] as OpenAPIV2.ResponseObject).headers ?? {}).sort()).toEqual(['Location', 'Retry-After']);
+    expect(Object.keys((create?.responses['202'] as OpenAPIV2.ResponseObject).headers ?? {}).sort()).toEqual([
+      'Location',
+      'Retry-After',
+    ]);
   });
 
-  it.each(['refreshSession', 'closeSession'])('requires the workbook-session-id header on %s and answers 204', (name) => {
-    const operation = operationsOf(api).find((o) => o.operation.operationId === name)?.operation;
-    expect(operation?.parameters).toContainEqual(expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }));
-    expect(operation?.responses['204']).toBeDefined();
-  });
+  it.each(['refreshSession', 'closeSession'])(
+    'requires the workbook-session-id header on %s and answers 204',
+    (name) => {
+      const operation = operationsOf(api).find((o) => o.operation.operationId === name)?.operation;
+      expect(operation?.parameters).toContainEqual(
+        expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }),
+      );
+      expect(operation?.responses['204']).toBeDefined();
+    },
+  );
 
-  const WORKBOOK_ACTIONS = ['listWorksheets', 'getRange', 'updateRange', 'getUsedRange', 'listTables', 'listTableRows', 'addTableRows'];
+  const WORKBOOK_ACTIONS = [
+    'listWorksheets',
+    'getRange',
+    'updateRange',
+    'getUsedRange',
+    'listTables',
+    'listTableRows',
+    'addTableRows',
+  ];
   const parametersOf = (id: string) =>
-    (operationsOf(api).find((o) => o.operation.operationId === id)?.operation.parameters ?? []) as Array<OpenAPIV2.Parameter & Record<string, unknown>>;
+    (operationsOf(api).find((o) => o.operation.operationId === id)?.operation.parameters ?? []) as Array<
+      OpenAPIV2.Parameter & Record<string, unknown>
+    >;
 
-  it.each([...WORKBOOK_ACTIONS, 'getWorkbookPath', 'postWorkbookPath'])('works in a session: %s requires the workbook-session-id header', (id) => {
-    expect(parametersOf(id)).toContainEqual(expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }));
-  });
+  it.each([...WORKBOOK_ACTIONS, 'getWorkbookPath', 'postWorkbookPath'])(
+    'works in a session: %s requires the workbook-session-id header',
+    (id) => {
+      expect(parametersOf(id)).toContainEqual(
+        expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: true }),
+      );
+    },
+  );
 
   // Power Automate encodes each path value itself; the broker forwards the path as it came and Graph decodes it once.
   // Double encoding would leave Graph a literal %XX. Absent, the platform's default is single; written out anyway.
@@ -144,12 +189,20 @@ describe('the Power Automate custom connector', () => {
     const pickers = operationsOf(api).flatMap(({ key, operation }) =>
       (operation.parameters as Array<OpenAPIV2.Parameter & Record<string, unknown>>).flatMap((parameter) => {
         const dynamic = parameter['x-ms-dynamic-values'] as
-          | { operationId: string; parameters: Record<string, { parameter: string }>; 'value-collection': string; 'value-path': string; 'value-title': string }
+          | {
+              operationId: string;
+              parameters: Record<string, { parameter: string }>;
+              'value-collection': string;
+              'value-path': string;
+              'value-title': string;
+            }
           | undefined;
         return dynamic ? [{ key: `${key} ${parameter.name}`, operation, dynamic }] : [];
       }),
     );
-    expect(pickers.map((p) => p.dynamic.operationId).sort()).toEqual(expect.arrayContaining(['listTables', 'listWorksheets']));
+    expect(pickers.map((p) => p.dynamic.operationId).sort()).toEqual(
+      expect.arrayContaining(['listTables', 'listWorksheets']),
+    );
     for (const { key, operation, dynamic } of pickers) {
       const source = parametersOf(dynamic.operationId).map((p) => p.name);
       expect(source.length, key).toBeGreaterThan(0);

@@ -23,7 +23,9 @@ let stack: BrokerStack;
 let folder: string;
 let sessionId: string;
 beforeAll(async () => {
-  api = (await SwaggerParser.dereference(JSON.parse(readFileSync(DEFINITION, 'utf8')) as OpenAPIV2.Document)) as OpenAPIV2.Document;
+  api = (await SwaggerParser.dereference(
+    JSON.parse(readFileSync(DEFINITION, 'utf8')) as OpenAPIV2.Document,
+  )) as OpenAPIV2.Document;
   folder = mkdtempSync(path.join(tmpdir(), 'connector-drive-'));
   stack = await startBrokerStack({ emulator: { drive: { path: folder } } });
   const created = await run('createSession', { body: { persistChanges: true }, 'Idempotency-Key': 'run-0001-create' });
@@ -40,7 +42,11 @@ beforeEach(() => stack.emulator.resetCalls());
 async function run(operationId: string, inputs: ActionInputs = {}) {
   const sessionHeader = sessionId === undefined ? {} : { 'workbook-session-id': sessionId };
   const request = powerAutomateRequest(api, operationId, { ...DEMO, ...sessionHeader, ...inputs }, stack.url);
-  const res = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body ? { body: request.body } : {}) });
+  const res = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body ? { body: request.body } : {}),
+  });
   const text = await res.text();
   return { status: res.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
@@ -51,7 +57,13 @@ function graphCall() {
   expect(calls).toHaveLength(1);
   const [call] = calls;
   expect(call?.path.startsWith(WORKBOOK_PATH)).toBe(true);
-  return { op: call?.op, path: call?.path.slice(WORKBOOK_PATH.length), query: call?.query, status: call?.status, sessionId: call?.sessionId };
+  return {
+    op: call?.op,
+    path: call?.path.slice(WORKBOOK_PATH.length),
+    query: call?.query,
+    status: call?.status,
+    sessionId: call?.sessionId,
+  };
 }
 
 async function readSheet(name: string): Promise<ExcelJS.Worksheet> {
@@ -82,10 +94,25 @@ describe('the connector actions, run as Power Automate runs them', () => {
     const written = await run('updateRange', {
       worksheet: 'Sheet1',
       address: 'G1:H2',
-      body: { values: [['Checked', 0.25], ['By', '=H1*2']], numberFormat: [['General', '0.00%'], ['General', '0.00']] },
+      body: {
+        values: [
+          ['Checked', 0.25],
+          ['By', '=H1*2'],
+        ],
+        numberFormat: [
+          ['General', '0.00%'],
+          ['General', '0.00'],
+        ],
+      },
     });
     expect(written.status).toBe(200);
-    expect(graphCall()).toEqual({ op: 'updateRange', path: "worksheets/Sheet1/range(address='G1%3AH2')", query: '', status: 200, sessionId });
+    expect(graphCall()).toEqual({
+      op: 'updateRange',
+      path: "worksheets/Sheet1/range(address='G1%3AH2')",
+      query: '',
+      status: 200,
+      sessionId,
+    });
     stack.emulator.resetCalls();
 
     const read = await run('getRange', { worksheet: 'Sheet1', address: 'G1:H2' });
@@ -93,9 +120,18 @@ describe('the connector actions, run as Power Automate runs them', () => {
     expect(graphCall()).toMatchObject({ op: 'getRange', status: 200, sessionId });
     expect(read.json()).toMatchObject({
       address: 'Sheet1!G1:H2',
-      values: [['Checked', 0.25], ['By', '']],
-      formulas: [['Checked', 0.25], ['By', '=H1*2']],
-      numberFormat: [['General', '0.00%'], ['General', '0.00']],
+      values: [
+        ['Checked', 0.25],
+        ['By', ''],
+      ],
+      formulas: [
+        ['Checked', 0.25],
+        ['By', '=H1*2'],
+      ],
+      numberFormat: [
+        ['General', '0.00%'],
+        ['General', '0.00'],
+      ],
     });
     const sheet = await readSheet('Sheet1');
     expect(sheet.getCell('G1').value).toBe('Checked');
@@ -105,20 +141,41 @@ describe('the connector actions, run as Power Automate runs them', () => {
   it('Get the used range reads every used cell, with Values Only left at its default or set', async () => {
     const byDefault = await run('getUsedRange', { worksheet: 'Sheet1' });
     expect(byDefault.status).toBe(200);
-    expect(graphCall()).toMatchObject({ op: 'getUsedRange', path: 'worksheets/Sheet1/usedRange(valuesOnly=false)', status: 200, sessionId });
+    expect(graphCall()).toMatchObject({
+      op: 'getUsedRange',
+      path: 'worksheets/Sheet1/usedRange(valuesOnly=false)',
+      status: 200,
+      sessionId,
+    });
     expect(byDefault.json()).toMatchObject({ address: expect.stringMatching(/^Sheet1!A1:[A-Z]+\d+$/) });
     stack.emulator.resetCalls();
 
     const valuesOnly = await run('getUsedRange', { worksheet: 'Sheet1', valuesOnly: true });
     expect(valuesOnly.status).toBe(200);
-    expect(graphCall()).toMatchObject({ op: 'getUsedRange', path: 'worksheets/Sheet1/usedRange(valuesOnly=true)', status: 200 });
-    expect((valuesOnly.json().values as unknown[][])[0]?.slice(0, 5)).toEqual(['Region', 'Product', 'Units', 'Unit price', 'Total']);
+    expect(graphCall()).toMatchObject({
+      op: 'getUsedRange',
+      path: 'worksheets/Sheet1/usedRange(valuesOnly=true)',
+      status: 200,
+    });
+    expect((valuesOnly.json().values as unknown[][])[0]?.slice(0, 5)).toEqual([
+      'Region',
+      'Product',
+      'Units',
+      'Unit price',
+      'Total',
+    ]);
   });
 
   it('List table rows pages through the table with Top Count and Skip Count', async () => {
     const res = await run('listTableRows', { table: 'Sales', $top: 2, $skip: 1 });
     expect(res.status).toBe(200);
-    expect(graphCall()).toEqual({ op: 'listTableRows', path: 'tables/Sales/rows', query: '$top=2&$skip=1', status: 200, sessionId });
+    expect(graphCall()).toEqual({
+      op: 'listTableRows',
+      path: 'tables/Sales/rows',
+      query: '$top=2&$skip=1',
+      status: 200,
+      sessionId,
+    });
     expect(res.json().value).toEqual([
       { index: 1, values: [['South', 'Pears', 80, 0.75, 60]] },
       { index: 2, values: [['East', 'Plums', 45, 1.2, 54]] },
@@ -132,7 +189,13 @@ describe('the connector actions, run as Power Automate runs them', () => {
       'Idempotency-Key': 'run-0001-add-figs',
     });
     expect(res.status).toBe(200);
-    expect(graphCall()).toEqual({ op: 'addTableRows', path: 'tables/Sales/rows/add', query: '', status: 200, sessionId });
+    expect(graphCall()).toEqual({
+      op: 'addTableRows',
+      path: 'tables/Sales/rows/add',
+      query: '',
+      status: 200,
+      sessionId,
+    });
     expect(res.json()).toMatchObject({ values: [['Central', 'Figs', 12, 2, '']] });
 
     const sheet = await readSheet('Sheet1');
@@ -144,7 +207,11 @@ describe('the connector actions, run as Power Automate runs them', () => {
   });
 
   it('the free GET and POST reach a one-segment workbook path: add a sheet whose name needs encoding, then use it by name', async () => {
-    const added = await run('postWorkbookPath', { path: 'worksheets', body: { name: "Bob's Q1 (draft)" }, 'Idempotency-Key': 'run-0001-sheet' });
+    const added = await run('postWorkbookPath', {
+      path: 'worksheets',
+      body: { name: "Bob's Q1 (draft)" },
+      'Idempotency-Key': 'run-0001-sheet',
+    });
     expect(added.status).toBe(201);
     expect(graphCall()).toEqual({ op: 'createWorksheet', path: 'worksheets', query: '', status: 201, sessionId });
     stack.emulator.resetCalls();
@@ -156,9 +223,17 @@ describe('the connector actions, run as Power Automate runs them', () => {
     stack.emulator.resetCalls();
 
     // The picked name, spaces, apostrophe and brackets, travels encoded once and lands on that sheet.
-    const written = await run('updateRange', { worksheet: "Bob's Q1 (draft)", address: 'A1', body: { values: [['draft']] } });
+    const written = await run('updateRange', {
+      worksheet: "Bob's Q1 (draft)",
+      address: 'A1',
+      body: { values: [['draft']] },
+    });
     expect(written.status).toBe(200);
-    expect(graphCall()).toMatchObject({ op: 'updateRange', path: "worksheets/Bob%27s%20Q1%20%28draft%29/range(address='A1')", status: 200 });
+    expect(graphCall()).toMatchObject({
+      op: 'updateRange',
+      path: "worksheets/Bob%27s%20Q1%20%28draft%29/range(address='A1')",
+      status: 200,
+    });
     expect((await readSheet("Bob's Q1 (draft)")).getCell('A1').value).toBe('draft');
   });
 
@@ -184,10 +259,12 @@ interface Picker {
 }
 
 function pickerOf(operationId: string, parameter: string): Picker {
-  const operation = Object.values(api.paths).flatMap((item) => Object.values(item)).find((o) => (o as OpenAPIV2.OperationObject).operationId === operationId) as
-    | OpenAPIV2.OperationObject
-    | undefined;
-  const found = (operation?.parameters as Array<Record<string, unknown>> | undefined)?.find((p) => p.name === parameter);
+  const operation = Object.values(api.paths)
+    .flatMap((item) => Object.values(item))
+    .find((o) => (o as OpenAPIV2.OperationObject).operationId === operationId) as OpenAPIV2.OperationObject | undefined;
+  const found = (operation?.parameters as Array<Record<string, unknown>> | undefined)?.find(
+    (p) => p.name === parameter,
+  );
   return found?.['x-ms-dynamic-values'] as Picker;
 }
 

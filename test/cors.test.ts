@@ -51,7 +51,9 @@ describe('CORS in the local host, as Host.CORS configures it', () => {
 
   it('matches a configured origin written with a trailing slash, and origins case-insensitively', async () => {
     expect((await preflight(stack, OTHER_PAGE)).headers['access-control-allow-origin']).toBe(OTHER_PAGE);
-    expect((await preflight(stack, 'HTTP://LOCALHOST:5173')).headers['access-control-allow-origin']).toBe('HTTP://LOCALHOST:5173');
+    expect((await preflight(stack, 'HTTP://LOCALHOST:5173')).headers['access-control-allow-origin']).toBe(
+      'HTTP://LOCALHOST:5173',
+    );
   });
 
   it.each(['refreshSession', 'closeSession'])('answers a preflight on %s too', async (action) => {
@@ -75,7 +77,7 @@ describe('CORS in the local host, as Host.CORS configures it', () => {
     expect(stack.logs.filter((line) => line.includes('OPTIONS'))).toEqual([]);
   });
 
-  it('answers a preflight on a path no function serves with the host\'s 404, allowing no method', async () => {
+  it("answers a preflight on a path no function serves with the host's 404, allowing no method", async () => {
     const response = await preflight(stack, PAGE, '/api/nothing-here');
     expect(response.status).toBe(404);
     expect(response.headers['access-control-allow-methods']).toBeUndefined();
@@ -98,12 +100,16 @@ describe('CORS in the local host, as Host.CORS configures it', () => {
   it.each([
     ['a 400 from a function', SESSION_PATH('createSession'), 'POST', '{not json', 400],
     ['a 404 for an unknown session', SESSION_PATH('refreshSession'), 'POST', '', 404],
-    ['the host\'s 404 for no route', '/api/nothing-here', 'POST', '', 404],
-    ['the host\'s 404 for a wrong method', SESSION_PATH('createSession'), 'GET', undefined, 404],
+    ["the host's 404 for no route", '/api/nothing-here', 'POST', '', 404],
+    ["the host's 404 for a wrong method", SESSION_PATH('createSession'), 'GET', undefined, 404],
   ])('marks errors too: %s', async (_, path, method, body, status) => {
     const response = await rawRequest(stack.url, path, {
       method,
-      headers: { origin: PAGE, 'content-type': 'application/json', 'workbook-session-id': 'cluster=EMU1&session=unknown' },
+      headers: {
+        origin: PAGE,
+        'content-type': 'application/json',
+        'workbook-session-id': 'cluster=EMU1&session=unknown',
+      },
       ...(body === undefined ? {} : { body }),
     });
     expect(response.status).toBe(status);
@@ -122,7 +128,10 @@ describe('CORS in the local host, as Host.CORS configures it', () => {
   });
 
   it('adds nothing to a call without Origin, as from curl or Power Automate', async () => {
-    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(201);
     expect(corsHeaderNames(response)).toEqual(['access-control-expose-headers']);
     expect(response.headers.vary).toBeUndefined();
@@ -139,12 +148,21 @@ describe('CORS with Host.CORSCredentials', () => {
   it('allows credentials on the preflight and on the answer, always naming the origin', async () => {
     const pre = await preflight(stack, PAGE);
     expect(pre.status).toBe(204);
-    expect(pre.headers).toMatchObject({ 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' });
+    expect(pre.headers).toMatchObject({
+      'access-control-allow-origin': PAGE,
+      'access-control-allow-credentials': 'true',
+    });
 
     // What the page sends once its preflight passed (a bodyless, typeless POST would be a simple request: refused).
-    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), { headers: { origin: PAGE, 'content-type': 'application/json' }, body: '{}' });
+    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), {
+      headers: { origin: PAGE, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(201);
-    expect(response.headers).toMatchObject({ 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' });
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': PAGE,
+      'access-control-allow-credentials': 'true',
+    });
   });
 
   it('gives nothing, credentials included, to an origin not allowed', async () => {
@@ -165,7 +183,10 @@ describe('CORS allowing any origin (*)', () => {
     expect(pre.headers['access-control-allow-origin']).toBe('*');
     expect(pre.headers.vary).toBeUndefined();
 
-    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), { headers: { origin: STRANGER }, body: '' });
+    const response = await rawRequest(stack.url, SESSION_PATH('createSession'), {
+      headers: { origin: STRANGER },
+      body: '',
+    });
     expect(response.headers['access-control-allow-origin']).toBe('*');
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -175,10 +196,16 @@ describe('CORS settings', () => {
   it('reads Host.CORS and Host.CORSCredentials from local.settings.json, as Core Tools does', () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'broker-settings-'));
     const file = path.join(directory, 'local.settings.json');
-    writeFileSync(file, JSON.stringify({ Values: {}, Host: { CORS: `${PAGE}, ${OTHER_PAGE}`, CORSCredentials: true } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ Values: {}, Host: { CORS: `${PAGE}, ${OTHER_PAGE}`, CORSCredentials: true } }),
+    );
     const settings = readLocalSettings(file);
     expect(settings).toMatchObject({ cors: `${PAGE}, ${OTHER_PAGE}`, corsCredentials: true });
-    expect(toCorsOptions(settings.cors, settings.corsCredentials)).toEqual({ origins: [PAGE, OTHER_PAGE], credentials: true });
+    expect(toCorsOptions(settings.cors, settings.corsCredentials)).toEqual({
+      origins: [PAGE, OTHER_PAGE],
+      credentials: true,
+    });
   });
 
   it.each([undefined, '', ' , '])('turns CORS off for Host.CORS %j', (cors) => {

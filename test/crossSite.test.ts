@@ -10,8 +10,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const path = (action: string) => `/api/drives/${encodeURIComponent(WORKBOOK.driveId)}/items/${WORKBOOK.itemId}/workbook/${action}`;
-const send = (action: string, headers: Record<string, string>, body = '') => rawRequest(stack.url, path(action), { headers, body });
+const path = (action: string) =>
+  `/api/drives/${encodeURIComponent(WORKBOOK.driveId)}/items/${WORKBOOK.itemId}/workbook/${action}`;
+const send = (action: string, headers: Record<string, string>, body = '') =>
+  rawRequest(stack.url, path(action), { headers, body });
 const EVIL = 'https://evil.example';
 
 async function newSession(): Promise<string> {
@@ -24,8 +26,16 @@ describe('no state change from a request a browser sends without a CORS prefligh
   // Each is what a page on another site can make a browser send with no preflight ("simple" requests:
   // https://fetch.spec.whatwg.org/#cors-safelisted-request-header): a form post, or fetch with mode 'no-cors'.
   it.each([
-    ['a text/plain JSON body from another origin', { origin: EVIL, 'content-type': 'text/plain;charset=UTF-8' }, '{"persistChanges":true}'],
-    ['a form post from another site', { origin: EVIL, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, 'persistChanges=true'],
+    [
+      'a text/plain JSON body from another origin',
+      { origin: EVIL, 'content-type': 'text/plain;charset=UTF-8' },
+      '{"persistChanges":true}',
+    ],
+    [
+      'a form post from another site',
+      { origin: EVIL, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+      'persistChanges=true',
+    ],
     ['a bodyless post marked cross-site', { 'sec-fetch-site': 'cross-site' }, ''],
     ['a bodyless post from a sibling site', { origin: 'https://other.example.net', 'sec-fetch-site': 'same-site' }, ''],
     ['a post from an opaque origin (sandboxed frame)', { origin: 'null', 'content-type': 'text/plain' }, '{}'],
@@ -42,8 +52,16 @@ describe('no state change from a request a browser sends without a CORS prefligh
   it.each([
     ['a server-side caller (curl) with a JSON body', { 'content-type': 'application/json' }, '{"persistChanges":true}'],
     ['a server-side caller with an empty body and no content type', {}, ''],
-    ['a page that sends JSON (preflighted)', { origin: 'http://localhost:5173', 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, '{"persistChanges":false}'],
-    ['Power Automate (application/json, no Origin)', { 'content-type': 'application/json; charset=utf-8', 'idempotency-key': 'run-x1' }, ''],
+    [
+      'a page that sends JSON (preflighted)',
+      { origin: 'http://localhost:5173', 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+      '{"persistChanges":false}',
+    ],
+    [
+      'Power Automate (application/json, no Origin)',
+      { 'content-type': 'application/json; charset=utf-8', 'idempotency-key': 'run-x1' },
+      '',
+    ],
   ])('still creates for %s', async (_name, headers, body) => {
     const response = await send('createSession', headers, body);
     expect(response.status).toBe(201);
@@ -55,5 +73,4 @@ describe('no state change from a request a browser sends without a CORS prefligh
     expect((await send('refreshSession', page)).status).toBe(204);
     expect((await send('closeSession', page)).status).toBe(204);
   });
-
 });

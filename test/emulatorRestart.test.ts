@@ -21,7 +21,10 @@ it("keeps a live session live across a restart of the local Graph: the broker's 
   const stack: BrokerStack = await startBrokerStack({ emulator: { drive: { path: folder } } });
   cleanups.push(() => stack.close());
 
-  const created = await post(stack.sessionUrl('createSession', DEMO), { body: '{"persistChanges":true}', headers: { 'content-type': 'application/json' } });
+  const created = await post(stack.sessionUrl('createSession', DEMO), {
+    body: '{"persistChanges":true}',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
 

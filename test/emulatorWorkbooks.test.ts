@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, DEMO_DRIVE_ID, DEMO_ITEM_ID, startGraphEmulator, type EmulatorOptions, type GraphEmulator } from '../dev/graphEmulator';
+import {
+  DEMO,
+  DEMO_DRIVE_ID,
+  DEMO_ITEM_ID,
+  startGraphEmulator,
+  type EmulatorOptions,
+  type GraphEmulator,
+} from '../dev/graphEmulator';
 
 // The emulator's workbook calls over HTTP against real .xlsx files in a temporary drive folder, each result checked
 // twice: in what the caller got, and in the file as exceljs reads it back from disk. Time comes from a fake clock.
@@ -58,7 +65,11 @@ async function call(
 ): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(url, {
     method,
-    headers: { authorization: TOKEN, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: TOKEN,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -96,9 +107,16 @@ async function fileTableRef(folder: string): Promise<string> {
   return String(model?.tableRef);
 }
 
-async function expectGraphError(res: { status: number; json: Record<string, unknown> }, status: number, code: string, inner?: string) {
+async function expectGraphError(
+  res: { status: number; json: Record<string, unknown> },
+  status: number,
+  code: string,
+  inner?: string,
+) {
   expect(res.status).toBe(status);
-  expect(res.json).toMatchObject({ error: { code, message: expect.any(String), innerError: { 'request-id': expect.any(String) } } });
+  expect(res.json).toMatchObject({
+    error: { code, message: expect.any(String), innerError: { 'request-id': expect.any(String) } },
+  });
   if (inner !== undefined) expect(res.json).toMatchObject({ error: { innerError: { code: inner } } });
 }
 
@@ -147,12 +165,20 @@ describe('worksheets', () => {
     const list = await call(`${demoUrl(emulator)}/worksheets`);
     const sheet1 = { id: '{00000000-0001-0000-0000-000000000000}', name: 'Sheet1', position: 0, visibility: 'Visible' };
     expect(list).toMatchObject({ status: 200, json: { value: [sheet1] } });
-    for (const spelling of ["worksheets('Sheet1')", 'worksheets/Sheet1', 'worksheets/sheet1', `worksheets/${encodeURIComponent(sheet1.id)}`]) {
+    for (const spelling of [
+      "worksheets('Sheet1')",
+      'worksheets/Sheet1',
+      'worksheets/sheet1',
+      `worksheets/${encodeURIComponent(sheet1.id)}`,
+    ]) {
       expect(await call(`${demoUrl(emulator)}/${spelling}`)).toMatchObject({ status: 200, json: sheet1 });
     }
 
     const added = await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'Q1 Notes' });
-    expect(added).toMatchObject({ status: 200, json: { name: 'Q1 Notes', position: 1, id: '{00000000-0001-0000-0100-000000000000}' } });
+    expect(added).toMatchObject({
+      status: 200,
+      json: { name: 'Q1 Notes', position: 1, id: '{00000000-0001-0000-0100-000000000000}' },
+    });
     const created = await call(`${demoUrl(emulator)}/worksheets`, 'POST', {});
     expect(created).toMatchObject({ status: 201, json: { name: 'Sheet3', position: 2 } });
     const q1 = await call(`${demoUrl(emulator)}/worksheets('Q1%20Notes')`);
@@ -163,10 +189,22 @@ describe('worksheets', () => {
     const folder = newFolder();
     const emulator = await start(folder);
     const before = statSync(path.join(folder, 'Demo.xlsx')).mtimeMs;
-    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'sheet1' }), 409, 'ItemAlreadyExists');
-    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'a/b' }), 400, 'InvalidArgument');
+    await expectGraphError(
+      await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'sheet1' }),
+      409,
+      'ItemAlreadyExists',
+    );
+    await expectGraphError(
+      await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'a/b' }),
+      400,
+      'InvalidArgument',
+    );
     await expectGraphError(await call(`${demoUrl(emulator)}/worksheets('Nope')`), 404, 'ItemNotFound');
-    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets('Nope')/range(address='A1')`), 404, 'ItemNotFound');
+    await expectGraphError(
+      await call(`${demoUrl(emulator)}/worksheets('Nope')/range(address='A1')`),
+      404,
+      'ItemNotFound',
+    );
     expect(statSync(path.join(folder, 'Demo.xlsx')).mtimeMs).toBe(before);
   });
 });
@@ -185,15 +223,39 @@ describe('ranges', () => {
       rowIndex: 1,
       columnIndex: 2,
       hidden: false,
-      values: [[120, 0.5, 60], [80, 0.75, 60]],
-      formulas: [[120, 0.5, '=C2*D2'], [80, 0.75, '=C3*D3']],
-      formulasR1C1: [[120, 0.5, '=RC[-2]*RC[-1]'], [80, 0.75, '=RC[-2]*RC[-1]']],
-      numberFormat: [['General', '#,##0.00', '#,##0.00'], ['General', '#,##0.00', '#,##0.00']],
-      text: [['120', '0.50', '60.00'], ['80', '0.75', '60.00']],
-      valueTypes: [['Double', 'Double', 'Double'], ['Double', 'Double', 'Double']],
+      values: [
+        [120, 0.5, 60],
+        [80, 0.75, 60],
+      ],
+      formulas: [
+        [120, 0.5, '=C2*D2'],
+        [80, 0.75, '=C3*D3'],
+      ],
+      formulasR1C1: [
+        [120, 0.5, '=RC[-2]*RC[-1]'],
+        [80, 0.75, '=RC[-2]*RC[-1]'],
+      ],
+      numberFormat: [
+        ['General', '#,##0.00', '#,##0.00'],
+        ['General', '#,##0.00', '#,##0.00'],
+      ],
+      text: [
+        ['120', '0.50', '60.00'],
+        ['80', '0.75', '60.00'],
+      ],
+      valueTypes: [
+        ['Double', 'Double', 'Double'],
+        ['Double', 'Double', 'Double'],
+      ],
     });
     const empty = await call(`${demoUrl(emulator)}/worksheets/Sheet1/range(address='Sheet1!H1')`);
-    expect(empty.json).toMatchObject({ address: 'Sheet1!H1', values: [['']], text: [['']], valueTypes: [['Empty']], formulas: [['']] });
+    expect(empty.json).toMatchObject({
+      address: 'Sheet1!H1',
+      values: [['']],
+      text: [['']],
+      valueTypes: [['Empty']],
+      formulas: [['']],
+    });
   });
 
   it('writes values, formulas and number formats: null leaves a cell, "" clears it, and the file holds the result', async () => {
@@ -205,7 +267,10 @@ describe('ranges', () => {
       numberFormat: [[null, null, '0%']],
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ values: [['Far North', 'Apples', '']], numberFormat: [['General', 'General', '0%']] });
+    expect(res.json).toMatchObject({
+      values: [['Far North', 'Apples', '']],
+      numberFormat: [['General', 'General', '0%']],
+    });
     expect(await fileCells(folder, 'A2:C2')).toEqual([['Far North', 'Apples', null]]);
 
     const formula = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='G1:G2')`, 'PATCH', {
@@ -219,9 +284,17 @@ describe('ranges', () => {
   it('fills a whole range from a single value', async () => {
     const folder = newFolder();
     const emulator = await start(folder);
-    const res = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='H1:I2')`, 'PATCH', { values: 'x' });
-    expect(res.json.values).toEqual([['x', 'x'], ['x', 'x']]);
-    expect(await fileCells(folder, 'H1:I2')).toEqual([['x', 'x'], ['x', 'x']]);
+    const res = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='H1:I2')`, 'PATCH', {
+      values: 'x',
+    });
+    expect(res.json.values).toEqual([
+      ['x', 'x'],
+      ['x', 'x'],
+    ]);
+    expect(await fileCells(folder, 'H1:I2')).toEqual([
+      ['x', 'x'],
+      ['x', 'x'],
+    ]);
   });
 
   it.each([
@@ -235,9 +308,16 @@ describe('ranges', () => {
     const folder = newFolder();
     const emulator = await start(folder);
     const before = statSync(path.join(folder, 'Demo.xlsx')).mtimeMs;
-    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets('Sheet1')/${segment}`, 'PATCH', body), 400, 'InvalidArgument');
+    await expectGraphError(
+      await call(`${demoUrl(emulator)}/worksheets('Sheet1')/${segment}`, 'PATCH', body),
+      400,
+      'InvalidArgument',
+    );
     expect(statSync(path.join(folder, 'Demo.xlsx')).mtimeMs).toBe(before);
-    expect(await fileCells(folder, 'A1:B2')).toEqual([['Region', 'Product'], ['North', 'Apples']]);
+    expect(await fileCells(folder, 'A1:B2')).toEqual([
+      ['Region', 'Product'],
+      ['North', 'Apples'],
+    ]);
   });
 
   it('reads a whole column with its address and counts but no cell arrays, as Graph does past its limits', async () => {
@@ -255,7 +335,10 @@ describe('ranges', () => {
     expect(valuesOnly.json.address).toBe('Sheet1!A1:E5');
     const blank = await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'Blank' });
     expect(blank.status).toBe(200);
-    expect((await call(`${demoUrl(emulator)}/worksheets('Blank')/usedRange`)).json).toMatchObject({ address: 'Blank!A1', values: [['']] });
+    expect((await call(`${demoUrl(emulator)}/worksheets('Blank')/usedRange`)).json).toMatchObject({
+      address: 'Blank!A1',
+      values: [['']],
+    });
   });
 });
 
@@ -286,7 +369,10 @@ describe('tables and rows', () => {
       values: [['North', 'Figs', '10', 2, '=C6*D6']],
     });
     expect(added).toMatchObject({ status: 200, json: { index: 4, values: [['North', 'Figs', 10, 2, '']] } });
-    const inserted = await call(`${demoUrl(emulator)}/tables/Sales/rows`, 'POST', { index: 0, values: [['Top', 'Limes', 1, 1, 1]] });
+    const inserted = await call(`${demoUrl(emulator)}/tables/Sales/rows`, 'POST', {
+      index: 0,
+      values: [['Top', 'Limes', 1, 1, 1]],
+    });
     expect(inserted).toMatchObject({ status: 201, json: { index: 0, values: [['Top', 'Limes', 1, 1, 1]] } });
 
     expect(await fileTableRef(folder)).toBe('A1:E7');
@@ -302,7 +388,11 @@ describe('tables and rows', () => {
     const emulator = await start(folder);
     const url = `${demoUrl(emulator)}/tables('Sales')/rows/add`;
     await expectGraphError(await call(url, 'POST', { values: [['too', 'short']] }), 400, 'InvalidArgument');
-    await expectGraphError(await call(url, 'POST', { index: 99, values: [['a', 'b', 1, 1, 1]] }), 400, 'InvalidArgument');
+    await expectGraphError(
+      await call(url, 'POST', { index: 99, values: [['a', 'b', 1, 1, 1]] }),
+      400,
+      'InvalidArgument',
+    );
     await expectGraphError(await call(url, 'POST', { values: [] }), 400, 'InvalidArgument');
     await expectGraphError(await call(url, 'POST', '{not json'), 400, 'InvalidArgument');
     const garbled = await fetch(url, { method: 'POST', headers: { authorization: TOKEN }, body: '{not json' });
@@ -316,9 +406,14 @@ describe("Excel's session rules, seen in the file", () => {
     const folder = newFolder();
     const emulator = await start(folder);
     const id = await createSession(emulator, true);
-    const write = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='A2')`, 'PATCH', { values: [['Persisted']] }, {
-      'workbook-session-id': id,
-    });
+    const write = await call(
+      `${demoUrl(emulator)}/worksheets('Sheet1')/range(address='A2')`,
+      'PATCH',
+      { values: [['Persisted']] },
+      {
+        'workbook-session-id': id,
+      },
+    );
     expect(write.status).toBe(200);
     expect(await fileCells(folder, 'A2')).toEqual([['Persisted']]);
   });
@@ -340,7 +435,12 @@ describe("Excel's session rules, seen in the file", () => {
     expect(readdirSync(copies)).toHaveLength(1);
 
     expect((await call(`${demoUrl(emulator)}/closeSession`, 'POST', undefined, inSession)).status).toBe(204);
-    await expectGraphError(await call(range, 'GET', undefined, inSession), 404, 'ItemNotFound', 'invalidSessionReCreatable');
+    await expectGraphError(
+      await call(range, 'GET', undefined, inSession),
+      404,
+      'ItemNotFound',
+      'invalidSessionReCreatable',
+    );
     expect(readdirSync(copies)).toHaveLength(0);
     const next = await createSession(emulator, false);
     expect((await call(range, 'GET', undefined, { 'workbook-session-id': next })).json.values).toEqual([['North']]);
@@ -359,7 +459,12 @@ describe("Excel's session rules, seen in the file", () => {
     }
     expect(emulator.activeSessions()[0]?.lastActivityAt).toBe(c.t);
     c.t += 5 * MINUTE;
-    await expectGraphError(await call(sheets, 'GET', undefined, inSession), 404, 'ItemNotFound', 'invalidSessionReCreatable');
+    await expectGraphError(
+      await call(sheets, 'GET', undefined, inSession),
+      404,
+      'ItemNotFound',
+      'invalidSessionReCreatable',
+    );
   });
 
   it('throws away an expired non-persistent session’s copy and never saves its writes', async () => {
@@ -367,7 +472,12 @@ describe("Excel's session rules, seen in the file", () => {
     const folder = newFolder();
     const emulator = await start(folder, { now: c.now });
     const id = await createSession(emulator, false);
-    await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='B2')`, 'PATCH', { values: 'gone' }, { 'workbook-session-id': id });
+    await call(
+      `${demoUrl(emulator)}/worksheets('Sheet1')/range(address='B2')`,
+      'PATCH',
+      { values: 'gone' },
+      { 'workbook-session-id': id },
+    );
     c.t += 8 * MINUTE;
     expect((await call(`${demoUrl(emulator)}/worksheets`)).status).toBe(200);
     expect(readdirSync(path.join(folder, '.emulator', 'sessions'))).toEqual([]);
@@ -379,9 +489,14 @@ describe("Excel's session rules, seen in the file", () => {
     const emulator = await start(folder);
     emulator.addWorkbook(DEMO_DRIVE_ID, '01OTHER');
     const res = await call(`${demoUrl(emulator, '01OTHER')}/createSession`, 'POST', { persistChanges: true });
-    const write = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='A2')`, 'PATCH', { values: 'no' }, {
-      'workbook-session-id': String(res.json.id),
-    });
+    const write = await call(
+      `${demoUrl(emulator)}/worksheets('Sheet1')/range(address='A2')`,
+      'PATCH',
+      { values: 'no' },
+      {
+        'workbook-session-id': String(res.json.id),
+      },
+    );
     await expectGraphError(write, 404, 'ItemNotFound', 'invalidSessionReCreatable');
     expect(await fileCells(folder, 'A2')).toEqual([['North']]);
   });
@@ -392,27 +507,47 @@ describe('long-running row adds', () => {
     const c = clock();
     const folder = newFolder();
     const emulator = await start(folder, { now: c.now });
-    const settings = await fetch(new URL('/_emulator/settings', emulator.url), { method: 'PATCH', body: '{"asyncRowsMs":30000}' });
+    const settings = await fetch(new URL('/_emulator/settings', emulator.url), {
+      method: 'PATCH',
+      body: '{"asyncRowsMs":30000}',
+    });
     expect(await settings.json()).toEqual({ asyncCreateMs: 0, asyncRowsMs: 30000, contention: false });
     const id = await createSession(emulator, true);
     const headers = { 'workbook-session-id': id, prefer: 'respond-async' };
-    const res = await call(`${demoUrl(emulator)}/tables('Sales')/rows`, 'POST', { values: [['Late', 'Kiwis', 3, 1, 3]] }, headers);
+    const res = await call(
+      `${demoUrl(emulator)}/tables('Sales')/rows`,
+      'POST',
+      { values: [['Late', 'Kiwis', 3, 1, 3]] },
+      headers,
+    );
     expect(res.status).toBe(202);
     expect(res.json).toEqual({});
     const location = res.headers.get('location') ?? '';
-    expect(location).toMatch(new RegExp(`^${demoUrl(emulator).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/operations/[0-9a-f-]{36}\\?sessionId=`));
+    expect(location).toMatch(
+      new RegExp(`^${demoUrl(emulator).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/operations/[0-9a-f-]{36}\\?sessionId=`),
+    );
     expect(new URL(location).searchParams.get('sessionId')).toBe(id);
 
-    expect((await call(location, 'GET', undefined, { 'workbook-session-id': id })).json).toMatchObject({ status: 'running' });
+    expect((await call(location, 'GET', undefined, { 'workbook-session-id': id })).json).toMatchObject({
+      status: 'running',
+    });
     c.t += 30_000;
     const done = await call(location, 'GET', undefined, { 'workbook-session-id': id });
-    expect(done.json).toMatchObject({ status: 'succeeded', resourceLocation: expect.stringContaining('/workbook/tableRowOperationResult(key=') });
+    expect(done.json).toMatchObject({
+      status: 'succeeded',
+      resourceLocation: expect.stringContaining('/workbook/tableRowOperationResult(key='),
+    });
     const result = await call(String(done.json.resourceLocation), 'GET', undefined, { 'workbook-session-id': id });
     expect(result).toMatchObject({ status: 200, json: { index: 4, values: [['Late', 'Kiwis', 3, 1, 3]] } });
     expect(await fileTableRef(folder)).toBe('A1:E6');
 
     // Without a session the same request is an ordinary 201, as the table-post-rows page says.
-    const sessionless = await call(`${demoUrl(emulator)}/tables('Sales')/rows`, 'POST', { values: [['Now', 'Kiwis', 1, 1, 1]] }, { prefer: 'respond-async' });
+    const sessionless = await call(
+      `${demoUrl(emulator)}/tables('Sales')/rows`,
+      'POST',
+      { values: [['Now', 'Kiwis', 1, 1, 1]] },
+      { prefer: 'respond-async' },
+    );
     expect(sessionless.status).toBe(201);
   });
 });
@@ -429,9 +564,19 @@ describe('a restart', () => {
     c.t += 2 * MINUTE;
 
     const second = await restart(first, folder, { now: c.now });
-    expect(second.activeSessions().map((session) => session.id).sort()).toEqual([persistent, scratch].sort());
-    expect((await call(`${demoUrl(second)}/refreshSession`, 'POST', undefined, { 'workbook-session-id': persistent })).status).toBe(204);
-    expect((await call(range(second), 'GET', undefined, { 'workbook-session-id': scratch })).json.values).toEqual([['private']]);
+    expect(
+      second
+        .activeSessions()
+        .map((session) => session.id)
+        .sort(),
+    ).toEqual([persistent, scratch].sort());
+    expect(
+      (await call(`${demoUrl(second)}/refreshSession`, 'POST', undefined, { 'workbook-session-id': persistent }))
+        .status,
+    ).toBe(204);
+    expect((await call(range(second), 'GET', undefined, { 'workbook-session-id': scratch })).json.values).toEqual([
+      ['private'],
+    ]);
     expect(await fileCells(folder, 'A3')).toEqual([['South']]);
 
     c.t += 4 * MINUTE; // both were used 4 minutes ago: under 5 (persistent) and 7 (non-persistent) idle minutes
@@ -448,7 +593,10 @@ describe('what tests and benchmarks see', () => {
   it('records method, raw path, query and the headers that matter, never the token', async () => {
     const emulator = await start(newFolder());
     const id = await createSession(emulator, true);
-    await call(`${demoUrl(emulator)}/tables('Sales')/rows?$top=1`, 'GET', undefined, { 'workbook-session-id': id, 'client-request-id': 'abc' });
+    await call(`${demoUrl(emulator)}/tables('Sales')/rows?$top=1`, 'GET', undefined, {
+      'workbook-session-id': id,
+      'client-request-id': 'abc',
+    });
     const last = emulator.calls().at(-1);
     expect(last).toMatchObject({
       method: 'GET',
@@ -466,7 +614,9 @@ describe('what tests and benchmarks see', () => {
     const folder = newFolder();
     const emulator = await start(folder);
     const rule = { method: 'POST', path: 'rows/add$', kind: 'status', status: 504, afterEffect: true, times: 1 };
-    expect((await fetch(new URL('/_emulator/faults', emulator.url), { method: 'POST', body: JSON.stringify(rule) })).status).toBe(201);
+    expect(
+      (await fetch(new URL('/_emulator/faults', emulator.url), { method: 'POST', body: JSON.stringify(rule) })).status,
+    ).toBe(201);
     expect((await call(`${demoUrl(emulator)}/tables('Sales')/rows`)).status).toBe(200); // a GET does not match
     const res = await call(`${demoUrl(emulator)}/tables('Sales')/rows/add`, 'POST', { values: [['a', 'b', 1, 1, 1]] });
     expect(res.status).toBe(504);

@@ -19,8 +19,13 @@ describe('Node versions', () => {
   it('asks in engines for at least the Node every locked runtime dependency declares, and the README says the same', () => {
     const ours = lowestMajor(manifest.engines.node);
     const needs = Object.entries(lock.packages)
-      .filter(([path, pkg]) => path.startsWith('node_modules/') && !pkg.dev && pkg.engines && !Array.isArray(pkg.engines))
-      .map(([path, pkg]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), node: (pkg.engines as { node?: string }).node ?? '*' }))
+      .filter(
+        ([path, pkg]) => path.startsWith('node_modules/') && !pkg.dev && pkg.engines && !Array.isArray(pkg.engines),
+      )
+      .map(([path, pkg]) => ({
+        name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
+        node: (pkg.engines as { node?: string }).node ?? '*',
+      }))
       .filter((dependency) => lowestMajor(dependency.node) > ours);
     expect(needs, `engines.node ${manifest.engines.node} is below what these runtime dependencies declare`).toEqual([]);
     expect(lock.packages['']?.engines).toEqual(manifest.engines);

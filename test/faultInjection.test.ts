@@ -43,7 +43,13 @@ interface Answer {
 
 type Workbook = { driveId: string; itemId: string };
 
-async function send(stack: BrokerStack, action: string, workbook: Workbook, headers: Record<string, string>, body = ''): Promise<Answer> {
+async function send(
+  stack: BrokerStack,
+  action: string,
+  workbook: Workbook,
+  headers: Record<string, string>,
+  body = '',
+): Promise<Answer> {
   const response = await post(stack.sessionUrl(action, workbook), { headers, body });
   return {
     action,
@@ -59,16 +65,24 @@ function problemsWith(answer: Answer): string[] {
   const { action, status, text } = answer;
   if (status === 201 && action === 'createSession') {
     const body = parse(text) as { id?: unknown; persistChanges?: unknown } | undefined;
-    return typeof body?.id === 'string' && typeof body.persistChanges === 'boolean' ? [] : [`${action} 201 body ${text}`];
+    return typeof body?.id === 'string' && typeof body.persistChanges === 'boolean'
+      ? []
+      : [`${action} 201 body ${text}`];
   }
   if (status === 204 && action !== 'createSession') return text === '' ? [] : [`${action} 204 with a body`];
   if (status < 400 || status > 599) return [`${action} answered ${status}`];
   const problems: string[] = [];
-  const error = (parse(text) as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
-  if (!answer.contentType?.startsWith('application/json')) problems.push(`${action} ${status} content-type ${answer.contentType}`);
-  if (typeof error?.code !== 'string' || error.code === '') problems.push(`${action} ${status} without error.code: ${text.slice(0, 200)}`);
-  if (typeof error?.message !== 'string' || error.message === '') problems.push(`${action} ${status} without error.message`);
-  if (typeof error?.innerError?.['request-id'] !== 'string') problems.push(`${action} ${status} without innerError.request-id`);
+  const error = (
+    parse(text) as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined
+  )?.error;
+  if (!answer.contentType?.startsWith('application/json'))
+    problems.push(`${action} ${status} content-type ${answer.contentType}`);
+  if (typeof error?.code !== 'string' || error.code === '')
+    problems.push(`${action} ${status} without error.code: ${text.slice(0, 200)}`);
+  if (typeof error?.message !== 'string' || error.message === '')
+    problems.push(`${action} ${status} without error.message`);
+  if (typeof error?.innerError?.['request-id'] !== 'string')
+    problems.push(`${action} ${status} without innerError.request-id`);
   if ((status === 429 || status === 503) && !/^\d+$/.test(answer.retryAfter ?? '')) {
     problems.push(`${action} ${status} without a Retry-After (got ${answer.retryAfter})`);
   }
@@ -101,7 +115,9 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 
 /** Session records only: RowKey `s…` (README, "Keys"); operations (`o…`) and idempotency keys (`k…`) share the table. */
 const sessionRows = (rows: ReadonlyArray<Record<string, unknown>>) =>
-  rows.filter((row) => typeof row.rowKey === 'string' && row.rowKey.startsWith('s') && typeof row.sessionId === 'string');
+  rows.filter(
+    (row) => typeof row.rowKey === 'string' && row.rowKey.startsWith('s') && typeof row.sessionId === 'string',
+  );
 
 /**
  * The table and Graph, side by side: Graph sessions the table does not know, rows whose session Graph never made,
@@ -115,7 +131,10 @@ function compare(rows: ReadonlyArray<Record<string, unknown>>, graph: readonly E
     unknownToGraph: rows.filter((row) => !inGraph.has(row.sessionId as string)).map((row) => row.sessionId as string),
     disagreeing: rows
       .filter((row) => (row.state === 'live') !== (inGraph.get(row.sessionId as string)?.state === 'active'))
-      .map((row) => `${row.sessionId as string}: ${row.state as string} in the table, ${inGraph.get(row.sessionId as string)?.state} in Graph`),
+      .map(
+        (row) =>
+          `${row.sessionId as string}: ${row.state as string} in the table, ${inGraph.get(row.sessionId as string)?.state} in Graph`,
+      ),
   };
 }
 
@@ -153,118 +172,118 @@ const describeRule = (rule: FaultRule) =>
 
 describe('a broker under a random mix of Graph faults', () => {
   let stack: BrokerStack;
-  const workbooks: Workbook[] = [WORKBOOK, ...[1, 2, 3].map((n) => ({ driveId: WORKBOOK.driveId, itemId: `01FAULTMIX${n}` }))];
+  const workbooks: Workbook[] = [
+    WORKBOOK,
+    ...[1, 2, 3].map((n) => ({ driveId: WORKBOOK.driveId, itemId: `01FAULTMIX${n}` })),
+  ];
   beforeAll(async () => {
     stack = await startBrokerStack({ emulator: { seed: EMULATOR_SEED } });
     for (const workbook of workbooks.slice(1)) stack.emulator.addWorkbook(workbook.driveId, workbook.itemId);
   });
   afterAll(async () => stack?.close());
 
-  it(
-    `answers every one of several hundred lifecycle calls with a success or Graph's error shape, knows every Graph session, and the sweep leaves none open`,
-    async () => {
-      for (const rule of FAULT_MIX) stack.emulator.addFault(rule);
-      const answers: Answer[] = [];
-      const given: string[] = [];
-      const abandoned: string[] = [];
-      const clockAtStart = stack.clock.now();
+  it(`answers every one of several hundred lifecycle calls with a success or Graph's error shape, knows every Graph session, and the sweep leaves none open`, async () => {
+    for (const rule of FAULT_MIX) stack.emulator.addFault(rule);
+    const answers: Answer[] = [];
+    const given: string[] = [];
+    const abandoned: string[] = [];
+    const clockAtStart = stack.clock.now();
 
-      // Session n: create → 1–3 refreshes → close, except every fourth, which its caller abandons.
-      await inPool(SESSIONS, CONCURRENCY, async (n) => {
-        const workbook = workbooks[n % workbooks.length] as Workbook;
-        const created = await send(
-          stack,
-          'createSession',
-          workbook,
-          { 'content-type': 'application/json', 'x-session-idle-timeout': String(IDLE_TIMEOUT_SECONDS) },
-          JSON.stringify({ persistChanges: n % 3 !== 0 }),
-        );
-        answers.push(created);
-        if (created.status !== 201) return;
-        const id = (JSON.parse(created.text) as { id: string }).id;
-        given.push(id);
-        const session = { 'workbook-session-id': id };
-        for (let refresh = 0; refresh <= n % 3; refresh += 1) answers.push(await send(stack, 'refreshSession', workbook, session));
-        if (n % 4 === 3) {
-          abandoned.push(id);
-          return;
-        }
-        answers.push(await send(stack, 'closeSession', workbook, session));
-      });
+    // Session n: create → 1–3 refreshes → close, except every fourth, which its caller abandons.
+    await inPool(SESSIONS, CONCURRENCY, async (n) => {
+      const workbook = workbooks[n % workbooks.length] as Workbook;
+      const created = await send(
+        stack,
+        'createSession',
+        workbook,
+        { 'content-type': 'application/json', 'x-session-idle-timeout': String(IDLE_TIMEOUT_SECONDS) },
+        JSON.stringify({ persistChanges: n % 3 !== 0 }),
+      );
+      answers.push(created);
+      if (created.status !== 201) return;
+      const id = (JSON.parse(created.text) as { id: string }).id;
+      given.push(id);
+      const session = { 'workbook-session-id': id };
+      for (let refresh = 0; refresh <= n % 3; refresh += 1)
+        answers.push(await send(stack, 'refreshSession', workbook, session));
+      if (n % 4 === 3) {
+        abandoned.push(id);
+        return;
+      }
+      answers.push(await send(stack, 'closeSession', workbook, session));
+    });
 
-      // Everything is measured first and asserted at the end (softly), so one broken promise does not hide the others
-      // and the summary is always complete.
-      const graphCallsDuringRun = stack.emulator.calls();
-      const waitsDuringRun = [...stack.clock.slept];
-      const answerProblems = answers.flatMap(problemsWith);
-      const rowsBefore = sessionRows(await stack.rows());
-      const beforeSweep = compare(rowsBefore, stack.emulator.sessions());
-      const recordedIds = new Set(rowsBefore.map((row) => row.sessionId as string));
-      const lostByBroker = given.filter((id) => !recordedIds.has(id));
+    // Everything is measured first and asserted at the end (softly), so one broken promise does not hide the others
+    // and the summary is always complete.
+    const graphCallsDuringRun = stack.emulator.calls();
+    const waitsDuringRun = [...stack.clock.slept];
+    const answerProblems = answers.flatMap(problemsWith);
+    const rowsBefore = sessionRows(await stack.rows());
+    const beforeSweep = compare(rowsBefore, stack.emulator.sessions());
+    const recordedIds = new Set(rowsBefore.map((row) => row.sessionId as string));
+    const lostByBroker = given.filter((id) => !recordedIds.has(id));
 
-      // Every caller has now been silent past its 60 s idle timeout, and not yet Excel's own ~5 min idle expiry, so
-      // every session still open is the sweep's to close. A first sweep meets faults; later ones finish the job.
-      const runClockMs = stack.clock.now() - clockAtStart;
-      stack.emulator.clearFaults();
-      stack.clock.advance((IDLE_TIMEOUT_SECONDS + 30) * 1000);
-      const openBeforeSweep = stack.emulator.activeSessions().length;
-      for (const rule of SWEEP_FAULT_MIX) stack.emulator.addFault(rule);
+    // Every caller has now been silent past its 60 s idle timeout, and not yet Excel's own ~5 min idle expiry, so
+    // every session still open is the sweep's to close. A first sweep meets faults; later ones finish the job.
+    const runClockMs = stack.clock.now() - clockAtStart;
+    stack.emulator.clearFaults();
+    stack.clock.advance((IDLE_TIMEOUT_SECONDS + 30) * 1000);
+    const openBeforeSweep = stack.emulator.activeSessions().length;
+    for (const rule of SWEEP_FAULT_MIX) stack.emulator.addFault(rule);
+    await stack.host.invoke('sweepSessions');
+    stack.emulator.clearFaults();
+    for (let sweep = 0; sweep < 2; sweep += 1) {
+      stack.clock.advance(5_000); // past any Retry-After the first sweep was given
       await stack.host.invoke('sweepSessions');
-      stack.emulator.clearFaults();
-      for (let sweep = 0; sweep < 2; sweep += 1) {
-        stack.clock.advance(5_000); // past any Retry-After the first sweep was given
-        await stack.host.invoke('sweepSessions');
-      }
-      const rowsAfter = sessionRows(await stack.rows());
-      const afterSweep = compare(rowsAfter, stack.emulator.sessions());
-      const leftOpen = stack.emulator.activeSessions().map((s) => s.id);
-      const closedBySweep = rowsAfter.filter((row) => row.endReason === 'idle').length;
+    }
+    const rowsAfter = sessionRows(await stack.rows());
+    const afterSweep = compare(rowsAfter, stack.emulator.sessions());
+    const leftOpen = stack.emulator.activeSessions().map((s) => s.id);
+    const closedBySweep = rowsAfter.filter((row) => row.endReason === 'idle').length;
 
-      Object.assign(summary, {
-        faultMix: FAULT_MIX.map(describeRule),
-        sweepFaultMix: SWEEP_FAULT_MIX.map(describeRule),
-        emulatorSeed: EMULATOR_SEED,
-        sessionsAttempted: SESSIONS,
-        concurrency: CONCURRENCY,
-        callerCalls: answers.length,
-        callerAnswersByStatus: countBy(answers, (a) => `${a.action} ${a.status}`),
-        answersNeitherSuccessNorGraphShaped: countBy(answerProblems, (problem) => problem.replace(/: .*/, '')),
-        graphCalls: graphCallsDuringRun.length,
-        graphFaultsInjected: countBy(
-          graphCallsDuringRun.filter((c) => c.faulted),
-          (c) => `${c.op} ${c.status}`,
-        ),
-        brokerWaitsDuringRun: { count: waitsDuringRun.length, totalMs: waitsDuringRun.reduce((sum, ms) => sum + ms, 0) },
-        testClockMovedDuringRunMs: runClockMs,
-        sessionsGivenToCallers: given.length,
-        abandonedByCallers: abandoned.length,
-        graphSessionsCreated: stack.emulator.sessions().length,
-        openWhenSweepStarted: openBeforeSweep,
-        closedBySweep,
-        lost: lostByBroker.length,
-        unknownToTable: afterSweep.unknownToTable.length,
-        leftOpenAfterSweep: leftOpen.length,
-        tableGraphDisagreementsBeforeSweep: beforeSweep.disagreeing.length,
-        tableGraphDisagreementsAfterSweep: afterSweep.disagreeing.length,
-      });
+    Object.assign(summary, {
+      faultMix: FAULT_MIX.map(describeRule),
+      sweepFaultMix: SWEEP_FAULT_MIX.map(describeRule),
+      emulatorSeed: EMULATOR_SEED,
+      sessionsAttempted: SESSIONS,
+      concurrency: CONCURRENCY,
+      callerCalls: answers.length,
+      callerAnswersByStatus: countBy(answers, (a) => `${a.action} ${a.status}`),
+      answersNeitherSuccessNorGraphShaped: countBy(answerProblems, (problem) => problem.replace(/: .*/, '')),
+      graphCalls: graphCallsDuringRun.length,
+      graphFaultsInjected: countBy(
+        graphCallsDuringRun.filter((c) => c.faulted),
+        (c) => `${c.op} ${c.status}`,
+      ),
+      brokerWaitsDuringRun: { count: waitsDuringRun.length, totalMs: waitsDuringRun.reduce((sum, ms) => sum + ms, 0) },
+      testClockMovedDuringRunMs: runClockMs,
+      sessionsGivenToCallers: given.length,
+      abandonedByCallers: abandoned.length,
+      graphSessionsCreated: stack.emulator.sessions().length,
+      openWhenSweepStarted: openBeforeSweep,
+      closedBySweep,
+      lost: lostByBroker.length,
+      unknownToTable: afterSweep.unknownToTable.length,
+      leftOpenAfterSweep: leftOpen.length,
+      tableGraphDisagreementsBeforeSweep: beforeSweep.disagreeing.length,
+      tableGraphDisagreementsAfterSweep: afterSweep.disagreeing.length,
+    });
 
-      expect.soft(answerProblems).toEqual([]);
-      expect.soft(answers.length).toBeGreaterThanOrEqual(300);
-      expect.soft(beforeSweep.unknownToTable).toEqual([]);
-      expect.soft(beforeSweep.unknownToGraph).toEqual([]);
-      expect.soft(lostByBroker).toEqual([]);
-      expect.soft(beforeSweep.disagreeing).toEqual([]);
-      expect.soft(afterSweep.unknownToTable).toEqual([]);
-      expect.soft(afterSweep.disagreeing).toEqual([]);
-      expect.soft(leftOpen).toEqual([]);
-      expect.soft(rowsAfter.filter((row) => row.state === 'live' || row.state === 'closing')).toEqual([]);
-      if (stack.clock.now() - clockAtStart < 5 * 60_000) {
-        // Excel's own expiry never struck: every session its caller did not close, the sweep did.
-        expect.soft(closedBySweep).toBeGreaterThanOrEqual(abandoned.length);
-      }
-    },
-    45_000,
-  );
+    expect.soft(answerProblems).toEqual([]);
+    expect.soft(answers.length).toBeGreaterThanOrEqual(300);
+    expect.soft(beforeSweep.unknownToTable).toEqual([]);
+    expect.soft(beforeSweep.unknownToGraph).toEqual([]);
+    expect.soft(lostByBroker).toEqual([]);
+    expect.soft(beforeSweep.disagreeing).toEqual([]);
+    expect.soft(afterSweep.unknownToTable).toEqual([]);
+    expect.soft(afterSweep.disagreeing).toEqual([]);
+    expect.soft(leftOpen).toEqual([]);
+    expect.soft(rowsAfter.filter((row) => row.state === 'live' || row.state === 'closing')).toEqual([]);
+    if (stack.clock.now() - clockAtStart < 5 * 60_000) {
+      // Excel's own expiry never struck: every session its caller did not close, the sweep did.
+      expect.soft(closedBySweep).toBeGreaterThanOrEqual(abandoned.length);
+    }
+  }, 45_000);
 });
 
 describe('a storage outage in the middle of a run', () => {
@@ -279,7 +298,9 @@ describe('a storage outage in the middle of a run', () => {
     azurite = await startAzurite({ port, location, silent: true });
     stack = await startBrokerStack({ settings: { SESSION_TABLE_CONNECTION: azurite.connectionString } });
     // The stack's own rows() reads the shared Azurite; this table lives in the one started here.
-    table = TableClient.fromConnectionString(azurite.connectionString, stack.deps.config.tableName, { allowInsecureConnection: true });
+    table = TableClient.fromConnectionString(azurite.connectionString, stack.deps.config.tableName, {
+      allowInsecureConnection: true,
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -292,62 +313,65 @@ describe('a storage outage in the middle of a run', () => {
     for await (const entity of table.listEntities()) found.push(entity);
     return sessionRows(found);
   };
-  const create = () => send(stack, 'createSession', WORKBOOK, { 'content-type': 'application/json' }, '{"persistChanges": true}');
+  const create = () =>
+    send(stack, 'createSession', WORKBOOK, { 'content-type': 'application/json' }, '{"persistChanges": true}');
   const refresh = (id: string) => send(stack, 'refreshSession', WORKBOOK, { 'workbook-session-id': id });
   const close = (id: string) => send(stack, 'closeSession', WORKBOOK, { 'workbook-session-id': id });
 
-  it(
-    'answers 503 with Retry-After while the table is down, closes a session it could not record, and loses nothing once the table is back',
-    async () => {
-      const earlier: string[] = [];
-      for (let n = 0; n < 4; n += 1) {
-        const created = await create();
-        expect(created.status).toBe(201);
-        earlier.push((JSON.parse(created.text) as { id: string }).id);
-      }
-      expect((await refresh(earlier[0] as string)).status).toBe(204);
+  it('answers 503 with Retry-After while the table is down, closes a session it could not record, and loses nothing once the table is back', async () => {
+    const earlier: string[] = [];
+    for (let n = 0; n < 4; n += 1) {
+      const created = await create();
+      expect(created.status).toBe(201);
+      earlier.push((JSON.parse(created.text) as { id: string }).id);
+    }
+    expect((await refresh(earlier[0] as string)).status).toBe(204);
 
-      await azurite?.stop();
-      azurite = undefined;
-      const sessionsBeforeOutage = new Set(stack.emulator.sessions().map((s) => s.id));
-      const duringOutage: Answer[] = [];
-      for (const id of earlier) duringOutage.push(await refresh(id), await close(id));
-      duringOutage.push(await create(), await create());
-      expect(duringOutage.map((a) => a.status)).toEqual(duringOutage.map(() => 503));
-      expect(duringOutage.flatMap(problemsWith)).toEqual([]);
-      const madeDuringOutage = stack.emulator.sessions().filter((s) => !sessionsBeforeOutage.has(s.id));
-      // Graph made the two sessions, the broker could not record them, so it closed them again before answering.
-      expect(madeDuringOutage.map((s) => s.state)).toEqual(['closed', 'closed']);
-      expect(new Set(stack.emulator.activeSessions().map((s) => s.id))).toEqual(new Set(earlier));
+    await azurite?.stop();
+    azurite = undefined;
+    const sessionsBeforeOutage = new Set(stack.emulator.sessions().map((s) => s.id));
+    const duringOutage: Answer[] = [];
+    for (const id of earlier) duringOutage.push(await refresh(id), await close(id));
+    duringOutage.push(await create(), await create());
+    expect(duringOutage.map((a) => a.status)).toEqual(duringOutage.map(() => 503));
+    expect(duringOutage.flatMap(problemsWith)).toEqual([]);
+    const madeDuringOutage = stack.emulator.sessions().filter((s) => !sessionsBeforeOutage.has(s.id));
+    // Graph made the two sessions, the broker could not record them, so it closed them again before answering.
+    expect(madeDuringOutage.map((s) => s.state)).toEqual(['closed', 'closed']);
+    expect(new Set(stack.emulator.activeSessions().map((s) => s.id))).toEqual(new Set(earlier));
 
-      azurite = await startAzurite({ port, location, silent: true });
-      const afterOutage: Answer[] = [];
-      for (const id of earlier) afterOutage.push(await refresh(id));
-      for (const id of earlier.slice(0, 3)) afterOutage.push(await close(id));
-      expect(afterOutage.map((a) => a.status)).toEqual(afterOutage.map(() => 204));
-      const later = await create();
-      expect(later.status).toBe(201);
+    azurite = await startAzurite({ port, location, silent: true });
+    const afterOutage: Answer[] = [];
+    for (const id of earlier) afterOutage.push(await refresh(id));
+    for (const id of earlier.slice(0, 3)) afterOutage.push(await close(id));
+    expect(afterOutage.map((a) => a.status)).toEqual(afterOutage.map(() => 204));
+    const later = await create();
+    expect(later.status).toBe(201);
 
-      const recorded = await rows();
-      const known = new Set(recorded.map((row) => row.sessionId as string));
-      // Every session a caller was given is in the table; the only Graph sessions it does not know are the two made
-      // during the outage, which are closed.
-      expect(stack.emulator.sessions().filter((s) => !known.has(s.id)).map((s) => s.id)).toEqual(madeDuringOutage.map((s) => s.id));
-      expect(compare(recorded, stack.emulator.sessions()).disagreeing).toEqual([]);
-      const stillLive = [earlier[3], (JSON.parse(later.text) as { id: string }).id];
-      expect(new Set(recorded.filter((row) => row.state === 'live').map((row) => row.sessionId))).toEqual(new Set(stillLive));
+    const recorded = await rows();
+    const known = new Set(recorded.map((row) => row.sessionId as string));
+    // Every session a caller was given is in the table; the only Graph sessions it does not know are the two made
+    // during the outage, which are closed.
+    expect(
+      stack.emulator
+        .sessions()
+        .filter((s) => !known.has(s.id))
+        .map((s) => s.id),
+    ).toEqual(madeDuringOutage.map((s) => s.id));
+    expect(compare(recorded, stack.emulator.sessions()).disagreeing).toEqual([]);
+    const stillLive = [earlier[3], (JSON.parse(later.text) as { id: string }).id];
+    expect(new Set(recorded.filter((row) => row.state === 'live').map((row) => row.sessionId))).toEqual(
+      new Set(stillLive),
+    );
 
-      Object.assign(summary, {
-        storageOutage: {
-          answersDuringOutage: countBy(duringOutage, (a) => `${a.action} ${a.status} Retry-After ${a.retryAfter}`),
-          graphSessionsMadeAndClosedAgainDuringOutage: madeDuringOutage.length,
-          answersAfterRestart: countBy([...afterOutage, later], (a) => `${a.action} ${a.status}`),
-          lost: [...earlier].filter((id) => !known.has(id)).length,
-          openAndUnknownToTable: stack.emulator.activeSessions().filter((s) => !known.has(s.id)).length,
-        },
-      });
-    },
-    40_000,
-  );
+    Object.assign(summary, {
+      storageOutage: {
+        answersDuringOutage: countBy(duringOutage, (a) => `${a.action} ${a.status} Retry-After ${a.retryAfter}`),
+        graphSessionsMadeAndClosedAgainDuringOutage: madeDuringOutage.length,
+        answersAfterRestart: countBy([...afterOutage, later], (a) => `${a.action} ${a.status}`),
+        lost: [...earlier].filter((id) => !known.has(id)).length,
+        openAndUnknownToTable: stack.emulator.activeSessions().filter((s) => !known.has(s.id)).length,
+      },
+    });
+  }, 40_000);
 });
-

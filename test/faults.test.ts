@@ -8,7 +8,9 @@ let storageDown: BrokerStack;
 beforeAll(async () => {
   stack = await startBrokerStack();
   // A table endpoint nothing listens on: storage is down from the start.
-  storageDown = await startBrokerStack({ settings: { SESSION_TABLE_CONNECTION: azuriteConnectionString(await freePort()) } });
+  storageDown = await startBrokerStack({
+    settings: { SESSION_TABLE_CONNECTION: azuriteConnectionString(await freePort()) },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -32,19 +34,22 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
   it.each([
     ['a 429 with Retry-After: 1', { status: 429, retryAfterSeconds: 1 }, [1000]],
     ['a 503 with Retry-After: 2', { status: 503, retryAfterSeconds: 2 }, [2000]],
-  ])('waits out %s on create and sends it again, answering 201 with the one session made', async (_name, fault, slept) => {
-    stack.emulator.resetCalls();
-    stack.clock.slept.length = 0;
-    stack.emulator.addFault({ op: 'createSession', kind: 'status', times: 1, ...fault });
-    const sessionsBefore = stack.emulator.sessions().length;
-    const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
-    expect(response.status).toBe(201);
-    const { id } = (await response.json()) as { id: string };
-    expect(stack.emulator.calls().map((c) => c.status)).toEqual([fault.status, 201]);
-    expect(stack.clock.slept).toEqual(slept);
-    expect(stack.emulator.sessions().length).toBe(sessionsBefore + 1);
-    expect((await stack.rows()).filter((r) => r.sessionId === id)).toHaveLength(1);
-  });
+  ])(
+    'waits out %s on create and sends it again, answering 201 with the one session made',
+    async (_name, fault, slept) => {
+      stack.emulator.resetCalls();
+      stack.clock.slept.length = 0;
+      stack.emulator.addFault({ op: 'createSession', kind: 'status', times: 1, ...fault });
+      const sessionsBefore = stack.emulator.sessions().length;
+      const response = await post(stack.sessionUrl('createSession'), { body: '{}' });
+      expect(response.status).toBe(201);
+      const { id } = (await response.json()) as { id: string };
+      expect(stack.emulator.calls().map((c) => c.status)).toEqual([fault.status, 201]);
+      expect(stack.clock.slept).toEqual(slept);
+      expect(stack.emulator.sessions().length).toBe(sessionsBefore + 1);
+      expect((await stack.rows()).filter((r) => r.sessionId === id)).toHaveLength(1);
+    },
+  );
 
   it('waits out a 503 without Retry-After on create with a back-off, and answers 201', async () => {
     stack.emulator.resetCalls();
@@ -54,7 +59,7 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     expect(stack.emulator.calls().map((c) => c.status)).toEqual([503, 201]);
   });
 
-  it('passes on a create\'s 429 at once, with its Retry-After and no record, when the cooldown outlasts the answer budget', async () => {
+  it("passes on a create's 429 at once, with its Retry-After and no record, when the cooldown outlasts the answer budget", async () => {
     stack.emulator.resetCalls();
     stack.clock.slept.length = 0;
     stack.emulator.addFault({ op: 'createSession', kind: 'status', status: 429, retryAfterSeconds: 60, times: 1 });
@@ -143,7 +148,7 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     expect(stack.emulator.calls().map((c) => c.status)).toEqual(['dropped', 204]);
   });
 
-  it('answers at once with 429 and Graph\'s Retry-After when the cooldown is longer than the answer budget — it never sleeps past it', async () => {
+  it("answers at once with 429 and Graph's Retry-After when the cooldown is longer than the answer budget — it never sleeps past it", async () => {
     const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
     stack.emulator.resetCalls();
     stack.clock.slept.length = 0;
@@ -167,7 +172,13 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
   it('passes on an edit-lock conflict without retrying and keeps the session', async () => {
     const created = (await (await post(stack.sessionUrl('createSession'), { body: '{}' })).json()) as { id: string };
     stack.emulator.resetCalls();
-    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 409, innerCode: 'accessConflict', times: 1 });
+    stack.emulator.addFault({
+      op: 'refreshSession',
+      kind: 'status',
+      status: 409,
+      innerCode: 'accessConflict',
+      times: 1,
+    });
     const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': created.id } });
     expect(response.status).toBe(409);
     expect(((await response.json()) as ErrorBody).error.innerError.code).toBe('accessConflict');
@@ -186,7 +197,10 @@ describe('Graph faults reach the caller as Graph-shaped answers and leave nothin
     stack.emulator.clearFaults();
     expect(response.status).toBe(404);
     expect(((await response.json()) as ErrorBody).error.innerError.code).toBe('invalidSessionReCreatable');
-    expect((await stack.rows()).find((r) => r.sessionId === created.id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
+    expect((await stack.rows()).find((r) => r.sessionId === created.id)).toMatchObject({
+      state: 'expired',
+      endReason: 'expiredInGraph',
+    });
   });
 
   it('never puts a token or a stack trace in a response or a log line', async () => {
@@ -221,7 +235,9 @@ describe('storage faults', () => {
   it('answers refresh and close with 503 and no Graph call while storage is down', async () => {
     storageDown.emulator.resetCalls();
     for (const action of ['refreshSession', 'closeSession']) {
-      const response = await post(storageDown.sessionUrl(action), { headers: { 'workbook-session-id': 'cluster=EMU1&session=x' } });
+      const response = await post(storageDown.sessionUrl(action), {
+        headers: { 'workbook-session-id': 'cluster=EMU1&session=x' },
+      });
       expect(response.status).toBe(503);
     }
     expect(storageDown.emulator.calls()).toEqual([]);

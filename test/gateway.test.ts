@@ -72,7 +72,11 @@ describe('forwarding workbook calls', () => {
     const id = await createSession(true);
     stack.emulator.resetCalls();
     const inSession = { 'workbook-session-id': id };
-    const written = await send(range('G1'), { method: 'PATCH', body: { values: [['through the broker']] }, headers: inSession });
+    const written = await send(range('G1'), {
+      method: 'PATCH',
+      body: { values: [['through the broker']] },
+      headers: inSession,
+    });
     expect(written.status).toBe(200);
     expect(written.json()).toMatchObject({ address: 'Sheet1!G1', values: [['through the broker']] });
     const read = await send(range('G1'), { headers: inSession });
@@ -92,8 +96,14 @@ describe('forwarding workbook calls', () => {
   it("keeps a non-persistent session's writes out of the file, and they are gone with the session", async () => {
     const id = await createSession(false);
     const inSession = { 'workbook-session-id': id };
-    expect((await send(range('A2'), { method: 'PATCH', body: { values: 'scratch' }, headers: inSession })).status).toBe(200);
-    const added = await send(gateway("tables('Sales')/rows/add"), { method: 'POST', body: { values: [['x', 'y', 1, 1, 1]] }, headers: inSession });
+    expect((await send(range('A2'), { method: 'PATCH', body: { values: 'scratch' }, headers: inSession })).status).toBe(
+      200,
+    );
+    const added = await send(gateway("tables('Sales')/rows/add"), {
+      method: 'POST',
+      body: { values: [['x', 'y', 1, 1, 1]] },
+      headers: inSession,
+    });
     expect(added.status).toBe(200);
     expect((await send(range('A2'), { headers: inSession })).json().values).toEqual([['scratch']]);
     expect(await fileValue('A2')).toBe('North');
@@ -104,9 +114,17 @@ describe('forwarding workbook calls', () => {
   it('adds table rows with rows/add (200) and POST rows (201), and passes the query string on', async () => {
     const id = await createSession(true);
     const inSession = { 'workbook-session-id': id };
-    const added = await send(gateway("tables('Sales')/rows/add"), { method: 'POST', body: { values: [['Gate', 'Way', 2, 2, 4]] }, headers: inSession });
+    const added = await send(gateway("tables('Sales')/rows/add"), {
+      method: 'POST',
+      body: { values: [['Gate', 'Way', 2, 2, 4]] },
+      headers: inSession,
+    });
     expect(added.status).toBe(200);
-    const created = await send(gateway('tables/Sales/rows'), { method: 'POST', body: { index: 0, values: [['First', 'Row', 1, 1, 1]] }, headers: inSession });
+    const created = await send(gateway('tables/Sales/rows'), {
+      method: 'POST',
+      body: { index: 0, values: [['First', 'Row', 1, 1, 1]] },
+      headers: inSession,
+    });
     expect(created.status).toBe(201);
     const page = await send(gateway("tables('Sales')/rows?$top=1&$skip=0"), { headers: inSession });
     expect(page.json()).toEqual({ value: [{ index: 0, values: [['First', 'Row', 1, 1, 1]] }] });
@@ -120,13 +138,15 @@ describe('forwarding workbook calls', () => {
     const missing = await send(gateway("worksheets('Nope')/range(address='A1')"), { headers: inSession });
     expect(missing.status).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'ItemNotFound' } });
-    expect(missing.headers.get('request-id')).toBe((missing.json().error as { innerError: Record<string, string> }).innerError['request-id']);
+    expect(missing.headers.get('request-id')).toBe(
+      (missing.json().error as { innerError: Record<string, string> }).innerError['request-id'],
+    );
     expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ state: 'live' });
     expect((await send(gateway('worksheets'), { headers: inSession })).status).toBe(200);
     await closeSession(id);
   });
 
-  it("never passes a function key given as ?code= to Graph, and keeps the rest of the query as sent", async () => {
+  it('never passes a function key given as ?code= to Graph, and keeps the rest of the query as sent', async () => {
     const res = await send(gateway("tables('Sales')/rows?code=secret-function-key&$top=1"));
     expect(res.status).toBe(200);
     expect(graphCalls('listTableRows').map((call) => call.query)).toEqual(['$top=1']);
@@ -152,31 +172,43 @@ describe('forwarding workbook calls', () => {
 describe('refusals that never reach Graph', () => {
   it.each([
     ['a session the broker does not know', async () => 'cluster=EMU1&session=unknown'],
-    ['a closed session', async () => {
-      const id = await createSession(true);
-      await closeSession(id);
-      return id;
-    }],
+    [
+      'a closed session',
+      async () => {
+        const id = await createSession(true);
+        await closeSession(id);
+        return id;
+      },
+    ],
   ])('answers %s with 404 invalidSessionReCreatable', async (_label, sessionOf) => {
     const id = await sessionOf();
     stack.emulator.resetCalls();
     const res = await send(range('A1'), { headers: { 'workbook-session-id': id } });
     expect(res.status).toBe(404);
-    expect(res.json()).toMatchObject({ error: { code: 'itemNotFound', innerError: { code: 'invalidSessionReCreatable' } } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'itemNotFound', innerError: { code: 'invalidSessionReCreatable' } },
+    });
     expect(graphCalls()).toEqual([]);
   });
 
   it("refuses a session of another workbook and another caller's session", async () => {
     stack.emulator.addWorkbook(DEMO_DRIVE_ID, '01OTHERWORKBOOK');
-    const other = await send(gateway('createSession', { driveId: DEMO_DRIVE_ID, itemId: '01OTHERWORKBOOK' }), { method: 'POST', body: {} });
+    const other = await send(gateway('createSession', { driveId: DEMO_DRIVE_ID, itemId: '01OTHERWORKBOOK' }), {
+      method: 'POST',
+      body: {},
+    });
     const owned = await createSession(true, { 'x-ms-client-principal-id': 'owner-1' });
     stack.emulator.resetCalls();
     const foreign = await send(range('A1'), { headers: { 'workbook-session-id': String(other.json().id) } });
-    const stranger = await send(range('A1'), { headers: { 'workbook-session-id': owned, 'x-ms-client-principal-id': 'someone-else' } });
+    const stranger = await send(range('A1'), {
+      headers: { 'workbook-session-id': owned, 'x-ms-client-principal-id': 'someone-else' },
+    });
     const anonymous = await send(range('A1'), { headers: { 'workbook-session-id': owned } });
     for (const res of [foreign, stranger, anonymous]) expect(res.status).toBe(404);
     expect(graphCalls()).toEqual([]);
-    const mine = await send(range('A1'), { headers: { 'workbook-session-id': owned, 'x-ms-client-principal-id': 'owner-1' } });
+    const mine = await send(range('A1'), {
+      headers: { 'workbook-session-id': owned, 'x-ms-client-principal-id': 'owner-1' },
+    });
     expect(mine.status).toBe(200);
   });
 
@@ -184,13 +216,17 @@ describe('refusals that never reach Graph', () => {
     // The host resolves %2e%2e as a dot segment before routing (as the Functions host may); what is left matches no
     // workbook route, and nothing reaches Graph either way.
     const base = new URL(gateway('x')).pathname.replace(/\/x$/, '');
-    const res = await rawRequest(stack.url, `${base}/worksheets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/other/items/x/workbook/worksheets`, { method: 'GET' });
+    const res = await rawRequest(
+      stack.url,
+      `${base}/worksheets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/other/items/x/workbook/worksheets`,
+      { method: 'GET' },
+    );
     expect([400, 404]).toContain(res.status);
     expect(graphCalls()).toEqual([]);
   });
 
   it.each([
-    ['an encoded slash', "/worksheets/a%2Fb"],
+    ['an encoded slash', '/worksheets/a%2Fb'],
     ['an empty segment', '/worksheets//range'],
     ['a backslash', '/worksheets%5Cx'],
     ['nothing after workbook/', '/'],
@@ -223,7 +259,7 @@ describe('refusals that never reach Graph', () => {
     }
   });
 
-  it("refuses a write a browser sent from another site without a preflight, and Graph never sees it", async () => {
+  it('refuses a write a browser sent from another site without a preflight, and Graph never sees it', async () => {
     const res = await send(range('A1'), {
       method: 'PATCH',
       body: '{"values":"csrf"}',
@@ -266,13 +302,19 @@ describe('what crosses the broker', () => {
     stack.emulator.configure({ asyncRowsMs: 30_000 });
     try {
       const headers = { 'workbook-session-id': id, prefer: 'respond-async' };
-      const accepted = await send(gateway('tables/Sales/rows'), { method: 'POST', body: { values: [['Async', 'Row', 1, 1, 1]] }, headers });
+      const accepted = await send(gateway('tables/Sales/rows'), {
+        method: 'POST',
+        body: { values: [['Async', 'Row', 1, 1, 1]] },
+        headers,
+      });
       expect(accepted.status).toBe(202);
       const location = accepted.headers.get('location') ?? '';
       expect(location.startsWith(`${stack.url}/api/drives/`)).toBe(true);
       expect(new URL(location).searchParams.get('sessionId')).toBe(id);
 
-      expect((await send(location, { headers: { 'workbook-session-id': id } })).json()).toMatchObject({ status: 'running' });
+      expect((await send(location, { headers: { 'workbook-session-id': id } })).json()).toMatchObject({
+        status: 'running',
+      });
       stack.clock.advance(30_000);
       const done = (await send(location, { headers: { 'workbook-session-id': id } })).json();
       expect(done).toMatchObject({ status: 'succeeded' });
@@ -304,10 +346,20 @@ describe('what crosses the broker', () => {
 
 describe('retries by method', () => {
   it('never repeats a rows/add that Graph answered 504 (it may have acted), and repeats a GET', async () => {
-    stack.emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'status', status: 504, afterEffect: true, times: 1 });
+    stack.emulator.addFault({
+      method: 'POST',
+      path: 'rows/add$',
+      kind: 'status',
+      status: 504,
+      afterEffect: true,
+      times: 1,
+    });
     stack.emulator.addFault({ method: 'GET', path: 'range', kind: 'status', status: 504, times: 1 });
     const rowsBefore = (await send(gateway("tables('Sales')/rows"))).json().value as unknown[];
-    const added = await send(gateway("tables('Sales')/rows/add"), { method: 'POST', body: { values: [['Once', 'Only', 1, 1, 1]] } });
+    const added = await send(gateway("tables('Sales')/rows/add"), {
+      method: 'POST',
+      body: { values: [['Once', 'Only', 1, 1, 1]] },
+    });
     expect(added.status).toBe(504);
     expect(graphCalls('addTableRows')).toHaveLength(1);
     const rowsAfter = (await send(gateway("tables('Sales')/rows"))).json().value as unknown[];
@@ -320,20 +372,33 @@ describe('retries by method', () => {
 
   it('never repeats a POST whose connection dropped, and waits out a 429 on one before sending it again', async () => {
     stack.emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'drop', times: 1 });
-    const dropped = await send(gateway("tables('Sales')/rows/add"), { method: 'POST', body: { values: [['a', 'b', 1, 1, 1]] } });
+    const dropped = await send(gateway("tables('Sales')/rows/add"), {
+      method: 'POST',
+      body: { values: [['a', 'b', 1, 1, 1]] },
+    });
     expect(dropped.status).toBe(503);
     expect(graphCalls('addTableRows')).toHaveLength(1);
 
     stack.emulator.resetCalls();
-    stack.emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 });
+    stack.emulator.addFault({
+      method: 'POST',
+      path: 'rows/add$',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 1,
+    });
     const slept = stack.clock.slept.length;
-    const throttled = await send(gateway("tables('Sales')/rows/add"), { method: 'POST', body: { values: [['c', 'd', 1, 1, 1]] } });
+    const throttled = await send(gateway("tables('Sales')/rows/add"), {
+      method: 'POST',
+      body: { values: [['c', 'd', 1, 1, 1]] },
+    });
     expect(throttled.status).toBe(200);
     expect(graphCalls('addTableRows').map((call) => call.status)).toEqual([429, 200]);
     expect(stack.clock.slept.slice(slept)).toEqual([1000]);
   });
 
-  it("drops a token Graph refused and tries once more; refused twice, the caller gets 502", async () => {
+  it('drops a token Graph refused and tries once more; refused twice, the caller gets 502', async () => {
     stack.emulator.addFault({ op: 'listWorksheets', kind: 'status', status: 401, times: 1 });
     expect((await send(gateway('worksheets'))).status).toBe(200);
     expect(graphCalls('listWorksheets').map((call) => call.status)).toEqual([401, 200]);
@@ -357,7 +422,10 @@ describe('one call at a time per workbook', () => {
       Array.from({ length: 200 }, (_, n) => {
         const workbook = workbooks[n % workbooks.length]!;
         return n % 2 === 0
-          ? send(gateway(`worksheets('Sheet1')/range(address='A${n + 1}')`, workbook), { method: 'PATCH', body: { values: [[n]] } })
+          ? send(gateway(`worksheets('Sheet1')/range(address='A${n + 1}')`, workbook), {
+              method: 'PATCH',
+              body: { values: [[n]] },
+            })
           : send(gateway('worksheets', workbook));
       }),
     );
@@ -376,13 +444,17 @@ describe('activity and keep-alive', () => {
     const etag = async () => String((await stack.rows()).find((row) => row.sessionId === id)?.etag);
     const inSession = { 'workbook-session-id': id };
     const first = await etag();
-    for (let n = 0; n < 10; n += 1) expect((await send(gateway('worksheets'), { headers: inSession })).status).toBe(200);
+    for (let n = 0; n < 10; n += 1)
+      expect((await send(gateway('worksheets'), { headers: inSession })).status).toBe(200);
     expect(await etag()).toBe(first);
     stack.clock.advance(30_000);
-    for (let n = 0; n < 10; n += 1) expect((await send(gateway('worksheets'), { headers: inSession })).status).toBe(200);
+    for (let n = 0; n < 10; n += 1)
+      expect((await send(gateway('worksheets'), { headers: inSession })).status).toBe(200);
     const second = await etag();
     expect(second).not.toBe(first);
-    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ lastCallerActivityAt: new Date(stack.clock.now()) });
+    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({
+      lastCallerActivityAt: new Date(stack.clock.now()),
+    });
     for (let n = 0; n < 10; n += 1) await send(gateway('worksheets'), { headers: inSession });
     expect(await etag()).toBe(second);
     await closeSession(id);
@@ -404,34 +476,62 @@ describe('activity and keep-alive', () => {
       await stack.host.invoke('sweepSessions');
     }
     expect(graphState()).toBe('closed');
-    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ state: 'closed', endReason: 'idle' });
+    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({
+      state: 'closed',
+      endReason: 'idle',
+    });
   });
 
   it('ends a session Graph reports gone as expired, and the caller gets Graph’s answer', async () => {
     const id = await createSession(true);
-    stack.emulator.addFault({ op: 'getRange', kind: 'status', status: 404, innerCode: 'invalidSessionReCreatable', times: 1 });
+    stack.emulator.addFault({
+      op: 'getRange',
+      kind: 'status',
+      status: 404,
+      innerCode: 'invalidSessionReCreatable',
+      times: 1,
+    });
     const res = await send(range('A1'), { headers: { 'workbook-session-id': id } });
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ error: { innerError: { code: 'invalidSessionReCreatable' } } });
-    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
+    expect((await stack.rows()).find((row) => row.sessionId === id)).toMatchObject({
+      state: 'expired',
+      endReason: 'expiredInGraph',
+    });
   });
 });
 
 describe('telemetry', () => {
   it('reports each forwarded call as a Graph dependency named by its shape, with method, status and duration — never ids, addresses or values', async () => {
     const dependencies: GraphDependency[] = [];
-    const telemetry: Telemetry = { event: () => undefined, dependency: (call) => dependencies.push(call), flush: async () => undefined };
+    const telemetry: Telemetry = {
+      event: () => undefined,
+      dependency: (call) => dependencies.push(call),
+      flush: async () => undefined,
+    };
     const watched = await startBrokerStack({ telemetry });
     try {
       const secretRange = watched.sessionUrl("worksheets('Sheet1')/range(address='B7:C8')");
       expect((await send(secretRange, { method: 'PATCH', body: { values: 'top-secret-value' } })).status).toBe(200);
       expect((await send(watched.sessionUrl("worksheets('Nope')/usedRange"))).status).toBe(404);
       expect(dependencies).toEqual([
-        expect.objectContaining({ name: 'worksheets/range', method: 'PATCH', status: 200, success: true, durationMs: expect.any(Number) }),
+        expect.objectContaining({
+          name: 'worksheets/range',
+          method: 'PATCH',
+          status: 200,
+          success: true,
+          durationMs: expect.any(Number),
+        }),
         expect.objectContaining({ name: 'worksheets/usedRange', method: 'GET', status: 404, success: false }),
       ]);
       const reported = JSON.stringify(dependencies);
-      for (const secret of ['B7', 'top-secret-value', 'Nope', 'Sheet1', watched.sessionUrl('x').split('/')[5] ?? 'never']) {
+      for (const secret of [
+        'B7',
+        'top-secret-value',
+        'Nope',
+        'Sheet1',
+        watched.sessionUrl('x').split('/')[5] ?? 'never',
+      ]) {
         expect(reported).not.toContain(secret);
       }
     } finally {

@@ -28,7 +28,10 @@ afterEach(async () => {
 
 async function start(options: EmulatorOptions = {}): Promise<GraphEmulator> {
   const emulator = await startGraphEmulator({
-    workbooks: [{ driveId: DRIVE, itemId: ITEM }, { driveId: DRIVE, itemId: OTHER_ITEM }],
+    workbooks: [
+      { driveId: DRIVE, itemId: ITEM },
+      { driveId: DRIVE, itemId: OTHER_ITEM },
+    ],
     ...options,
   });
   started.push(emulator);
@@ -49,7 +52,11 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Respons
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-function createSession(emulator: GraphEmulator, body: unknown = { persistChanges: true }, itemId = ITEM): Promise<Response> {
+function createSession(
+  emulator: GraphEmulator,
+  body: unknown = { persistChanges: true },
+  itemId = ITEM,
+): Promise<Response> {
   return post(`${workbookUrl(emulator, itemId)}/createSession`, JSON_TYPE, JSON.stringify(body));
 }
 
@@ -244,19 +251,22 @@ describe('idle expiry on the injected clock', () => {
     [false, 7, 1],
     [true, 5, 60],
     [false, 7, 60],
-  ])('a session with persistChanges %s expires after %i idle minutes / timeScale %i', async (persist, minutes, timeScale) => {
-    const clock = fakeClock();
-    const emulator = await start({ now: clock.now, timeScale });
-    const id = await createdId(emulator, persist);
-    const lifetime = (minutes * MINUTE) / timeScale;
+  ])(
+    'a session with persistChanges %s expires after %i idle minutes / timeScale %i',
+    async (persist, minutes, timeScale) => {
+      const clock = fakeClock();
+      const emulator = await start({ now: clock.now, timeScale });
+      const id = await createdId(emulator, persist);
+      const lifetime = (minutes * MINUTE) / timeScale;
 
-    clock.t += lifetime - 1;
-    expect(emulator.sessions()[0]?.state).toBe('active');
-    clock.t += 1;
-    expect(emulator.sessions()[0]?.state).toBe('expired');
-    expect(emulator.activeSessions()).toEqual([]);
-    await expectSessionGone(await sessionCall(emulator, 'refreshSession', id));
-  });
+      clock.t += lifetime - 1;
+      expect(emulator.sessions()[0]?.state).toBe('active');
+      clock.t += 1;
+      expect(emulator.sessions()[0]?.state).toBe('expired');
+      expect(emulator.activeSessions()).toEqual([]);
+      await expectSessionGone(await sessionCall(emulator, 'refreshSession', id));
+    },
+  );
 
   it('keeps a non-persistent session alive past the persistent lifetime', async () => {
     const clock = fakeClock();
@@ -293,11 +303,14 @@ describe('authentication and addressing', () => {
     expect(emulator.calls()[0]).toMatchObject({ op: 'createSession', status: 401, faulted: false });
   });
 
-  it.each(['Basic dXNlcjpwYXNz', 'Bearer ', 'Bearer rejected'])('answers 401 to the authorization header %j', async (authorization) => {
-    const emulator = await start({ acceptToken: (token) => token !== 'rejected' });
-    const res = await fetch(`${workbookUrl(emulator)}/createSession`, { method: 'POST', headers: { authorization } });
-    await expectGraphError(res, 401, 'InvalidAuthenticationToken');
-  });
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer ', 'Bearer rejected'])(
+    'answers 401 to the authorization header %j',
+    async (authorization) => {
+      const emulator = await start({ acceptToken: (token) => token !== 'rejected' });
+      const res = await fetch(`${workbookUrl(emulator)}/createSession`, { method: 'POST', headers: { authorization } });
+      await expectGraphError(res, 401, 'InvalidAuthenticationToken');
+    },
+  );
 
   it('answers 401 when acceptToken throws on a malformed token', async () => {
     const emulator = await start({
@@ -320,11 +333,14 @@ describe('authentication and addressing', () => {
     expect(seen).toEqual(['test-token']);
   });
 
-  it.each(['createSession', 'refreshSession', 'closeSession'])('answers 404 itemNotFound to %s on an unknown workbook', async (op) => {
-    const emulator = await start();
-    const res = await post(`${workbookUrl(emulator, 'missing-item')}/${op}`, { 'workbook-session-id': 'x' });
-    await expectGraphError(res, 404, 'itemNotFound');
-  });
+  it.each(['createSession', 'refreshSession', 'closeSession'])(
+    'answers 404 itemNotFound to %s on an unknown workbook',
+    async (op) => {
+      const emulator = await start();
+      const res = await post(`${workbookUrl(emulator, 'missing-item')}/${op}`, { 'workbook-session-id': 'x' });
+      await expectGraphError(res, 404, 'itemNotFound');
+    },
+  );
 
   it('knows a workbook once it was added', async () => {
     const emulator = await start();

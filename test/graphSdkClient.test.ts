@@ -23,27 +23,42 @@ it("drives create → refresh → close with Microsoft's own Graph JavaScript cl
   });
   const workbook = `/drives/${WORKBOOK.driveId}/items/${WORKBOOK.itemId}/workbook`;
 
-  const session = (await client.api(`${workbook}/createSession`).post({ persistChanges: false })) as { id: string; persistChanges: boolean };
+  const session = (await client.api(`${workbook}/createSession`).post({ persistChanges: false })) as {
+    id: string;
+    persistChanges: boolean;
+  };
   expect(session.persistChanges).toBe(false);
   expect(stack.emulator.activeSessions().map((s) => s.id)).toEqual([session.id]);
 
   await client.api(`${workbook}/refreshSession`).header('workbook-session-id', session.id).post({});
-  expect(stack.emulator.calls().filter((c) => c.op === 'refreshSession').map((c) => c.status)).toEqual([204]);
+  expect(
+    stack.emulator
+      .calls()
+      .filter((c) => c.op === 'refreshSession')
+      .map((c) => c.status),
+  ).toEqual([204]);
 
   await client.api(`${workbook}/closeSession`).header('workbook-session-id', session.id).post({});
   expect(stack.emulator.activeSessions()).toEqual([]);
   const rows = await stack.rows();
   expect(rows).toHaveLength(1);
-  expect(rows[0]).toMatchObject({ sessionId: session.id, state: 'closed', endReason: 'closedByCaller', persistChanges: false });
+  expect(rows[0]).toMatchObject({
+    sessionId: session.id,
+    state: 'closed',
+    endReason: 'closedByCaller',
+    persistChanges: false,
+  });
 
   // And the SDK sees a Graph-shaped error it can act on.
-  await expect(client.api(`${workbook}/refreshSession`).header('workbook-session-id', session.id).post({})).rejects.toMatchObject({
+  await expect(
+    client.api(`${workbook}/refreshSession`).header('workbook-session-id', session.id).post({}),
+  ).rejects.toMatchObject({
     statusCode: 404,
     code: 'itemNotFound',
   });
 });
 
-it("works inside the session with the same client: list worksheets, write and read a range, add rows, close — and the .xlsx holds it", async () => {
+it('works inside the session with the same client: list worksheets, write and read a range, add rows, close — and the .xlsx holds it', async () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'sdk-drive-'));
   const local = await startBrokerStack({ emulator: { drive: { path: folder } } });
   try {
@@ -66,7 +81,9 @@ it("works inside the session with the same client: list worksheets, write and re
     const read = (await inSession(address).get()) as { values: unknown[][] };
     expect(read.values).toEqual([['SDK', 7]]);
 
-    const added = (await inSession('tables/Sales/rows/add').post({ values: [['SDK', 'Limes', 3, 2, 6]] })) as { index: number };
+    const added = (await inSession('tables/Sales/rows/add').post({ values: [['SDK', 'Limes', 3, 2, 6]] })) as {
+      index: number;
+    };
     expect(added.index).toBe(4);
 
     await inSession('closeSession').post({});
@@ -82,7 +99,11 @@ it("works inside the session with the same client: list worksheets, write and re
     const file = new ExcelJS.Workbook();
     await file.xlsx.readFile(path.join(folder, 'Demo.xlsx'));
     const sheet = file.getWorksheet('Sheet1');
-    expect([sheet?.getCell('G2').value, sheet?.getCell('H2').value, sheet?.getCell('B6').value]).toEqual(['SDK', 7, 'Limes']);
+    expect([sheet?.getCell('G2').value, sheet?.getCell('H2').value, sheet?.getCell('B6').value]).toEqual([
+      'SDK',
+      7,
+      'Limes',
+    ]);
   } finally {
     await local.close();
     rmSync(folder, { recursive: true, force: true });

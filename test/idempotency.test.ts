@@ -19,7 +19,8 @@ afterAll(async () => {
 const create = (s: BrokerStack, key: string, headers: Record<string, string> = {}) =>
   post(s.sessionUrl('createSession'), { body: '{}', headers: { 'idempotency-key': key, ...headers } });
 const idOf = async (response: Response) => ((await response.json()) as { id: string }).id;
-const graphCreates = (s: BrokerStack) => s.emulator.calls().filter((c) => c.op === 'createSession' && c.status === 201).length;
+const graphCreates = (s: BrokerStack) =>
+  s.emulator.calls().filter((c) => c.op === 'createSession' && c.status === 201).length;
 
 describe('idempotent creates (Idempotency-Key)', () => {
   it('answers a repeat with the same session and makes one Graph session', async () => {
@@ -91,19 +92,27 @@ describe('idempotent creates (Idempotency-Key)', () => {
     expect(second).not.toBe(first);
     shortRetention.clock.advance(121_000); // the first session's record is past retention; the second still lives
     await shortRetention.host.invoke('sweepSessions');
-    expect((await shortRetention.rows()).some((r) => r.sessionId === first && String(r.rowKey).startsWith('s'))).toBe(false);
+    expect((await shortRetention.rows()).some((r) => r.sessionId === first && String(r.rowKey).startsWith('s'))).toBe(
+      false,
+    );
     const repeat = await create(shortRetention, 'run-reused');
     expect(await idOf(repeat)).toBe(second);
   });
 
   it('has the sweep delete keys the normal path left behind: an abandoned claim, and a key whose session record is gone', async () => {
     const workbook = { driveId: WORKBOOK.driveId, itemId: WORKBOOK.itemId };
-    await stack.deps.store.insertIdempotency({ ...workbook, rowKey: 'kabandoned-claim', state: 'pending', claimedAt: stack.clock.now() });
+    await stack.deps.store.insertIdempotency({
+      ...workbook,
+      rowKey: 'kabandoned-claim',
+      state: 'pending',
+      claimedAt: stack.clock.now(),
+    });
     const id = await idOf(await create(stack, 'run-orphaned-key'));
     const sessionRow = (await stack.rows()).find((r) => r.sessionId === id && String(r.rowKey).startsWith('s'));
     // As if the sweep's delete of the session had lost its key clean-up to a storage fault.
     await stack.table.deleteEntity(String(sessionRow?.partitionKey), String(sessionRow?.rowKey));
-    const keyRows = async () => (await stack.rows()).filter((r) => String(r.rowKey).startsWith('k')).map((r) => r.rowKey);
+    const keyRows = async () =>
+      (await stack.rows()).filter((r) => String(r.rowKey).startsWith('k')).map((r) => r.rowKey);
     expect(await keyRows()).toContain('kabandoned-claim');
 
     stack.clock.advance(91_000); // past the claim's lifetime

@@ -18,7 +18,10 @@ let stack: BrokerStack;
 let folder: string;
 beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), 'idempotent-drive-'));
-  stack = await startBrokerStack({ emulator: { drive: { path: folder } }, settings: { SESSION_RETENTION_SECONDS: String(RETENTION_SECONDS) } });
+  stack = await startBrokerStack({
+    emulator: { drive: { path: folder } },
+    settings: { SESSION_RETENTION_SECONDS: String(RETENTION_SECONDS) },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -35,23 +38,35 @@ interface Answer {
   body: Buffer;
 }
 
-async function send(workbookPath: string, init: { method: string; body: unknown; key?: string; headers?: Record<string, string> }): Promise<Answer> {
+async function send(
+  workbookPath: string,
+  init: { method: string; body: unknown; key?: string; headers?: Record<string, string> },
+): Promise<Answer> {
   const res = await fetch(stack.sessionUrl(workbookPath, DEMO), {
     method: init.method,
-    headers: { 'content-type': 'application/json', ...(init.key ? { 'Idempotency-Key': init.key } : {}), ...init.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(init.key ? { 'Idempotency-Key': init.key } : {}),
+      ...init.headers,
+    },
     body: JSON.stringify(init.body),
   });
   return { status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.from(await res.arrayBuffer()) };
 }
 
-const addRow = (key: string | undefined, values: unknown[][] = [['Once', 'Only', 1, 1, 1]], headers: Record<string, string> = {}) =>
-  send("tables('Sales')/rows/add", { method: 'POST', body: { values }, ...(key ? { key } : {}), headers });
+const addRow = (
+  key: string | undefined,
+  values: unknown[][] = [['Once', 'Only', 1, 1, 1]],
+  headers: Record<string, string> = {},
+) => send("tables('Sales')/rows/add", { method: 'POST', body: { values }, ...(key ? { key } : {}), headers });
 
 /** The answer a caller can compare: status, body, and the headers that belong to the answer (not to the connection). */
 const comparable = (answer: Answer) => ({
   status: answer.status,
   body: answer.body.toString('base64'),
-  headers: Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name))),
+  headers: Object.fromEntries(
+    Object.entries(answer.headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name)),
+  ),
 });
 
 async function tableRows(): Promise<unknown[][]> {
@@ -83,7 +98,11 @@ describe('idempotent workbook writes', () => {
     expect((await addRow(key, [['A', 'B', 1, 1, 1]])).status).toBe(200);
     stack.emulator.resetCalls();
     const otherBody = await addRow(key, [['C', 'D', 1, 1, 1]]);
-    const otherPath = await send("worksheets('Sheet1')/range(address='J1')", { method: 'PATCH', body: { values: [['x']] }, key });
+    const otherPath = await send("worksheets('Sheet1')/range(address='J1')", {
+      method: 'PATCH',
+      body: { values: [['x']] },
+      key,
+    });
     for (const res of [otherBody, otherPath]) {
       expect(res.status).toBe(422);
       expect(JSON.parse(res.body.toString())).toMatchObject({ error: { code: 'unprocessableEntity' } });
@@ -109,7 +128,14 @@ describe('idempotent workbook writes', () => {
   it('frees the key when Graph says it did not act (429), so the repeat adds the row', async () => {
     const key = newKey();
     const before = (await tableRows()).length;
-    stack.emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'status', status: 429, retryAfterSeconds: 600, times: 1 });
+    stack.emulator.addFault({
+      method: 'POST',
+      path: 'rows/add$',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 600,
+      times: 1,
+    });
     expect((await addRow(key)).status).toBe(429);
     // The repeat comes once Graph's Retry-After has passed, as Power Automate's does: until then the workbook's lease
     // keeps the cooldown and no instance calls it.
@@ -136,31 +162,55 @@ describe('idempotent workbook writes', () => {
   });
 
   it(`replays an answer of over 256 KiB byte for byte, and refuses to redo one over ${REPLAY_BODY_LIMIT} bytes`, async () => {
-    const big = await send("worksheets('Sheet1')/range(address='L1:S1000')", { method: 'PATCH', body: { values: 'x' }, key: newKey() });
+    const big = await send("worksheets('Sheet1')/range(address='L1:S1000')", {
+      method: 'PATCH',
+      body: { values: 'x' },
+      key: newKey(),
+    });
     expect(big.status).toBe(200);
     expect(big.body.byteLength).toBeGreaterThan(256 * 1024);
     expect(big.body.byteLength).toBeLessThanOrEqual(REPLAY_BODY_LIMIT);
     const key = newKey();
-    const first = await send("worksheets('Sheet1')/range(address='L1:S1000')", { method: 'PATCH', body: { values: 'y' }, key });
+    const first = await send("worksheets('Sheet1')/range(address='L1:S1000')", {
+      method: 'PATCH',
+      body: { values: 'y' },
+      key,
+    });
     stack.emulator.resetCalls();
-    const repeat = await send("worksheets('Sheet1')/range(address='L1:S1000')", { method: 'PATCH', body: { values: 'y' }, key });
+    const repeat = await send("worksheets('Sheet1')/range(address='L1:S1000')", {
+      method: 'PATCH',
+      body: { values: 'y' },
+      key,
+    });
     expect(repeat.body.equals(first.body)).toBe(true);
     expect(comparable(repeat)).toEqual(comparable(first));
     expect(stack.emulator.calls()).toEqual([]);
 
     const hugeKey = newKey();
-    const huge = await send("worksheets('Sheet1')/range(address='L1:AZ1000')", { method: 'PATCH', body: { values: 'z' }, key: hugeKey });
+    const huge = await send("worksheets('Sheet1')/range(address='L1:AZ1000')", {
+      method: 'PATCH',
+      body: { values: 'z' },
+      key: hugeKey,
+    });
     expect(huge.status).toBe(200);
     expect(huge.body.byteLength).toBeGreaterThan(REPLAY_BODY_LIMIT);
     stack.emulator.resetCalls();
-    const refused = await send("worksheets('Sheet1')/range(address='L1:AZ1000')", { method: 'PATCH', body: { values: 'z' }, key: hugeKey });
+    const refused = await send("worksheets('Sheet1')/range(address='L1:AZ1000')", {
+      method: 'PATCH',
+      body: { values: 'z' },
+      key: hugeKey,
+    });
     expect(refused.status).toBe(409);
     expect(JSON.parse(refused.body.toString())).toMatchObject({ error: { code: 'conflict' } });
     expect(stack.emulator.calls()).toEqual([]);
   });
 
   it('replays to a repeat that comes after the session closed, and is deleted by the sweep after its retention', async () => {
-    const created = await fetch(stack.sessionUrl('createSession', DEMO), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const created = await fetch(stack.sessionUrl('createSession', DEMO), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { id } = (await created.json()) as { id: string };
     const key = newKey();
     const inSession = { 'workbook-session-id': id };
@@ -209,7 +259,11 @@ describe('idempotent creates', () => {
   it('answers 422 when a repeated key comes with a different body or idle timeout, and the same session otherwise', async () => {
     const key = newKey();
     const create = (body: string, headers: Record<string, string> = {}) =>
-      fetch(stack.sessionUrl('createSession', DEMO), { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': key, ...headers }, body });
+      fetch(stack.sessionUrl('createSession', DEMO), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'Idempotency-Key': key, ...headers },
+        body,
+      });
     const first = await create('{"persistChanges":false}', { 'x-session-idle-timeout': '300' });
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: string };

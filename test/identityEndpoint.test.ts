@@ -104,7 +104,12 @@ describe('the identity endpoint over HTTP', () => {
 
   it.each([
     ['a missing X-IDENTITY-HEADER', {}, { 'api-version': API_VERSION, resource: 'https://x.test' }, 400],
-    ['a wrong X-IDENTITY-HEADER', { 'X-IDENTITY-HEADER': 'nope' }, { 'api-version': API_VERSION, resource: 'https://x.test' }, 401],
+    [
+      'a wrong X-IDENTITY-HEADER',
+      { 'X-IDENTITY-HEADER': 'nope' },
+      { 'api-version': API_VERSION, resource: 'https://x.test' },
+      401,
+    ],
     ['a missing resource', 'valid', { 'api-version': API_VERSION }, 400],
     ['the 2017-09-01 api-version', 'valid', { 'api-version': '2017-09-01', resource: 'https://x.test' }, 400],
   ] as const)('refuses %s with a JSON error and no token', async (_case, headers, query, status) => {
@@ -130,7 +135,12 @@ describe('the identity endpoint over HTTP', () => {
           headers: { 'X-IDENTITY-HEADER': from.header },
         });
         const body: unknown = await res.json();
-        if (typeof body !== 'object' || body === null || !('access_token' in body) || typeof body.access_token !== 'string') {
+        if (
+          typeof body !== 'object' ||
+          body === null ||
+          !('access_token' in body) ||
+          typeof body.access_token !== 'string'
+        ) {
           throw new Error('no access_token');
         }
         return body.access_token;

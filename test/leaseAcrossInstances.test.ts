@@ -26,7 +26,10 @@ let controlB: BrokerChild;
 
 beforeAll(async () => {
   identity = await startIdentityEndpoint();
-  emulator = await startGraphEmulator({ workbooks: [...WORKBOOKS, CONTROL, THROTTLED, CRASH], acceptToken: (token) => identity.verify(token) });
+  emulator = await startGraphEmulator({
+    workbooks: [...WORKBOOKS, CONTROL, THROTTLED, CRASH],
+    acceptToken: (token) => identity.verify(token),
+  });
   const connection = inject('azuriteConnectionString');
   const tableName = testTableName('leaseInstances');
   leases = createLeaseStore(createTableAccess({ connectionString: connection, tableName }));
@@ -61,7 +64,12 @@ interface Answer {
 }
 
 /** One of a mix of reads and writes, sessionless, on `workbook` through `broker`. */
-async function mixedCall(broker: BrokerChild, instance: 'a' | 'b', workbook: { driveId: string; itemId: string }, n: number): Promise<Answer> {
+async function mixedCall(
+  broker: BrokerChild,
+  instance: 'a' | 'b',
+  workbook: { driveId: string; itemId: string },
+  n: number,
+): Promise<Answer> {
   const sentMs = performance.now();
   const kind = n % 3;
   const response =
@@ -69,10 +77,18 @@ async function mixedCall(broker: BrokerChild, instance: 'a' | 'b', workbook: { d
       ? await fetch(broker.workbookUrl(workbook, 'worksheets'))
       : await fetch(broker.workbookUrl(workbook, `worksheets('Sheet1')/range(address='A${(n % 50) + 1}')`), {
           method: kind === 1 ? 'PATCH' : 'GET',
-          ...(kind === 1 ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ values: [[n]] }) } : {}),
+          ...(kind === 1
+            ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ values: [[n]] }) }
+            : {}),
         });
   await response.arrayBuffer();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), instance, sentMs, answeredMs: performance.now() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    instance,
+    sentMs,
+    answeredMs: performance.now(),
+  };
 }
 
 /** Pairs of calls, one through each instance, that were both waiting for the same workbook at the same time. */
@@ -84,7 +100,8 @@ function crossInstanceOverlaps(answers: readonly Answer[]): number {
   return pairs;
 }
 
-const inFlightOn = (workbook: { itemId: string }) => emulator.concurrency().workbooks.find((w) => w.itemId === workbook.itemId);
+const inFlightOn = (workbook: { itemId: string }) =>
+  emulator.concurrency().workbooks.find((w) => w.itemId === workbook.itemId);
 
 describe('WORKBOOK_LEASE=table across two broker processes', () => {
   it('never puts two calls in flight on one workbook: 500 mixed calls over 3 workbooks from both instances', async () => {
@@ -107,7 +124,9 @@ describe('WORKBOOK_LEASE=table across two broker processes', () => {
     expect(report.maxInFlight).toBeGreaterThan(1);
     for (const workbook of WORKBOOKS) {
       const overlaps = crossInstanceOverlaps(answers.filter((x) => x.workbook === workbook).map((x) => x.answer));
-      console.info(`${workbook.itemId}: ${overlaps} cross-instance overlapping pairs; emulator maxInFlight overall ${report.maxInFlight}`);
+      console.info(
+        `${workbook.itemId}: ${overlaps} cross-instance overlapping pairs; emulator maxInFlight overall ${report.maxInFlight}`,
+      );
       expect(overlaps).toBeGreaterThan(0);
     }
   }, 60_000);
@@ -116,7 +135,9 @@ describe('WORKBOOK_LEASE=table across two broker processes', () => {
     emulator.addFault({ kind: 'latency', latencyMs: 5, itemId: CONTROL.itemId });
     emulator.resetConcurrency();
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, n) => (n % 2 === 0 ? mixedCall(controlA, 'a', CONTROL, n) : mixedCall(controlB, 'b', CONTROL, n))),
+      Array.from({ length: 100 }, (_, n) =>
+        n % 2 === 0 ? mixedCall(controlA, 'a', CONTROL, n) : mixedCall(controlB, 'b', CONTROL, n),
+      ),
     );
     emulator.clearFaults();
     expect(answers.every((x) => x.status === 200)).toBe(true);
@@ -145,7 +166,8 @@ describe('WORKBOOK_LEASE=table across two broker processes', () => {
     emulator.resetConcurrency();
     const orphan = mixedCall(a, 'a', CRASH, 0).catch(() => 'connection lost');
     let held = await leases.read(CRASH);
-    while (held?.holder === undefined) held = await new Promise((resolve) => setTimeout(resolve, 5)).then(() => leases.read(CRASH));
+    while (held?.holder === undefined)
+      held = await new Promise((resolve) => setTimeout(resolve, 5)).then(() => leases.read(CRASH));
     expect(inFlightOn(CRASH)?.inFlight).toBe(1);
     await a.kill();
     expect(await orphan).toBe('connection lost');
@@ -155,7 +177,10 @@ describe('WORKBOOK_LEASE=table across two broker processes', () => {
     expect(after.status).toBe(200);
     expect(inFlightOn(CRASH)?.maxInFlight).toBe(1);
     // B's call went to Graph only after the dead holder's lease (and the skew margin) had passed.
-    const sent = emulator.calls().filter((call) => call.itemId === CRASH.itemId).at(-1);
+    const sent = emulator
+      .calls()
+      .filter((call) => call.itemId === CRASH.itemId)
+      .at(-1);
     expect(sent?.at).toBeGreaterThanOrEqual(held.leaseUntil ?? Number.POSITIVE_INFINITY);
     expect(await leases.read(CRASH)).toBeUndefined();
   }, 30_000);

@@ -8,19 +8,27 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 async function create(body = '{"persistChanges": true}', headers: Record<string, string> = {}) {
-  const response = await post(stack.sessionUrl('createSession'), { headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await post(stack.sessionUrl('createSession'), {
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { response, json: (await response.json()) as { id: string; persistChanges: boolean } };
 }
 
 describe('the session lifecycle through the local host', () => {
-  it('creates a session: 201 with exactly Graph\'s body, a Graph session, and one live record', async () => {
+  it("creates a session: 201 with exactly Graph's body, a Graph session, and one live record", async () => {
     const { response, json } = await create();
     expect(response.status).toBe(201);
     expect(Object.keys(json).sort()).toEqual(['id', 'persistChanges']);
     expect(json.persistChanges).toBe(true);
 
     const graphSession = stack.emulator.sessions().find((s) => s.id === json.id);
-    expect(graphSession).toMatchObject({ driveId: WORKBOOK.driveId, itemId: WORKBOOK.itemId, persistChanges: true, state: 'active' });
+    expect(graphSession).toMatchObject({
+      driveId: WORKBOOK.driveId,
+      itemId: WORKBOOK.itemId,
+      persistChanges: true,
+      state: 'active',
+    });
 
     const rows = (await stack.rows()).filter((row) => row.sessionId === json.id);
     expect(rows).toHaveLength(1);
@@ -52,7 +60,9 @@ describe('the session lifecycle through the local host', () => {
     stack.emulator.resetCalls();
     const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
     expect(response.status).toBe(204);
-    expect(stack.emulator.calls()).toEqual([expect.objectContaining({ op: 'refreshSession', sessionId: json.id, status: 204 })]);
+    expect(stack.emulator.calls()).toEqual([
+      expect.objectContaining({ op: 'refreshSession', sessionId: json.id, status: 204 }),
+    ]);
     const row = (await stack.rows()).find((r) => r.sessionId === json.id);
     expect((row?.lastCallerActivityAt as Date).getTime()).toBe(stack.clock.now());
     expect((row?.lastGraphContactAt as Date).getTime()).toBe(stack.clock.now());
@@ -86,7 +96,9 @@ describe('the session lifecycle through the local host', () => {
   it('answers 404 for a session id the broker never issued, without calling Graph or writing', async () => {
     const before = (await stack.rows()).length;
     stack.emulator.resetCalls();
-    const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': 'cluster=X&session=never-issued' } });
+    const response = await post(stack.sessionUrl('refreshSession'), {
+      headers: { 'workbook-session-id': 'cluster=X&session=never-issued' },
+    });
     expect(response.status).toBe(404);
     expect(stack.emulator.calls()).toEqual([]);
     expect((await stack.rows()).length).toBe(before);
@@ -97,7 +109,9 @@ describe('the session lifecycle through the local host', () => {
     stack.clock.advance(6 * 60_000); // past Excel's ~5 min idle expiry for a persistent session
     const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { innerError: { code: string } } }).error.innerError.code).toBe('invalidSessionReCreatable');
+    expect(((await response.json()) as { error: { innerError: { code: string } } }).error.innerError.code).toBe(
+      'invalidSessionReCreatable',
+    );
     const row = (await stack.rows()).find((r) => r.sessionId === json.id);
     expect(row).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
   });
@@ -105,31 +119,41 @@ describe('the session lifecycle through the local host', () => {
   it('keeps a session per workbook apart: the same id on another workbook is unknown', async () => {
     const { json } = await create();
     stack.emulator.addWorkbook(WORKBOOK.driveId, '01OTHERWORKBOOK');
-    const response = await post(stack.sessionUrl('refreshSession', { driveId: WORKBOOK.driveId, itemId: '01OTHERWORKBOOK' }), {
-      headers: { 'workbook-session-id': json.id },
-    });
+    const response = await post(
+      stack.sessionUrl('refreshSession', { driveId: WORKBOOK.driveId, itemId: '01OTHERWORKBOOK' }),
+      {
+        headers: { 'workbook-session-id': json.id },
+      },
+    );
     expect(response.status).toBe(404);
   });
 
-  it('takes x-session-idle-timeout as the session\'s idle timeout', async () => {
+  it("takes x-session-idle-timeout as the session's idle timeout", async () => {
     const { json } = await create('{}', { 'x-session-idle-timeout': '7200' });
     const row = (await stack.rows()).find((r) => r.sessionId === json.id);
     expect(row?.idleTimeoutSeconds).toBe(7200);
   });
 
   it('records the signed-in caller as owner and hides the session from anyone else', async () => {
-    const { json } = await create('{}', { 'x-ms-client-principal-id': 'user-a', 'x-ms-client-principal-name': 'a@contoso.example' });
+    const { json } = await create('{}', {
+      'x-ms-client-principal-id': 'user-a',
+      'x-ms-client-principal-name': 'a@contoso.example',
+    });
     const row = (await stack.rows()).find((r) => r.sessionId === json.id);
     expect(row).toMatchObject({ owner: 'user-a', ownerName: 'a@contoso.example' });
 
     stack.emulator.resetCalls();
-    const stranger = await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': json.id, 'x-ms-client-principal-id': 'user-b' } });
+    const stranger = await post(stack.sessionUrl('closeSession'), {
+      headers: { 'workbook-session-id': json.id, 'x-ms-client-principal-id': 'user-b' },
+    });
     expect(stranger.status).toBe(404);
     const anonymous = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
     expect(anonymous.status).toBe(404);
     expect(stack.emulator.calls()).toEqual([]);
 
-    const owner = await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': json.id, 'x-ms-client-principal-id': 'user-a' } });
+    const owner = await post(stack.sessionUrl('closeSession'), {
+      headers: { 'workbook-session-id': json.id, 'x-ms-client-principal-id': 'user-a' },
+    });
     expect(owner.status).toBe(204);
   });
 
@@ -142,7 +166,12 @@ describe('the session lifecycle through the local host', () => {
     const fetched = stack.identity.requests().filter((r) => r.status === 200);
     expect(fetched.length).toBe(Math.max(before, 1));
     expect(fetched[0]?.resource).toBe('https://graph.microsoft.com');
-    expect(stack.emulator.calls().filter((c) => c.sessionId === json.id).map((c) => c.op)).toEqual(['createSession', 'refreshSession', 'closeSession']);
+    expect(
+      stack.emulator
+        .calls()
+        .filter((c) => c.sessionId === json.id)
+        .map((c) => c.op),
+    ).toEqual(['createSession', 'refreshSession', 'closeSession']);
   });
 
   it('lets a record another instance changed win over the copy this instance keeps', async () => {
@@ -150,11 +179,21 @@ describe('the session lifecycle through the local host', () => {
     await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } }); // copy cached
     const row = (await stack.rows()).find((r) => r.sessionId === json.id && String(r.rowKey).startsWith('s'));
     // Another instance closed it: the table says closed, and Graph too.
-    await stack.table.updateEntity({ partitionKey: String(row?.partitionKey), rowKey: String(row?.rowKey), state: 'closed', endReason: 'closedByCaller' }, 'Merge');
+    await stack.table.updateEntity(
+      {
+        partitionKey: String(row?.partitionKey),
+        rowKey: String(row?.rowKey),
+        state: 'closed',
+        endReason: 'closedByCaller',
+      },
+      'Merge',
+    );
     // This instance's copy still says live: the refresh goes to Graph, but its conditional write fails, the record is
     // read afresh, and the caller hears what the table says.
     const response = await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': json.id } });
     expect(response.status).toBe(404);
-    expect((await stack.rows()).find((r) => r.sessionId === json.id && String(r.rowKey).startsWith('s'))).toMatchObject({ state: 'closed' });
+    expect((await stack.rows()).find((r) => r.sessionId === json.id && String(r.rowKey).startsWith('s'))).toMatchObject(
+      { state: 'closed' },
+    );
   });
 });

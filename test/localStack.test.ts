@@ -95,10 +95,15 @@ describe('the Azurite watchdog', () => {
   it('gives up, saying why, when Azurite keeps dying', async () => {
     const gaveUp: string[] = [];
     const first = await startOwnAzurite(tempDir(), 0);
-    const supervised = superviseAzurite(first, () => Promise.reject(new Error('never called')), {
-      warn: () => undefined,
-      giveUp: (why) => gaveUp.push(why),
-    }, { maxRestarts: 0, windowMs: 60_000 });
+    const supervised = superviseAzurite(
+      first,
+      () => Promise.reject(new Error('never called')),
+      {
+        warn: () => undefined,
+        giveUp: (why) => gaveUp.push(why),
+      },
+      { maxRestarts: 0, windowMs: 60_000 },
+    );
     cleanups.push(() => supervised.stop());
     process.kill(first.pid ?? 0, 'SIGKILL');
     expect(await until(async () => gaveUp.length > 0, 5_000)).toBe(true);

@@ -65,7 +65,7 @@ describe('long creates (Prefer: respond-async)', () => {
     expect(refreshed.status).toBe(204);
   });
 
-  it('turns a failed operation — HTTP 200 with status failed — into Graph\'s error, with no session recorded', async () => {
+  it("turns a failed operation — HTTP 200 with status failed — into Graph's error, with no session recorded", async () => {
     quick.emulator.failNextOperations(1);
     const before = (await quick.rows()).filter((r) => String(r.rowKey).startsWith('s')).length;
     const response = await post(quick.sessionUrl('createSession'), { body: '{}' });
@@ -85,14 +85,19 @@ describe('long creates (Prefer: respond-async)', () => {
       expect(unknown.status).toBe(404);
       const body = JSON.parse(unknown.text) as ErrorBody;
       expect(body.error.code).toBe('itemNotFound');
-      expect(slow.emulator.calls()).toEqual([expect.objectContaining({ method: 'GET', op: 'getOperation', status: 404 })]);
+      expect(slow.emulator.calls()).toEqual([
+        expect.objectContaining({ method: 'GET', op: 'getOperation', status: 404 }),
+      ]);
       // Graph's own answer, with Graph's own request-id: the one Microsoft support asks for.
       expect(unknown.headers['request-id']).toBe(body.error.innerError['request-id']);
     }
   });
 
-  it('hides a signed-in caller\'s operation from anyone else', async () => {
-    const response = await post(slow.sessionUrl('createSession'), { body: '{}', headers: { 'x-ms-client-principal-id': 'owner-1' } });
+  it("hides a signed-in caller's operation from anyone else", async () => {
+    const response = await post(slow.sessionUrl('createSession'), {
+      body: '{}',
+      headers: { 'x-ms-client-principal-id': 'owner-1' },
+    });
     expect(response.status).toBe(202);
     const location = response.headers.get('location') ?? '';
     expect((await fetch(location, { headers: { 'x-ms-client-principal-id': 'someone-else' } })).status).toBe(404);
@@ -101,7 +106,10 @@ describe('long creates (Prefer: respond-async)', () => {
   });
 
   it('records the session of a long create nobody polled any more, from the sweep, so Graph holds none the table does not know', async () => {
-    const response = await post(slow.sessionUrl('createSession'), { body: '{}', headers: { 'x-session-idle-timeout': '600' } });
+    const response = await post(slow.sessionUrl('createSession'), {
+      body: '{}',
+      headers: { 'x-session-idle-timeout': '600' },
+    });
     expect(response.status).toBe(202);
     const operationId = (response.headers.get('location') ?? '').split('/').at(-1);
     slow.emulator.resetCalls();

@@ -26,29 +26,38 @@ describe('nothing left open: a session the broker stops tracking while Graph may
   it.each([
     ['a transient 502', { status: 502, times: 1 }],
     ['a 503 with no inner code and no Retry-After (after the retries)', { status: 503, innerCode: null, times: 4 }],
-  ])('closes the session in Graph when a refresh meets %s, and the caller\'s close then answers 204', async (_name, fault) => {
-    const id = await createSession();
-    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', ...fault });
-    const refreshed = await call('refreshSession', id);
-    stack.emulator.clearFaults();
-    expect(refreshed.status).toBe(404);
-    expect(graphState(id)).toBe('closed');
-    expect(await row(id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
-    expect((await row(id))?.graphCloseOwed).toBeUndefined();
-    expect((await call('closeSession', id)).status).toBe(204);
-    expect(graphState(id)).toBe('closed');
-  });
+  ])(
+    "closes the session in Graph when a refresh meets %s, and the caller's close then answers 204",
+    async (_name, fault) => {
+      const id = await createSession();
+      stack.emulator.addFault({ op: 'refreshSession', kind: 'status', ...fault });
+      const refreshed = await call('refreshSession', id);
+      stack.emulator.clearFaults();
+      expect(refreshed.status).toBe(404);
+      expect(graphState(id)).toBe('closed');
+      expect(await row(id)).toMatchObject({ state: 'expired', endReason: 'expiredInGraph' });
+      expect((await row(id))?.graphCloseOwed).toBeUndefined();
+      expect((await call('closeSession', id)).status).toBe(204);
+      expect(graphState(id)).toBe('closed');
+    },
+  );
 
   it('sends no close when Graph itself says the session is gone (404 invalidSessionReCreatable)', async () => {
     const id = await createSession();
     stack.emulator.resetCalls();
-    stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 404, innerCode: 'invalidSessionReCreatable', times: 1 });
+    stack.emulator.addFault({
+      op: 'refreshSession',
+      kind: 'status',
+      status: 404,
+      innerCode: 'invalidSessionReCreatable',
+      times: 1,
+    });
     expect((await call('refreshSession', id)).status).toBe(404);
     expect(closesOf(id)).toHaveLength(0);
     expect((await row(id))?.graphCloseOwed).toBeUndefined();
   });
 
-  it('records a close Graph refused, retries it from the caller\'s close and the sweep until Graph has it', async () => {
+  it("records a close Graph refused, retries it from the caller's close and the sweep until Graph has it", async () => {
     const id = await createSession();
     stack.emulator.resetCalls();
     stack.emulator.addFault({ op: 'refreshSession', kind: 'status', status: 502, times: 1 });
@@ -67,7 +76,7 @@ describe('nothing left open: a session the broker stops tracking while Graph may
     expect((await row(id))?.graphCloseOwed).toBeUndefined();
   });
 
-  it('records a caller\'s close that Graph answered 502 as owed, and the sweep closes it in Graph', async () => {
+  it("records a caller's close that Graph answered 502 as owed, and the sweep closes it in Graph", async () => {
     const id = await createSession();
     stack.emulator.addFault({ op: 'closeSession', kind: 'status', status: 502, times: 1 });
     expect((await call('closeSession', id)).status).toBe(204);

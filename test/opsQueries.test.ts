@@ -13,7 +13,8 @@ function emittedEvents(): Set<string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (file.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/telemetry\.event\('(\w+)'/g)) names.add(m[1] as string);
+      else if (file.endsWith('.ts'))
+        for (const m of readFileSync(file, 'utf8').matchAll(/telemetry\.event\('(\w+)'/g)) names.add(m[1] as string);
     }
   };
   walk(path.join(root, 'shared'));

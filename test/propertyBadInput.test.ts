@@ -28,7 +28,8 @@ const RUNS = 300;
 function seedFrom(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_SEED;
   const seed = Number(value);
-  if (!Number.isInteger(seed) || seed !== (seed | 0)) throw new Error(`FC_SEED must be a 32-bit integer, not ${JSON.stringify(value)}.`);
+  if (!Number.isInteger(seed) || seed !== (seed | 0))
+    throw new Error(`FC_SEED must be a 32-bit integer, not ${JSON.stringify(value)}.`);
   return seed;
 }
 
@@ -38,7 +39,10 @@ const issued: string[] = [];
 beforeAll(async () => {
   stack = await startBrokerStack({ settings: { ALLOWED_DRIVE_IDS: '*' } });
   for (const owner of [undefined, undefined, 'user-a']) {
-    const response = await post(stack.sessionUrl('createSession'), { headers: owner ? { 'x-ms-client-principal-id': owner } : {}, body: '{}' });
+    const response = await post(stack.sessionUrl('createSession'), {
+      headers: owner ? { 'x-ms-client-principal-id': owner } : {},
+      body: '{}',
+    });
     issued.push(((await response.json()) as { id: string }).id);
   }
 });
@@ -58,14 +62,18 @@ const ANY_WORKBOOK_ROUTE = 'drives/{driveId}/items/{itemId}/{*rest}';
 const METHODS = ['GET', 'PUT', 'DELETE', 'PATCH', 'POST', 'OPTIONS', 'HEAD'] as const;
 const PRINTABLE_ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i));
 /** What Node lets a client put in a header value: tab, visible ASCII and space, and Latin-1. */
-const HEADER_CHARS = ['\t', ...Array.from({ length: 0xff - 0x20 + 1 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== '\x7f')];
+const HEADER_CHARS = [
+  '\t',
+  ...Array.from({ length: 0xff - 0x20 + 1 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== '\x7f'),
+];
 
 /** Each UTF-8 byte as %XX: all of them, or all but RFC 3986's unreserved characters. */
 function percentEncode(text: string, everything: boolean): string {
   let encoded = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const char = String.fromCharCode(byte);
-    encoded += !everything && /[A-Za-z0-9._~-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    encoded +=
+      !everything && /[A-Za-z0-9._~-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
 }
@@ -93,8 +101,32 @@ const segment: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '..', '.', '%2e%2e', '%2E', '.%2e', '%2F', '%5C', '%00', '%0A', '%20', '%zz', '%', '%2', '%25', '%252F', '', 'a..b',
-      '..%2F..', '%2e%2e%2fme', 'b!x%2F..%2Fme', '%E2%80%AE', '%C0%AE%C0%AE', '%FF', '%EF%BC%8F', 'me', 'root:',
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E',
+      '.%2e',
+      '%2F',
+      '%5C',
+      '%00',
+      '%0A',
+      '%20',
+      '%zz',
+      '%',
+      '%2',
+      '%25',
+      '%252F',
+      '',
+      'a..b',
+      '..%2F..',
+      '%2e%2e%2fme',
+      'b!x%2F..%2Fme',
+      '%E2%80%AE',
+      '%C0%AE%C0%AE',
+      '%FF',
+      '%EF%BC%8F',
+      'me',
+      'root:',
     ),
   },
   {
@@ -112,10 +144,22 @@ const gatewayPath: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      'worksheets', "worksheets('Sheet1')/range(address='A1:B2')", 'worksheets/Sheet1/usedRange', 'tables',
-      'tables/Table1/rows/add', "worksheets('Sheet1')/range(address='A:B')", 'application/calculate',
-      'worksheets/%2e%2e/%2e%2e', 'worksheets/a%2Fb', 'worksheets\\x', 'worksheets//range', '', 'worksheets/',
-      "worksheets('a'')/range(address='A1')", 'tableRowOperationResult(key=x)', 'sessionInfoResource(key=%00)',
+      'worksheets',
+      "worksheets('Sheet1')/range(address='A1:B2')",
+      'worksheets/Sheet1/usedRange',
+      'tables',
+      'tables/Table1/rows/add',
+      "worksheets('Sheet1')/range(address='A:B')",
+      'application/calculate',
+      'worksheets/%2e%2e/%2e%2e',
+      'worksheets/a%2Fb',
+      'worksheets\\x',
+      'worksheets//range',
+      '',
+      'worksheets/',
+      "worksheets('a'')/range(address='A1')",
+      'tableRowOperationResult(key=x)',
+      'sessionInfoResource(key=%00)',
     ),
   },
   { weight: 3, arbitrary: fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')) },
@@ -123,7 +167,15 @@ const gatewayPath: fc.Arbitrary<string> = fc.oneof(
 
 const sessionRoutePath = fc
   .record({
-    prefix: fc.constantFrom('/api/drives/', '/api/drives/', '/api/drives/', '/api/DRIVES/', '/api//drives/', '/api/drives//', '/API/drives/'),
+    prefix: fc.constantFrom(
+      '/api/drives/',
+      '/api/drives/',
+      '/api/drives/',
+      '/api/DRIVES/',
+      '/api//drives/',
+      '/api/drives//',
+      '/API/drives/',
+    ),
     drive: fc.oneof({ weight: 9, arbitrary: segment }, { weight: 1, arbitrary: segments }),
     items: fc.constantFrom('/items/', '/ITEMS/', '/items//'),
     item: fc.oneof({ weight: 9, arbitrary: segment }, { weight: 1, arbitrary: segments }),
@@ -134,7 +186,13 @@ const sessionRoutePath = fc
       },
       {
         weight: 1,
-        arbitrary: fc.constantFrom('/WORKBOOK/CREATESESSION', '/workbook/closesession/', '/workbook/createSession/x', '/workbook', '/workbook/sessionInfoResource'),
+        arbitrary: fc.constantFrom(
+          '/WORKBOOK/CREATESESSION',
+          '/workbook/closesession/',
+          '/workbook/createSession/x',
+          '/workbook',
+          '/workbook/sessionInfoResource',
+        ),
       },
       { weight: 2, arbitrary: segment.map((operationId) => `/workbook/operations/${operationId}`) },
       { weight: 8, arbitrary: gatewayPath.map((rest) => `/workbook/${rest}`) },
@@ -160,10 +218,21 @@ const otherPath = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '/', '/api', '/api/', '/api/drives', '/api/..', '/admin/functions/createSession', '/admin/functions/nope',
+      '/',
+      '/api',
+      '/api/',
+      '/api/drives',
+      '/api/..',
+      '/admin/functions/createSession',
+      '/admin/functions/nope',
       '/api/drives/x/items/y/workbook',
       // Request targets that look like an authority to a URL parser (RFC 9112 origin-form allows an empty segment).
-      '//', '//[', '/\\', '//@/api/drives', '//:99999/api', '//a%20b',
+      '//',
+      '//[',
+      '/\\',
+      '//@/api/drives',
+      '//:99999/api',
+      '//a%20b',
     ),
   },
 );
@@ -178,18 +247,41 @@ const sessionIdValue = fc.oneof(
 );
 const idleTimeoutValue = fc.oneof(
   fc.integer({ min: -100, max: 200_000 }).map(String),
-  fc.constantFrom('', ' 60 ', '60.0', '+60', '1e3', '0x3c', 'NaN', 'Infinity', utf8AsLatin1('٦٠'), '0060', '9'.repeat(12), '59', '86401'),
+  fc.constantFrom(
+    '',
+    ' 60 ',
+    '60.0',
+    '+60',
+    '1e3',
+    '0x3c',
+    'NaN',
+    'Infinity',
+    utf8AsLatin1('٦٠'),
+    '0060',
+    '9'.repeat(12),
+    '59',
+    '86401',
+  ),
   headerText(20),
 );
 const headers = fc
   .record(
     {
       sessionIdName: fc.constantFrom('workbook-session-id', 'Workbook-Session-Id', 'WORKBOOK-SESSION-ID'),
-      sessionId: fc.oneof({ weight: 3, arbitrary: sessionIdValue.map((value) => ({ value })) }, { weight: 1, arbitrary: fc.nat().map((pool) => ({ pool })) }),
+      sessionId: fc.oneof(
+        { weight: 3, arbitrary: sessionIdValue.map((value) => ({ value })) },
+        { weight: 1, arbitrary: fc.nat().map((pool) => ({ pool })) },
+      ),
       duplicateSessionId: sessionIdValue,
       idleTimeout: idleTimeoutValue,
       contentType: fc.oneof(
-        fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/json; charset=utf-16',
+          'multipart/form-data; boundary=x',
+          'application/x-www-form-urlencoded',
+        ),
         headerText(40),
       ),
       idempotencyKey: fc.oneof(headerText(40), fc.constantFrom('run-1', 'run-2'), fc.constant('k'.repeat(300))),
@@ -211,7 +303,8 @@ const headers = fc
     const name = h.sessionIdName ?? 'workbook-session-id';
     if (h.sessionId && 'value' in h.sessionId) out[name] = h.sessionId.value;
     // The same header twice, differently cased: Node joins them with ", ".
-    if (h.duplicateSessionId !== undefined && name !== 'workbook-session-id') out['workbook-session-id'] = h.duplicateSessionId;
+    if (h.duplicateSessionId !== undefined && name !== 'workbook-session-id')
+      out['workbook-session-id'] = h.duplicateSessionId;
     const pool = h.sessionId && 'pool' in h.sessionId ? { header: name, index: h.sessionId.pool } : undefined;
     return { headers: out, pool };
   });
@@ -223,7 +316,10 @@ const body = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ persistChanges: fc.jsonValue({ maxDepth: 1 }), persistSession: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] })
+      .record(
+        { persistChanges: fc.jsonValue({ maxDepth: 1 }), persistSession: fc.jsonValue({ maxDepth: 1 }) },
+        { requiredKeys: [] },
+      )
       .map((value) => JSON.stringify(value)),
   },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }) },
@@ -232,7 +328,9 @@ const body = fc.oneof(
     weight: 1,
     arbitrary: fc
       .tuple(fc.integer({ min: 16_300, max: 40_000 }), fc.constantFrom('x', 'é', '💥'))
-      .map(([bytes, unit]) => `{"persistChanges":true,"pad":"${unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)))}"}`),
+      .map(
+        ([bytes, unit]) => `{"persistChanges":true,"pad":"${unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)))}"}`,
+      ),
   },
 );
 
@@ -243,7 +341,10 @@ const wildRequests: fc.Arbitrary<BadRequest> = fc
       { weight: 8, arbitrary: sessionRoutePath },
       { weight: 2, arbitrary: otherPath.map((path) => ({ path, method: 'POST' })) },
     ),
-    otherMethod: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+    otherMethod: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
+    ),
     headers,
     body,
   })
@@ -287,7 +388,9 @@ const nearlyValidRequests: fc.Arbitrary<BadRequest> = fc
       method: 'method' in c ? c.method : 'POST',
       path: `/api/drives/${'driveId' in c ? c.driveId : WORKBOOK.driveId}/items/${'itemId' in c ? c.itemId : WORKBOOK.itemId}/workbook/${action}`,
       headers,
-      ...(action !== 'createSession' && !('sessionId' in c) ? { poolSession: { header: 'workbook-session-id', index: session } } : {}),
+      ...(action !== 'createSession' && !('sessionId' in c)
+        ? { poolSession: { header: 'workbook-session-id', index: session } }
+        : {}),
       ...(body === undefined ? {} : { body }),
     };
   });
@@ -295,7 +398,10 @@ const nearlyValidRequests: fc.Arbitrary<BadRequest> = fc
 /** A well-formed forwarded call with one part replaced: the workbook path, the method, the body or the session. */
 const nearlyValidGatewayRequests: fc.Arbitrary<BadRequest> = fc
   .record({
-    rest: fc.oneof({ weight: 1, arbitrary: fc.constant("worksheets('Sheet1')/range(address='A1')") }, { weight: 2, arbitrary: gatewayPath }),
+    rest: fc.oneof(
+      { weight: 1, arbitrary: fc.constant("worksheets('Sheet1')/range(address='A1')") },
+      { weight: 2, arbitrary: gatewayPath },
+    ),
     method: fc.constantFrom(...GATEWAY_METHODS),
     body: fc.oneof({ weight: 1, arbitrary: fc.constant('{"values":[["x"]]}') }, { weight: 1, arbitrary: body }),
     session: fc.oneof(fc.constant(undefined), fc.nat(), sessionIdValue),
@@ -303,16 +409,26 @@ const nearlyValidGatewayRequests: fc.Arbitrary<BadRequest> = fc
   .map(({ rest, method, body: b, session }) => ({
     method,
     path: `/api/drives/${WORKBOOK.driveId}/items/${WORKBOOK.itemId}/workbook/${rest}`,
-    headers: { 'content-type': 'application/json', ...(typeof session === 'string' ? { 'workbook-session-id': session } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(typeof session === 'string' ? { 'workbook-session-id': session } : {}),
+    },
     ...(typeof session === 'number' ? { poolSession: { header: 'workbook-session-id', index: session } } : {}),
     ...(b === undefined || method === 'GET' ? {} : { body: b }),
   }));
 
 const requests: fc.Arbitrary<BadRequest> = fc
-  .oneof({ weight: 4, arbitrary: wildRequests }, { weight: 2, arbitrary: nearlyValidRequests }, { weight: 1, arbitrary: nearlyValidGatewayRequests })
+  .oneof(
+    { weight: 4, arbitrary: wildRequests },
+    { weight: 2, arbitrary: nearlyValidRequests },
+    { weight: 1, arbitrary: nearlyValidGatewayRequests },
+  )
   // Node's HTTP server refuses a request head over 16 KiB itself (431, empty body) before anything routes it, as
   // Kestrel does over its own limits; such requests never reach the broker, so they are not generated.
-  .filter(({ path, headers: h }) => path.length + Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) < 12_000);
+  .filter(
+    ({ path, headers: h }) =>
+      path.length + Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) < 12_000,
+  );
 
 /**
  * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target with the
@@ -329,7 +445,8 @@ function ensureWorkbookFor(path: string): void {
   }
   const routed = underRoutePrefix(pathname);
   const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
-  if (params?.driveId !== undefined && params.itemId !== undefined) stack.emulator.addWorkbook(params.driveId, params.itemId);
+  if (params?.driveId !== undefined && params.itemId !== undefined)
+    stack.emulator.addWorkbook(params.driveId, params.itemId);
 }
 
 /** Where Graph may be called for a request: only under the workbook its path names, as the host routes it. */
@@ -364,9 +481,12 @@ function shapeProblems(response: RawResponse): string[] {
   } catch {
     return [`body is not JSON: ${JSON.stringify(response.text.slice(0, 120))}`];
   }
-  const error = (parsed as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | null)?.error;
+  const error = (
+    parsed as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | null
+  )?.error;
   const problems: string[] = [];
-  if (!String(response.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${String(response.headers['content-type'])}`);
+  if (!String(response.headers['content-type'] ?? '').startsWith('application/json'))
+    problems.push(`content-type ${String(response.headers['content-type'])}`);
   if (typeof error?.code !== 'string' || error.code === '') problems.push('no error.code');
   if (typeof error?.message !== 'string' || error.message === '') problems.push('no error.message');
   if (typeof error?.innerError?.['request-id'] !== 'string') problems.push("no innerError['request-id']");
@@ -377,8 +497,17 @@ const describeRequest = (request: BadRequest, headersSent: Record<string, string
   JSON.stringify({
     method: request.method,
     path: request.path.length > 300 ? `${request.path.slice(0, 300)}… (${request.path.length} chars)` : request.path,
-    headers: Object.fromEntries(Object.entries(headersSent).map(([k, v]) => [k, v.length > 100 ? `${v.slice(0, 100)}… (${v.length} chars)` : v])),
-    body: request.body === undefined ? undefined : request.body.length > 200 ? `(${request.body.length} ${typeof request.body === 'string' ? 'chars' : 'bytes'})` : typeof request.body === 'string' ? request.body : `bytes ${Buffer.from(request.body).toString('hex')}`,
+    headers: Object.fromEntries(
+      Object.entries(headersSent).map(([k, v]) => [k, v.length > 100 ? `${v.slice(0, 100)}… (${v.length} chars)` : v]),
+    ),
+    body:
+      request.body === undefined
+        ? undefined
+        : request.body.length > 200
+          ? `(${request.body.length} ${typeof request.body === 'string' ? 'chars' : 'bytes'})`
+          : typeof request.body === 'string'
+            ? request.body
+            : `bytes ${Buffer.from(request.body).toString('hex')}`,
   });
 
 /** The promise's value, or a failure naming the request if it does not settle in time. */
@@ -395,64 +524,70 @@ async function withinMs<T>(ms: number, work: Promise<T>, message: string): Promi
 }
 
 describe('bad input at volume (fast-check)', () => {
-  it('never answers 5xx; refuses in Graph\'s shape; and a refused request touches neither Graph nor the table', async () => {
+  it("never answers 5xx; refuses in Graph's shape; and a refused request touches neither Graph nor the table", async () => {
     const seen = { refusedByFunction: 0, noRoute: 0, forwarded: 0 };
-    await fc.assert(
-      fc.asyncProperty(requests, async (request) => {
-        const headersSent = { ...request.headers };
-        if (request.poolSession) {
-          headersSent[request.poolSession.header] = issued[request.poolSession.index % issued.length] as string;
-        }
-        // Node frames a GET/HEAD/DELETE/OPTIONS body only when told its length; unframed bytes would be a second request.
-        if (request.body !== undefined) headersSent['content-length'] = String(Buffer.byteLength(request.body));
-        const context = describeRequest(request, headersSent);
-        ensureWorkbookFor(request.path);
-        const before = await tableSnapshot();
-        stack.emulator.resetCalls();
-        const response = await withinMs(
-          5_000,
-          rawRequest(stack.url, request.path, {
-            method: request.method,
-            headers: headersSent,
-            ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
-          }),
-          `no answer within 5 s to ${context}`,
-        );
-        const after = await tableSnapshot();
+    await fc
+      .assert(
+        fc.asyncProperty(requests, async (request) => {
+          const headersSent = { ...request.headers };
+          if (request.poolSession) {
+            headersSent[request.poolSession.header] = issued[request.poolSession.index % issued.length] as string;
+          }
+          // Node frames a GET/HEAD/DELETE/OPTIONS body only when told its length; unframed bytes would be a second request.
+          if (request.body !== undefined) headersSent['content-length'] = String(Buffer.byteLength(request.body));
+          const context = describeRequest(request, headersSent);
+          ensureWorkbookFor(request.path);
+          const before = await tableSnapshot();
+          stack.emulator.resetCalls();
+          const response = await withinMs(
+            5_000,
+            rawRequest(stack.url, request.path, {
+              method: request.method,
+              headers: headersSent,
+              ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
+            }),
+            `no answer within 5 s to ${context}`,
+          );
+          const after = await tableSnapshot();
 
-        expect(response.status, `a 5xx for ${context}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
-        const calls = stack.emulator.calls();
-        const inside = workbookPrefixOf(request.path);
-        for (const call of calls) {
-          expect(inside !== undefined && call.path.startsWith(inside), `Graph called at ${call.path} for ${context}`).toBe(true);
-        }
-        const forwarded = calls.at(-1);
-        const isForwarded = forwarded !== undefined && !isSessionCall(request.method, request.path);
-        if (isForwarded) seen.forwarded += 1;
-        if (response.status < 400) {
-          if (response.status === 201 && /"persistChanges"/.test(response.text)) issued.push((JSON.parse(response.text) as { id: string }).id);
-          return;
-        }
-        // The host's own 404 (no route, or a method the route does not take) has an empty body, as in Azure.
-        const hostNotFound = response.status === 404 && response.text === '';
-        if (hostNotFound) seen.noRoute += 1;
-        else {
-          expect(shapeProblems(response), `${response.status} not in Graph's shape for ${context}`).toEqual([]);
-        }
-        // A forwarded call's refusal is Graph's own: the last call Graph answered is what the caller got.
-        if (!hostNotFound && isForwarded) {
-          expect(response.status, `not Graph's answer for ${context}`).toBe(forwarded.status);
-          return;
-        }
-        if (!hostNotFound) seen.refusedByFunction += 1;
-        expect(calls, `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
-        expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    ).catch((error: unknown) => {
-      console.error(`bad input at volume failed with seed ${SEED}: replay it with FC_SEED=${SEED}`);
-      throw error;
-    });
+          expect(response.status, `a 5xx for ${context}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
+          const calls = stack.emulator.calls();
+          const inside = workbookPrefixOf(request.path);
+          for (const call of calls) {
+            expect(
+              inside !== undefined && call.path.startsWith(inside),
+              `Graph called at ${call.path} for ${context}`,
+            ).toBe(true);
+          }
+          const forwarded = calls.at(-1);
+          const isForwarded = forwarded !== undefined && !isSessionCall(request.method, request.path);
+          if (isForwarded) seen.forwarded += 1;
+          if (response.status < 400) {
+            if (response.status === 201 && /"persistChanges"/.test(response.text))
+              issued.push((JSON.parse(response.text) as { id: string }).id);
+            return;
+          }
+          // The host's own 404 (no route, or a method the route does not take) has an empty body, as in Azure.
+          const hostNotFound = response.status === 404 && response.text === '';
+          if (hostNotFound) seen.noRoute += 1;
+          else {
+            expect(shapeProblems(response), `${response.status} not in Graph's shape for ${context}`).toEqual([]);
+          }
+          // A forwarded call's refusal is Graph's own: the last call Graph answered is what the caller got.
+          if (!hostNotFound && isForwarded) {
+            expect(response.status, `not Graph's answer for ${context}`).toBe(forwarded.status);
+            return;
+          }
+          if (!hostNotFound) seen.refusedByFunction += 1;
+          expect(calls, `Graph was called for a refused (${response.status}) ${context}`).toEqual([]);
+          expect(after, `the table changed for a refused (${response.status}) ${context}`).toEqual(before);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      )
+      .catch((error: unknown) => {
+        console.error(`bad input at volume failed with seed ${SEED}: replay it with FC_SEED=${SEED}`);
+        throw error;
+      });
     // The generators must reach the functions' own checks, not just the router. Floors, not estimates: across seeds
     // the functions refuse about a third of the requests (83 to 122 of 300 seen), so a floor near that fails by luck;
     // these fail only when a generator stops reaching one side.

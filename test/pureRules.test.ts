@@ -13,7 +13,8 @@ import { activityWriteIntervalMs } from '../shared/workbook/sessionActivity';
 // The broker's pure rules, case by case: each is one function in one place, so a table of cases pins it down.
 
 const NOW = Date.UTC(2026, 11, 1, 12);
-const graphError = (status: number, innerCode?: string, retryAfter?: number) => new GraphError(status, 'x', 'm', innerCode, retryAfter);
+const graphError = (status: number, innerCode?: string, retryAfter?: number) =>
+  new GraphError(status, 'x', 'm', innerCode, retryAfter);
 
 describe('Retry-After', () => {
   it.each([
@@ -43,10 +44,21 @@ describe('what may be retried', () => {
   });
 
   it.each([
-    ['idempotent', 429, true], ['idempotent', 503, true], ['idempotent', 504, true], ['idempotent', 'lost', true],
-    ['write', 429, true], ['write', 503, true], ['write', 504, false], ['write', 'lost', false],
-    ['create', 429, true], ['create', 503, true], ['create', 504, true], ['create', 'lost', false],
-    ['idempotent', 500, false], ['idempotent', 404, false], ['write', 400, false],
+    ['idempotent', 429, true],
+    ['idempotent', 503, true],
+    ['idempotent', 504, true],
+    ['idempotent', 'lost', true],
+    ['write', 429, true],
+    ['write', 503, true],
+    ['write', 504, false],
+    ['write', 'lost', false],
+    ['create', 429, true],
+    ['create', 503, true],
+    ['create', 504, true],
+    ['create', 'lost', false],
+    ['idempotent', 500, false],
+    ['idempotent', 404, false],
+    ['write', 400, false],
   ] as const)('a %s call that got %s is retried: %s', (kind, failure, retried) => {
     const error = failure === 'lost' ? new GraphUnavailableError(false) : graphError(failure);
     expect(isRetryable(error, kind)).toBe(retried);
@@ -87,22 +99,33 @@ describe("a Graph error's meaning for the session", () => {
     ['429', graphError(429, 'tooManyRequestsUncategorized', 5), false, false, false],
     ['409 accessConflict', graphError(409, 'accessConflict'), false, false, false],
     ['503 serviceUnavailableUncategorized', graphError(503, 'serviceUnavailableUncategorized'), false, false, false],
-  ])('%s: gone after a session call %s, after a forwarded call %s, gone in Graph itself %s', (_label, error, gone, goneAfterCall, inGraph) => {
-    expect(isSessionGone(error)).toBe(gone);
-    expect(isSessionGoneAfterWorkbookCall(error)).toBe(goneAfterCall);
-    expect(isGoneInGraph(error)).toBe(inGraph);
-  });
+  ])(
+    '%s: gone after a session call %s, after a forwarded call %s, gone in Graph itself %s',
+    (_label, error, gone, goneAfterCall, inGraph) => {
+      expect(isSessionGone(error)).toBe(gone);
+      expect(isSessionGoneAfterWorkbookCall(error)).toBe(goneAfterCall);
+      expect(isGoneInGraph(error)).toBe(inGraph);
+    },
+  );
 });
 
 describe('Graph codes and statuses', () => {
   it.each([
-    [404, 'itemNotFound'], [429, 'tooManyRequests'], [503, 'serviceUnavailable'], [418, 'badRequest'], [599, 'internalServerError'],
+    [404, 'itemNotFound'],
+    [429, 'tooManyRequests'],
+    [503, 'serviceUnavailable'],
+    [418, 'badRequest'],
+    [599, 'internalServerError'],
   ])('%s without a code reads as %s', (status, code) => {
     expect(codeForStatus(status)).toBe(code);
   });
 
   it.each([
-    ['ItemNotFound', 404], ['notFound', 404], ['AccessDenied', 403], ['TooManyRequests', 429], ['GenericFileOpenError', 500],
+    ['ItemNotFound', 404],
+    ['notFound', 404],
+    ['AccessDenied', 403],
+    ['TooManyRequests', 429],
+    ['GenericFileOpenError', 500],
   ])('%s stands for %s', (code, status) => {
     expect(statusForCode(code)).toBe(status);
   });
@@ -110,13 +133,24 @@ describe('Graph codes and statuses', () => {
 
 describe('when the sweep looks at a session, and how often activity is written', () => {
   const live: Omit<SessionRecord, 'dueAt'> = {
-    driveId: 'd', itemId: 'i', sessionId: 's', persistChanges: true, createdAt: NOW, lastCallerActivityAt: NOW,
-    lastGraphContactAt: NOW, idleTimeoutSeconds: 600, state: 'live',
+    driveId: 'd',
+    itemId: 'i',
+    sessionId: 's',
+    persistChanges: true,
+    createdAt: NOW,
+    lastCallerActivityAt: NOW,
+    lastGraphContactAt: NOW,
+    idleTimeoutSeconds: 600,
+    state: 'live',
   };
   const timing = { refreshAfterSeconds: 180, retentionSeconds: 3600 };
   it.each([
     ['a live session: its next refresh', live, NOW + 180_000],
-    ['a live session whose caller went quiet long ago: its idle end', { ...live, lastCallerActivityAt: NOW - 590_000 }, NOW + 10_000],
+    [
+      'a live session whose caller went quiet long ago: its idle end',
+      { ...live, lastCallerActivityAt: NOW - 590_000 },
+      NOW + 10_000,
+    ],
     ['a throttled one: after its cooldown', { ...live, deferredUntil: NOW + 500_000 }, NOW + 500_000],
     ['a closing one: when its claim lapses', { ...live, state: 'closing' as const, claimedAt: NOW }, NOW + 120_000],
     ['an ended one: after its retention', { ...live, state: 'closed' as const, endedAt: NOW }, NOW + 3_600_000],
@@ -125,26 +159,45 @@ describe('when the sweep looks at a session, and how often activity is written',
   });
 
   it.each([
-    [60, 15_000], [119, 29_750], [120, 30_000], [1800, 30_000],
+    [60, 15_000],
+    [119, 29_750],
+    [120, 30_000],
+    [1800, 30_000],
   ])('a session idle after %s s has its activity written at most every %s ms', (idleTimeoutSeconds, interval) => {
     expect(activityWriteIntervalMs({ idleTimeoutSeconds })).toBe(interval);
   });
 
   it('polls an operation at Retry-After, else 1, 2, 4… s up to 30 s', () => {
     const next = operationPollWaits();
-    expect([undefined, undefined, 7, undefined, undefined, undefined, undefined, undefined].map((r) => next(r))).toEqual([
-      1000, 2000, 7000, 8000, 16_000, 30_000, 30_000, 30_000,
-    ]);
+    expect(
+      [undefined, undefined, 7, undefined, undefined, undefined, undefined, undefined].map((r) => next(r)),
+    ).toEqual([1000, 2000, 7000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });
 });
 
 describe('route matching', () => {
   it.each([
-    ['drives/{driveId}/items/{itemId}/workbook/createSession', 'drives/d/items/i/workbook/createSession', { driveId: 'd', itemId: 'i' }],
-    ['drives/{driveId}/items/{itemId}/workbook/createSession', 'DRIVES/d/ITEMS/i/Workbook/CreateSession/', { driveId: 'd', itemId: 'i' }],
+    [
+      'drives/{driveId}/items/{itemId}/workbook/createSession',
+      'drives/d/items/i/workbook/createSession',
+      { driveId: 'd', itemId: 'i' },
+    ],
+    [
+      'drives/{driveId}/items/{itemId}/workbook/createSession',
+      'DRIVES/d/ITEMS/i/Workbook/CreateSession/',
+      { driveId: 'd', itemId: 'i' },
+    ],
     ['drives/{driveId}/items/{itemId}/workbook/createSession', 'drives//items/i/workbook/createSession', undefined],
-    ['drives/{driveId}/items/{itemId}/workbook/createSession', 'drives/b%21x/items/i/workbook/createSession', { driveId: 'b!x', itemId: 'i' }],
-    ['drives/{driveId}/items/{itemId}/workbook/operations/{operationId}', 'drives/d/items/i/workbook/operations', undefined],
+    [
+      'drives/{driveId}/items/{itemId}/workbook/createSession',
+      'drives/b%21x/items/i/workbook/createSession',
+      { driveId: 'b!x', itemId: 'i' },
+    ],
+    [
+      'drives/{driveId}/items/{itemId}/workbook/operations/{operationId}',
+      'drives/d/items/i/workbook/operations',
+      undefined,
+    ],
   ])('%s against %s', (template, path, params) => {
     expect(matchRoute(template, path)).toEqual(params);
   });

@@ -42,7 +42,10 @@ async function paste(shell: (typeof shells)[number], script: string): Promise<st
   // spawnSync would block the event loop the local stack answers on; run the shell asynchronously.
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(shell.command, shell.args, { env: { ...process.env, PORT: port, HOME: folder }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(shell.command, shell.args, {
+      env: { ...process.env, PORT: port, HOME: folder },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -65,12 +68,22 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
     const output = await paste(shell, blockAfter('## Working in the session: every workbook call through the broker'));
     expect(output).not.toMatch(/event not found|no such event|command not found|parse error/);
     const calls = stack!.emulator.calls().map((call) => `${call.op} ${call.status}`);
-    expect(calls).toEqual(['createSession 201', 'updateRange 200', 'getRange 200', 'addTableRows 200', 'closeSession 204']);
+    expect(calls).toEqual([
+      'createSession 201',
+      'updateRange 200',
+      'getRange 200',
+      'addTableRows 200',
+      'closeSession 204',
+    ]);
     expect(output).toContain('"values":[["Checked by","the broker"]]');
     expect(output).toMatch(/\b204\b/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path.join(folder!, 'Demo.xlsx'));
     const sheet = workbook.getWorksheet('Sheet1');
-    expect([sheet?.getCell('G1').value, sheet?.getCell('H1').value, sheet?.getCell('B6').value]).toEqual(['Checked by', 'the broker', 'Kiwis']);
+    expect([sheet?.getCell('G1').value, sheet?.getCell('H1').value, sheet?.getCell('B6').value]).toEqual([
+      'Checked by',
+      'the broker',
+      'Kiwis',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ afterAll(async () => {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request-id on every answer', () => {
-  it('gives every answer, success included, its own request-id, and logs it together with Graph\'s own', async () => {
+  it("gives every answer, success included, its own request-id, and logs it together with Graph's own", async () => {
     const json = { 'content-type': 'application/json' };
     const created = await post(stack.sessionUrl('createSession'), { headers: json, body: '{"persistChanges":true}' });
     const { id } = (await created.json()) as { id: string };
@@ -34,9 +34,12 @@ describe('request-id on every answer', () => {
     }
   });
 
-  it('sends the broker\'s request-id to Graph as client-request-id', async () => {
+  it("sends the broker's request-id to Graph as client-request-id", async () => {
     stack.emulator.resetCalls();
-    const created = await post(stack.sessionUrl('createSession'), { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const created = await post(stack.sessionUrl('createSession'), {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(created.status).toBe(201);
     const requestId = created.headers.get('request-id') as string;
     const line = stack.logs.find((l) => l.includes(requestId) && l.includes('graphRequestId'));

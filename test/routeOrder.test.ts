@@ -27,14 +27,18 @@ async function script(stack: BrokerStack): Promise<Seen[]> {
   const ids: string[] = [];
   const record = async (res: Response) => {
     const text = await res.text();
-    const headers = [...res.headers.keys()].filter((name) => !['date', 'connection', 'keep-alive'].includes(name)).sort();
+    const headers = [...res.headers.keys()]
+      .filter((name) => !['date', 'connection', 'keep-alive'].includes(name))
+      .sort();
     seen.push({ status: res.status, body: text, headers });
     return text;
   };
   const call = (action: string, init: RequestInit = {}) => fetch(stack.sessionUrl(action), init);
   const json = { 'content-type': 'application/json' };
 
-  const created = await record(await call('createSession', { method: 'POST', headers: json, body: '{"persistChanges":false}' }));
+  const created = await record(
+    await call('createSession', { method: 'POST', headers: json, body: '{"persistChanges":false}' }),
+  );
   const id = (JSON.parse(created) as { id: string }).id;
   ids.push(id);
   const inSession = { 'workbook-session-id': id };
@@ -62,7 +66,9 @@ async function script(stack: BrokerStack): Promise<Seen[]> {
 function scrub(text: unknown, ids: string[]): unknown {
   let body = String(text);
   for (const id of ids) body = body.split(JSON.stringify(id).slice(1, -1)).join('<id>');
-  body = body.replace(/"(client-)?request-id":"[^"]+"/g, '"$1request-id":"<rid>"').replace(/"date":"[^"]+"/g, '"date":"<date>"');
+  body = body
+    .replace(/"(client-)?request-id":"[^"]+"/g, '"$1request-id":"<rid>"')
+    .replace(/"date":"[^"]+"/g, '"date":"<date>"');
   return body === '' ? '' : (JSON.parse(body) as unknown);
 }
 
@@ -72,7 +78,8 @@ it('answers the session calls and long-create polling identically whichever func
   expect(first.map((answer) => answer.status)).toEqual([201, 204, 204, 204, 204, 404, 405, 202, 202, 201]);
 
   // Both orders were really exercised: by name the specific functions answered, reversed the catch-all did.
-  const handler = (logs: string[], what: RegExp) => logs.filter((line) => what.test(line)).map((line) => /\((\w+), /.exec(line)?.[1]);
+  const handler = (logs: string[], what: RegExp) =>
+    logs.filter((line) => what.test(line)).map((line) => /\((\w+), /.exec(line)?.[1]);
   expect(handler(byName.logs, /POST \S+\/refreshSession →/)).toEqual(expect.arrayContaining(['refreshSession']));
   expect(handler(reversed.logs, /POST \S+\/refreshSession →/)).toEqual(expect.arrayContaining(['workbookRequest']));
   expect(handler(reversed.logs, /GET \S+\/operations\/\S+ →/)).toEqual(['workbookRequest', 'workbookRequest']);

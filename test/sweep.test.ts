@@ -12,7 +12,10 @@ afterAll(async () => stack?.close());
 type Workbook = { driveId: string; itemId: string };
 
 async function create(workbook: Workbook = WORKBOOK, headers: Record<string, string> = {}): Promise<string> {
-  const response = await post(stack.sessionUrl('createSession', workbook), { body: '{"persistChanges": true}', headers });
+  const response = await post(stack.sessionUrl('createSession', workbook), {
+    body: '{"persistChanges": true}',
+    headers,
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
@@ -26,10 +29,17 @@ const row = async (id: string) => (await stack.rows()).find((r) => r.sessionId =
 /** One timer tick, through the function as the host runs it. */
 const tick = () => stack.host.invoke('sweepSessions');
 const sweepNow = (budgetMs = 60_000, pageSize?: number) =>
-  sweepSessions({ deps: stack.deps, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, requestId: 'sweep-test' }, { budgetMs, ...(pageSize ? { pageSize } : {}) });
+  sweepSessions(
+    {
+      deps: stack.deps,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      requestId: 'sweep-test',
+    },
+    { budgetMs, ...(pageSize ? { pageSize } : {}) },
+  );
 
 describe('the sweep keeps wanted sessions alive and closes abandoned ones', () => {
-  it('keeps a session whose caller refreshes only every 20 minutes alive for 90 minutes, far past Excel\'s 5-minute expiry', async () => {
+  it("keeps a session whose caller refreshes only every 20 minutes alive for 90 minutes, far past Excel's 5-minute expiry", async () => {
     const id = await create();
     for (let minute = 1; minute <= 90; minute += 1) {
       stack.clock.advance(MINUTE);
@@ -39,7 +49,8 @@ describe('the sweep keeps wanted sessions alive and closes abandoned ones', () =
     }
     expect(await row(id)).toMatchObject({ state: 'live' });
     // The sweep refreshed Graph about every SESSION_REFRESH_AFTER_SECONDS (3 min), not every tick.
-    const sweepRefreshes = stack.emulator.calls().filter((c) => c.sessionId === id && c.op === 'refreshSession').length - 4;
+    const sweepRefreshes =
+      stack.emulator.calls().filter((c) => c.sessionId === id && c.op === 'refreshSession').length - 4;
     expect(sweepRefreshes).toBeGreaterThanOrEqual(25);
     expect(sweepRefreshes).toBeLessThanOrEqual(35);
     await close(id);
@@ -59,7 +70,9 @@ describe('the sweep keeps wanted sessions alive and closes abandoned ones', () =
 
     const response = await refresh(id);
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { innerError: { code: string } } }).error.innerError.code).toBe('invalidSessionReCreatable');
+    expect(((await response.json()) as { error: { innerError: { code: string } } }).error.innerError.code).toBe(
+      'invalidSessionReCreatable',
+    );
   });
 
   it('records a session that Graph expired as expired', async () => {
@@ -93,7 +106,14 @@ describe('the sweep keeps wanted sessions alive and closes abandoned ones', () =
     await tick(); // settle whatever else is due
     stack.clock.advance(4 * MINUTE);
     stack.emulator.resetCalls();
-    stack.emulator.addFault({ op: 'refreshSession', itemId: a.itemId, kind: 'status', status: 429, retryAfterSeconds: 30, times: 1 });
+    stack.emulator.addFault({
+      op: 'refreshSession',
+      itemId: a.itemId,
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 30,
+      times: 1,
+    });
     await tick();
     const callsTo = (itemId: string) => stack.emulator.calls().filter((c) => c.itemId === itemId);
     expect(callsTo(a.itemId).map((c) => c.status)).toEqual([429]); // the second session of A was not sent
@@ -127,7 +147,9 @@ describe('the sweep keeps wanted sessions alive and closes abandoned ones', () =
     expect(calls).toHaveLength(18);
     // Calls in flight at the moment each call arrived (a call in flight then had arrived and not yet been answered).
     const maxOverlap = (list: typeof calls) =>
-      Math.max(...list.map((c) => list.filter((o) => o.receivedMs <= c.receivedMs && o.answeredMs > c.receivedMs).length));
+      Math.max(
+        ...list.map((c) => list.filter((o) => o.receivedMs <= c.receivedMs && o.answeredMs > c.receivedMs).length),
+      );
     expect(maxOverlap(calls)).toBe(3); // SWEEP_CONCURRENCY, reached and not exceeded
     for (const workbook of workbooks) expect(maxOverlap(calls.filter((c) => c.itemId === workbook.itemId))).toBe(1);
     for (const [id, workbook] of ids) await close(id, workbook);

@@ -1,7 +1,12 @@
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startBrokerStack } from './support/brokerStack';
-import { startIngestionCollector, type Envelope, type IngestionCollector, type ReceivedRequest } from './support/ingestionCollector';
+import {
+  startIngestionCollector,
+  type Envelope,
+  type IngestionCollector,
+  type ReceivedRequest,
+} from './support/ingestionCollector';
 import { runTelemetryChild, type ChildRun } from './support/runTelemetryChild';
 import { selfSignedCertificate, type SelfSignedCertificate } from './support/selfSignedCertificate';
 import { FAKE_JWT, FAKE_KEY, TELEMETRY_SDK_MODULE } from './support/telemetryScenario';
@@ -42,7 +47,8 @@ function childSettings(extra: Record<string, string> = {}): Record<string, strin
 }
 
 const eventsIn = (envelopes: readonly Envelope[]) => envelopes.filter((e) => e.data?.baseType === 'EventData');
-const dependenciesIn = (envelopes: readonly Envelope[]) => envelopes.filter((e) => e.data?.baseType === 'RemoteDependencyData');
+const dependenciesIn = (envelopes: readonly Envelope[]) =>
+  envelopes.filter((e) => e.data?.baseType === 'RemoteDependencyData');
 
 describe('with APPLICATIONINSIGHTS_CONNECTION_STRING set', () => {
   let run: ChildRun;
@@ -73,27 +79,46 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING set', () => {
   });
 
   it.each([
-    ['SessionCreated', { session: 'hSess0000000001', persistChanges: 'true', owned: 'false', authorization: '[redacted]' }, { idleTimeoutSeconds: 300 }],
+    [
+      'SessionCreated',
+      { session: 'hSess0000000001', persistChanges: 'true', owned: 'false', authorization: '[redacted]' },
+      { idleTimeoutSeconds: 300 },
+    ],
     ['SessionRefreshed', { session: 'hSess0000000001', by: 'caller', note: '[redacted]' }, {}],
     ['SessionClosed', { session: 'hSess0000000001', reason: 'closedByCaller', apiKey: '[redacted]' }, {}],
     ['SessionExpired', { session: 'hSess0000000002', by: 'sweep', detail: '[redacted]' }, {}],
     ['SessionAbandoned', { session: 'hSess0000000003', connection: '[redacted]' }, { idleSeconds: 1900 }],
     ['SweepCompleted', {}, { seen: 5, refreshed: 2, closed: 1, expired: 1, failed: 0, durationMs: 1234 }],
     ['GraphThrottled', { action: 'refreshSession' }, { status: 429, retryAfterSeconds: 7 }],
-  ])('sends %s once, as a custom event with text dimensions and numeric measurements', (name, properties, measurements) => {
-    const sent = eventsIn(envelopes).filter((e) => e.data?.baseData?.name === name);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.name).toBe('Microsoft.ApplicationInsights.Event');
-    expect(sent[0]?.data?.baseData?.properties).toEqual(properties);
-    expect(sent[0]?.data?.baseData?.measurements ?? {}).toEqual(measurements);
-  });
+  ])(
+    'sends %s once, as a custom event with text dimensions and numeric measurements',
+    (name, properties, measurements) => {
+      const sent = eventsIn(envelopes).filter((e) => e.data?.baseData?.name === name);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.name).toBe('Microsoft.ApplicationInsights.Event');
+      expect(sent[0]?.data?.baseData?.properties).toEqual(properties);
+      expect(sent[0]?.data?.baseData?.measurements ?? {}).toEqual(measurements);
+    },
+  );
 
   it('sends each Graph call as an HTTP dependency with its target, result code, duration and outcome', () => {
     const sent = dependenciesIn(envelopes).map((e) => {
       const d = e.data?.baseData;
-      return { envelope: e.name, name: d?.name, type: d?.type, target: d?.target, resultCode: d?.resultCode, duration: d?.duration, success: d?.success };
+      return {
+        envelope: e.name,
+        name: d?.name,
+        type: d?.type,
+        target: d?.target,
+        resultCode: d?.resultCode,
+        duration: d?.duration,
+        success: d?.success,
+      };
     });
-    const common = { envelope: 'Microsoft.ApplicationInsights.RemoteDependency', type: 'Http', target: 'graph.microsoft.com' };
+    const common = {
+      envelope: 'Microsoft.ApplicationInsights.RemoteDependency',
+      type: 'Http',
+      target: 'graph.microsoft.com',
+    };
     expect(sent.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
       { ...common, name: 'createSession', resultCode: '201', duration: '00:00:00.042', success: true },
       { ...common, name: 'getOperation', resultCode: '0', duration: '00:00:30.000', success: false },
@@ -117,7 +142,12 @@ describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   it('in a fresh process, creates no-op telemetry, emits and flushes without ever loading the SDK, and sends nothing', async () => {
     const connectionsBefore = collector.connections();
     const run = await runTelemetryChild(childSettings({ NODE_EXTRA_CA_CERTS: cert.certPath }));
-    expect(run.report).toMatchObject({ telemetry: 'none', sdkModulesAfterCreate: 0, sdkModulesAfterEmit: 0, sdkModulesAtEnd: 0 });
+    expect(run.report).toMatchObject({
+      telemetry: 'none',
+      sdkModulesAfterCreate: 0,
+      sdkModulesAfterEmit: 0,
+      sdkModulesAtEnd: 0,
+    });
     expect(run.report.probeSeesConfigModule).toBe(true); // the cache probe does see what the child loaded
     expect(collector.connections()).toBe(connectionsBefore);
   });
@@ -125,11 +155,18 @@ describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   it('serves create, refresh, close and a sweep through the production wiring without loading the SDK', async () => {
     const stack = await startBrokerStack();
     try {
-      const created = await post(stack.sessionUrl('createSession'), { headers: { 'content-type': 'application/json' }, body: '{}' });
+      const created = await post(stack.sessionUrl('createSession'), {
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
-      expect((await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': id } })).status).toBe(204);
-      expect((await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': id } })).status).toBe(204);
+      expect((await post(stack.sessionUrl('refreshSession'), { headers: { 'workbook-session-id': id } })).status).toBe(
+        204,
+      );
+      expect((await post(stack.sessionUrl('closeSession'), { headers: { 'workbook-session-id': id } })).status).toBe(
+        204,
+      );
       await stack.host.invoke('sweepSessions'); // the timer, awaited: it ends with telemetry.flush()
     } finally {
       await stack.close();
@@ -137,7 +174,9 @@ describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
     // vitest imports packages with Node's own loaders: a CommonJS package — @azure/functions, applicationinsights —
     // lands in require.cache however it was imported (ESM builds, like @azure/data-tables', do not).
     const sdkModules = () => Object.keys(require.cache).filter((path) => TELEMETRY_SDK_MODULE.test(path));
-    expect(Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/]@azure[\\/]functions[\\/]/.test(path))).toBe(true);
+    expect(
+      Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/]@azure[\\/]functions[\\/]/.test(path)),
+    ).toBe(true);
     expect(sdkModules()).toEqual([]);
     // And the probe is not blind: once imported, the SDK shows.
     await import('applicationinsights');

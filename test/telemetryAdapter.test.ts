@@ -56,14 +56,24 @@ describe('the Application Insights adapter', () => {
     expect(sdk.loads).toEqual([]);
     await settle();
     expect(sdk.loads).toEqual([CS]);
-    expect(sdk.sent.map(([, item]) => (item as { properties: unknown }).properties)).toEqual([{ session: 's1' }, { session: 's2' }]);
+    expect(sdk.sent.map(([, item]) => (item as { properties: unknown }).properties)).toEqual([
+      { session: 's1' },
+      { session: 's2' },
+    ]);
   });
 
   it('sends what was buffered while loading in order, then sends directly', async () => {
     const sdk = fakeSdk();
     const telemetry = createAppInsightsTelemetry(CS, { loadClient: sdk.loadClient });
     telemetry.event('SessionCreated', { session: 'a' });
-    telemetry.dependency({ name: 'createSession', method: 'POST', target: 'graph.microsoft.com', status: 201, durationMs: 5, success: true });
+    telemetry.dependency({
+      name: 'createSession',
+      method: 'POST',
+      target: 'graph.microsoft.com',
+      status: 201,
+      durationMs: 5,
+      success: true,
+    });
     await settle();
     telemetry.event('SessionClosed', { session: 'a' });
     expect(sdk.sent.map(([kind, item]) => `${kind}:${(item as { name: string }).name}`)).toEqual([
@@ -84,7 +94,14 @@ describe('the Application Insights adapter', () => {
   it('maps a Graph call to an HTTP dependency the exporter keeps as HTTP, without a URL', async () => {
     const sdk = fakeSdk();
     const telemetry = createAppInsightsTelemetry(CS, { loadClient: sdk.loadClient });
-    telemetry.dependency({ name: 'refreshSession', method: 'POST', target: 'graph.microsoft.com', status: 429, durationMs: 12, success: false });
+    telemetry.dependency({
+      name: 'refreshSession',
+      method: 'POST',
+      target: 'graph.microsoft.com',
+      status: 429,
+      durationMs: 12,
+      success: false,
+    });
     await settle();
     expect(sdk.sent).toEqual([
       [
@@ -121,7 +138,11 @@ describe('the Application Insights adapter', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const errors: string[] = [];
     const sdk = fakeSdk({ flush: () => new Promise<void>(() => undefined) });
-    const telemetry = createAppInsightsTelemetry(CS, { loadClient: sdk.loadClient, flushTimeoutMs: 5000, onError: (m) => errors.push(m) });
+    const telemetry = createAppInsightsTelemetry(CS, {
+      loadClient: sdk.loadClient,
+      flushTimeoutMs: 5000,
+      onError: (m) => errors.push(m),
+    });
     telemetry.event('SweepCompleted', { seen: 1 });
     let done = false;
     const flushed = telemetry.flush().then(() => void (done = true));
@@ -149,7 +170,10 @@ describe('the Application Insights adapter', () => {
     await telemetry.flush();
     expect(loads).toBe(1);
     expect(errors).toEqual([
-      ['Application Insights could not be loaded; telemetry is off for this process.', "Cannot find module 'applicationinsights'"],
+      [
+        'Application Insights could not be loaded; telemetry is off for this process.',
+        "Cannot find module 'applicationinsights'",
+      ],
     ]);
   });
 
@@ -158,11 +182,16 @@ describe('the Application Insights adapter', () => {
     async (connectionString) => {
       const sdk = fakeSdk();
       const errors: string[] = [];
-      const telemetry = createAppInsightsTelemetry(connectionString, { loadClient: sdk.loadClient, onError: (m) => errors.push(m) });
+      const telemetry = createAppInsightsTelemetry(connectionString, {
+        loadClient: sdk.loadClient,
+        onError: (m) => errors.push(m),
+      });
       telemetry.event('SessionCreated', { session: 'a' });
       await telemetry.flush();
       expect(sdk.loads).toEqual([]);
-      expect(errors).toEqual(['The Application Insights connection string has no InstrumentationKey=<GUID>; telemetry is off.']);
+      expect(errors).toEqual([
+        'The Application Insights connection string has no InstrumentationKey=<GUID>; telemetry is off.',
+      ]);
     },
   );
 
@@ -195,12 +224,20 @@ describe('event properties on their way to Application Insights', () => {
     });
   });
 
-  it.each(['authorization', 'Authorization', 'accessToken', 'refresh_token', 'clientSecret', 'password', 'apiKey', 'x-functions-key', 'cookie', 'connectionString'])(
-    'redacts a property named %s whatever its value',
-    (name) => {
-      expect(toEventData({ [name]: 'plain' }).properties).toEqual({ [name]: '[redacted]' });
-    },
-  );
+  it.each([
+    'authorization',
+    'Authorization',
+    'accessToken',
+    'refresh_token',
+    'clientSecret',
+    'password',
+    'apiKey',
+    'x-functions-key',
+    'cookie',
+    'connectionString',
+  ])('redacts a property named %s whatever its value', (name) => {
+    expect(toEventData({ [name]: 'plain' }).properties).toEqual({ [name]: '[redacted]' });
+  });
 
   it.each([
     ['a bearer header', 'Bearer abc.def'],

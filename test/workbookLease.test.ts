@@ -21,7 +21,9 @@ let workbookNo = 0;
 const freshWorkbook = () => ({ driveId: 'b!lease-drive', itemId: `01LEASE${(workbookNo += 1)}` });
 
 beforeAll(() => {
-  const store = (raw = createLeaseStore(createTableAccess({ connectionString: inject('azuriteConnectionString'), tableName: testTableName('lease') })));
+  const store = (raw = createLeaseStore(
+    createTableAccess({ connectionString: inject('azuriteConnectionString'), tableName: testTableName('lease') }),
+  ));
   ops = [];
   // Every table operation the lease makes, by name: what the lease costs.
   leases = {
@@ -46,18 +48,23 @@ function instance(options: { sleep?: (ms: number) => Promise<void>; onLost?: () 
 
 /** Waits (for real, briefly) until the table shows what a racing instance did. */
 async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let tries = 0; tries < 500 && !(await check()); tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let tries = 0; tries < 500 && !(await check()); tries += 1)
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** The release runs after the call's answer; a test waits for it through the table. */
-const released = (workbook: { driveId: string; itemId: string }) => until(async () => (await raw.read(workbook))?.holder === undefined);
+const released = (workbook: { driveId: string; itemId: string }) =>
+  until(async () => (await raw.read(workbook))?.holder === undefined);
 
 describe('the workbook lease', () => {
   it('is taken with one insert and given back with one delete, leaving no row behind', async () => {
     const workbook = freshWorkbook();
     ops.length = 0;
     const turn = await instance().take(workbook, t + FAR);
-    expect(await raw.read(workbook)).toMatchObject({ holder: expect.any(String), leaseUntil: t + LEASE_TIMING.durationMs });
+    expect(await raw.read(workbook)).toMatchObject({
+      holder: expect.any(String),
+      leaseUntil: t + LEASE_TIMING.durationMs,
+    });
     turn.release();
     await until(async () => (await raw.read(workbook)) === undefined);
     expect(ops.filter((op) => op !== 'read')).toEqual(['insert', 'remove']);
@@ -66,7 +73,9 @@ describe('the workbook lease', () => {
   it('keeps a second instance waiting while held, and answers it 429 with Retry-After at its deadline', async () => {
     const workbook = freshWorkbook();
     const a = await instance().take(workbook, t + FAR);
-    const refused = await instance({ sleep: async (ms) => void (t += ms) }).take(workbook, t + 2_000).catch((error: unknown) => error);
+    const refused = await instance({ sleep: async (ms) => void (t += ms) })
+      .take(workbook, t + 2_000)
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ThrottledError);
     expect((refused as ThrottledError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     a.release();
@@ -103,7 +112,9 @@ describe('the workbook lease', () => {
     await until(async () => lost.length > 0);
     expect(lost).toEqual(['lost']);
     // The stale holder's ETag no longer matches: an extension is refused by the table itself.
-    await expect(raw.replace(workbook, staleRow?.etag ?? '', { holder: staleRow?.holder, leaseUntil: t + FAR })).rejects.toThrow(/412/);
+    await expect(
+      raw.replace(workbook, staleRow?.etag ?? '', { holder: staleRow?.holder, leaseUntil: t + FAR }),
+    ).rejects.toThrow(/412/);
     expect(await raw.read(workbook)).toMatchObject({ holder: nextRow?.holder, etag: nextRow?.etag });
     next.release();
     await released(workbook);
@@ -117,7 +128,9 @@ describe('the workbook lease', () => {
     await until(async () => (await raw.read(workbook))?.leaseUntil === renewedTo);
     expect((await raw.read(workbook))?.leaseUntil).toBe(renewedTo);
     t += 2_000; // past the first lease's end
-    await expect(instance({ sleep: async (ms) => void (t += ms) }).take(workbook, t + 1_000)).rejects.toBeInstanceOf(ThrottledError);
+    await expect(instance({ sleep: async (ms) => void (t += ms) }).take(workbook, t + 1_000)).rejects.toBeInstanceOf(
+      ThrottledError,
+    );
     turn.release();
     await released(workbook);
   }, 15_000);

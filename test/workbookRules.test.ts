@@ -15,8 +15,16 @@ describe('the forwarded path', () => {
   it.each([
     ["worksheets('Q1%20Sales')/range(address='A1:B2')", '', `${base}/worksheets('Q1%20Sales')/range(address='A1:B2')`],
     ['tables/Sales/rows', '$top=5&$skip=1', `${base}/tables/Sales/rows?$top=5&$skip=1`],
-    ['worksheets/%7B00000000-0001-0000-0000-000000000000%7D', '', `${base}/worksheets/%7B00000000-0001-0000-0000-000000000000%7D`],
-    ['operations/0195cfac-bd22-4f91-b276-dece0aa2378b', 'sessionId=abc%3D%3D', `${base}/operations/0195cfac-bd22-4f91-b276-dece0aa2378b?sessionId=abc%3D%3D`],
+    [
+      'worksheets/%7B00000000-0001-0000-0000-000000000000%7D',
+      '',
+      `${base}/worksheets/%7B00000000-0001-0000-0000-000000000000%7D`,
+    ],
+    [
+      'operations/0195cfac-bd22-4f91-b276-dece0aa2378b',
+      'sessionId=abc%3D%3D',
+      `${base}/operations/0195cfac-bd22-4f91-b276-dece0aa2378b?sessionId=abc%3D%3D`,
+    ],
   ])('keeps %s and its query exactly as sent', (path, query, url) => {
     expect(parseWorkbookPath(url)).toEqual({ path, query });
   });
@@ -75,7 +83,8 @@ describe('the headers that cross the broker', () => {
       'x-ms-ags-diagnostic': '{}',
       'retry-after': '3',
     });
-    const toBroker = (url: string) => toBrokerUrl(url, 'https://graph.microsoft.com/v1.0', 'https://broker.example/api');
+    const toBroker = (url: string) =>
+      toBrokerUrl(url, 'https://graph.microsoft.com/v1.0', 'https://broker.example/api');
     expect(answerHeadersFor(graph, toBroker)).toEqual({
       'content-type': 'application/json',
       'request-id': 'r1',
@@ -85,7 +94,11 @@ describe('the headers that cross the broker', () => {
   });
 
   it.each([
-    ['a relative location', '/v1.0/drives/d/items/i/workbook/x', 'https://broker.example/api/drives/d/items/i/workbook/x'],
+    [
+      'a relative location',
+      '/v1.0/drives/d/items/i/workbook/x',
+      'https://broker.example/api/drives/d/items/i/workbook/x',
+    ],
     ['another origin', 'https://elsewhere.example/v1.0/x', 'https://elsewhere.example/v1.0/x'],
     ['another version on Graph', 'https://graph.microsoft.com/beta/x', 'https://graph.microsoft.com/beta/x'],
   ])('moves %s only when it is under GRAPH_BASE_URL', (_label, location, expected) => {
@@ -141,7 +154,10 @@ describe('the per-workbook turn', () => {
 describe('the local host route template', () => {
   it.each([
     ['drives/d/items/i/workbook/worksheets', { driveId: 'd', itemId: 'i', path: 'worksheets' }],
-    ["drives/d/items/i/workbook/worksheets('a%20b')/range(address='A1')", { driveId: 'd', itemId: 'i', path: "worksheets('a b')/range(address='A1')" }],
+    [
+      "drives/d/items/i/workbook/worksheets('a%20b')/range(address='A1')",
+      { driveId: 'd', itemId: 'i', path: "worksheets('a b')/range(address='A1')" },
+    ],
     ['drives/d/items/i/workbook', { driveId: 'd', itemId: 'i', path: '' }],
     ['DRIVES/d/Items/i/Workbook/tables/t/rows/add', { driveId: 'd', itemId: 'i', path: 'tables/t/rows/add' }],
   ])('matches the catch-all for %s', (path, params) => {
@@ -150,6 +166,8 @@ describe('the local host route template', () => {
 
   it('matches nothing outside its fixed part', () => {
     expect(matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i')).toBeUndefined();
-    expect(matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i/notebook/x')).toBeUndefined();
+    expect(
+      matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i/notebook/x'),
+    ).toBeUndefined();
   });
 });

@@ -44,7 +44,11 @@ try {
   $('workbook').textContent = `${workbook.driveId} / ${workbook.itemId}`;
   $('idle').textContent = String(config.idleTimeoutSeconds);
   $('table-name').textContent = workbook.table;
-  $('mode').textContent = !signIn.required ? 'no sign-in (local stack)' : (signIn.user ? `signed in as ${signIn.user}` : 'not signed in');
+  $('mode').textContent = !signIn.required
+    ? 'no sign-in (local stack)'
+    : signIn.user
+      ? `signed in as ${signIn.user}`
+      : 'not signed in';
   $('sign-in').hidden = !signIn.required || signIn.user !== undefined;
   button('sign-in').onclick = () => void signIn.signIn();
 
@@ -114,7 +118,13 @@ try {
     return `Wrote ${JSON.stringify(range.values[0]?.[0])} to ${range.address}.`;
   });
   action('add-row', 'Adding a row…', async () => {
-    const row = [input('region').value, input('product').value, Number(input('units').value), Number(input('price').value), ''];
+    const row = [
+      input('region').value,
+      input('product').value,
+      Number(input('units').value),
+      Number(input('price').value),
+      '',
+    ];
     const added = await client.addTableRow(need(sessionId), workbook.table, row);
     return `Added row ${added.index} to ${workbook.table}: ${added.values[0]?.slice(0, 4).join(', ')}.`;
   });

@@ -30,7 +30,8 @@ export async function loadPageConfig() {
   const workbook = record(raw.workbook, 'workbook');
   const auth = raw.auth === null || raw.auth === undefined ? null : record(raw.auth, 'auth');
   const idle = raw.idleTimeoutSeconds;
-  if (typeof idle !== 'number' || !Number.isInteger(idle) || idle < 60) throw new Error('config.json: idleTimeoutSeconds must be a whole number of seconds, at least 60.');
+  if (typeof idle !== 'number' || !Number.isInteger(idle) || idle < 60)
+    throw new Error('config.json: idleTimeoutSeconds must be a whole number of seconds, at least 60.');
   return Object.freeze({
     brokerUrl: text(raw.brokerUrl, 'brokerUrl'),
     workbook: {
@@ -40,13 +41,18 @@ export async function loadPageConfig() {
       table: text(workbook.table, 'workbook.table'),
     },
     idleTimeoutSeconds: idle,
-    auth: auth && { clientId: text(auth.clientId, 'auth.clientId'), tenantId: text(auth.tenantId, 'auth.tenantId'), scope: text(auth.scope, 'auth.scope') },
+    auth: auth && {
+      clientId: text(auth.clientId, 'auth.clientId'),
+      tenantId: text(auth.tenantId, 'auth.tenantId'),
+      scope: text(auth.scope, 'auth.scope'),
+    },
   });
 }
 
 /** @param {unknown} value @param {string} name @returns {string} */
 function text(value, name) {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`config.json: ${name} must be a non-empty string.`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new Error(`config.json: ${name} must be a non-empty string.`);
   return value.trim();
 }
 

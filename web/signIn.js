@@ -18,11 +18,16 @@
  * @returns {Promise<SignIn>}
  */
 export async function signInFor(auth) {
-  if (!auth) return { user: undefined, required: false, signIn: async () => undefined, accessToken: async () => undefined };
+  if (!auth)
+    return { user: undefined, required: false, signIn: async () => undefined, accessToken: async () => undefined };
   const msal = await loadMsal();
   const scopes = [auth.scope];
   const app = new msal.PublicClientApplication({
-    auth: { clientId: auth.clientId, authority: `https://login.microsoftonline.com/${auth.tenantId}`, redirectUri: location.origin + location.pathname },
+    auth: {
+      clientId: auth.clientId,
+      authority: `https://login.microsoftonline.com/${auth.tenantId}`,
+      redirectUri: location.origin + location.pathname,
+    },
     cache: { cacheLocation: 'sessionStorage' },
   });
   await app.initialize();
@@ -40,7 +45,8 @@ export async function signInFor(auth) {
         return (await app.acquireTokenSilent({ scopes, account: current })).accessToken;
       } catch (error) {
         // Consent or a fresh sign-in is needed: only an interaction can get it.
-        if (error instanceof msal.InteractionRequiredAuthError) await app.acquireTokenRedirect({ scopes, account: current });
+        if (error instanceof msal.InteractionRequiredAuthError)
+          await app.acquireTokenRedirect({ scopes, account: current });
         throw error;
       }
     },

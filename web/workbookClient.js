@@ -66,7 +66,8 @@ export function workbookClient(options) {
   const call = async (method, path, init) => answer(await send(method, root + path, init));
 
   /** @param {string} sheet @param {string} address */
-  const rangePath = (sheet, address) => `worksheets('${encodeURIComponent(sheet.replaceAll("'", "''"))}')/range(address='${encodeURIComponent(address)}')`;
+  const rangePath = (sheet, address) =>
+    `worksheets('${encodeURIComponent(sheet.replaceAll("'", "''"))}')/range(address='${encodeURIComponent(address)}')`;
 
   return {
     /**
@@ -83,7 +84,13 @@ export function workbookClient(options) {
       for (let polls = 0; response.status === 202; polls++) {
         const location = response.headers.get('location');
         if (!location || polls === MAX_POLLS) {
-          throw new BrokerError(504, 'gatewayTimeout', undefined, 'Excel is still opening the workbook; try again in a while.', undefined);
+          throw new BrokerError(
+            504,
+            'gatewayTimeout',
+            undefined,
+            'Excel is still opening the workbook; try again in a while.',
+            undefined,
+          );
         }
         await waitForRetry(retryAfterMs(response.headers.get('retry-after'), Date.now()));
         response = await send('GET', new URL(location, root).href);
@@ -93,24 +100,32 @@ export function workbookClient(options) {
 
     /** @param {string} sessionId @returns {Promise<string[]>} the worksheets' names, in order */
     async listWorksheets(sessionId) {
-      const listing = /** @type {{ value: Array<{ name: string }> }} */ (await call('GET', 'worksheets', { sessionId }));
+      const listing = /** @type {{ value: Array<{ name: string }> }} */ (
+        await call('GET', 'worksheets', { sessionId })
+      );
       return listing.value.map((sheet) => sheet.name);
     },
 
     /** @param {string} sessionId @param {string} sheet @param {string} address */
     async getRange(sessionId, sheet, address) {
-      return /** @type {{ address: string, values: unknown[][] }} */ (await call('GET', rangePath(sheet, address), { sessionId }));
+      return /** @type {{ address: string, values: unknown[][] }} */ (
+        await call('GET', rangePath(sheet, address), { sessionId })
+      );
     },
 
     /** @param {string} sessionId @param {string} sheet @param {string} address @param {unknown[][]} values */
     async updateRange(sessionId, sheet, address, values) {
-      return /** @type {{ address: string, values: unknown[][] }} */ (await call('PATCH', rangePath(sheet, address), { sessionId, body: { values } }));
+      return /** @type {{ address: string, values: unknown[][] }} */ (
+        await call('PATCH', rangePath(sheet, address), { sessionId, body: { values } })
+      );
     },
 
     /** @param {string} sessionId @param {string} table @param {unknown[]} row */
     async addTableRow(sessionId, table, row) {
       const path = `tables('${encodeURIComponent(table.replaceAll("'", "''"))}')/rows/add`;
-      return /** @type {{ index: number, values: unknown[][] }} */ (await call('POST', path, { sessionId, body: { values: [row] } }));
+      return /** @type {{ index: number, values: unknown[][] }} */ (
+        await call('POST', path, { sessionId, body: { values: [row] } })
+      );
     },
 
     /** @param {string} sessionId */

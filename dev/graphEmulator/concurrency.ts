@@ -10,7 +10,10 @@ export interface ConcurrencyReport {
 export class Concurrency {
   private inFlight = 0;
   private maxInFlight = 0;
-  private readonly byWorkbook = new Map<string, { driveId: string; itemId: string; inFlight: number; maxInFlight: number }>();
+  private readonly byWorkbook = new Map<
+    string,
+    { driveId: string; itemId: string; inFlight: number; maxInFlight: number }
+  >();
 
   /** Returns how many calls are now in flight on that workbook, this one included. */
   enter(workbook: { driveId?: string; itemId?: string }): number {

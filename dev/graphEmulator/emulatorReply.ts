@@ -41,9 +41,13 @@ export function errorReply(error: GraphError, ids: RequestIds): EmulatorReply {
     'request-id': ids.requestId,
     'client-request-id': ids.clientRequestId,
   };
-  return jsonReply(error.status, { error: { code: error.code, message: error.message, innerError } }, {
-    ...error.headers,
-  });
+  return jsonReply(
+    error.status,
+    { error: { code: error.code, message: error.message, innerError } },
+    {
+      ...error.headers,
+    },
+  );
 }
 
 export function writeReply(res: ServerResponse, reply: EmulatorReply, ids: RequestIds): void {

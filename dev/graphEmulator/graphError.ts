@@ -64,7 +64,13 @@ export class GraphError extends Error {
   /** A status with the default top code, inner code and message for it. */
   static forStatus(status: number, innerCode?: string | null, headers?: Record<string, string>): GraphError {
     const message = messages[status] ?? `The emulator answered ${status} as instructed by a fault rule.`;
-    return new GraphError(status, topCodeFor(status), message, innerCode === null ? undefined : (innerCode ?? innerCodeFor(status)), headers);
+    return new GraphError(
+      status,
+      topCodeFor(status),
+      message,
+      innerCode === null ? undefined : (innerCode ?? innerCodeFor(status)),
+      headers,
+    );
   }
 }
 

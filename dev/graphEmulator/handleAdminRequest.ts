@@ -72,7 +72,10 @@ export function handleAdminRequest(
         if (!isRecord(value)) throw badRequest('Expected a JSON object of settings.');
         const unknown = Object.keys(value).filter((key) => !Object.hasOwn(api.settings(), key));
         if (unknown.length > 0) throw badRequest(`Unknown setting(s): ${unknown.join(', ')}.`);
-        return jsonReply(200, asBadRequest(() => api.configure(value)));
+        return jsonReply(
+          200,
+          asBadRequest(() => api.configure(value)),
+        );
       },
     },
     '/_emulator/concurrency': {

@@ -40,7 +40,11 @@ export interface GraphResult {
   faulted: boolean;
 }
 
-export async function handleGraphRequest(request: GraphRequest, ids: RequestIds, deps: GraphDeps): Promise<GraphResult> {
+export async function handleGraphRequest(
+  request: GraphRequest,
+  ids: RequestIds,
+  deps: GraphDeps,
+): Promise<GraphResult> {
   const route = parseGraphPath(request.path, request.method);
   const overlapping = deps.concurrency.enter(route);
   try {
@@ -58,8 +62,12 @@ async function answerGraphRequest(
   deps: GraphDeps,
 ): Promise<GraphResult> {
   const headerSession = sessionIdHeader(request.headers);
-  const answer = (outcome: EmulatorOutcome, faulted: boolean, sessionId = headerSession): GraphResult =>
-    ({ outcome, route, faulted, ...(sessionId === undefined ? {} : { sessionId }) });
+  const answer = (outcome: EmulatorOutcome, faulted: boolean, sessionId = headerSession): GraphResult => ({
+    outcome,
+    route,
+    faulted,
+    ...(sessionId === undefined ? {} : { sessionId }),
+  });
 
   const refusal = authenticate(request.headers, deps.acceptToken) ?? route.error;
   if (refusal !== undefined) return answer(errorReply(refusal, ids), false);
@@ -94,7 +102,8 @@ async function runOperation(request: GraphRequest, route: GraphRoute, sessionId:
   if (isSessionOp(op)) {
     const { operationId, resourceKey } = route;
     const result = runWorkbookCall({ op, driveId, itemId, operationId, resourceKey, headers, body }, deps);
-    const created = result.createdSessionId === undefined ? undefined : deps.sessions.find(result.createdSessionId, deps.now());
+    const created =
+      result.createdSessionId === undefined ? undefined : deps.sessions.find(result.createdSessionId, deps.now());
     if (created !== undefined) await deps.copies.begin(created);
     return result;
   }

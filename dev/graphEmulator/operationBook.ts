@@ -78,7 +78,14 @@ export class OperationBook {
   }
 
   /** Rows already added in a session, answered as an operation that finishes after durationMs. */
-  startRows(driveId: string, itemId: string, sessionId: string, rowResult: RowResult, now: number, durationMs: number): EmulatedOperation {
+  startRows(
+    driveId: string,
+    itemId: string,
+    sessionId: string,
+    rowResult: RowResult,
+    now: number,
+    durationMs: number,
+  ): EmulatedOperation {
     const operation: EmulatedOperation = {
       id: randomUUID(),
       kind: 'tableRows',

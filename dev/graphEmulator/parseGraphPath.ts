@@ -59,7 +59,11 @@ export function parseGraphPath(rawPath: string, method = 'GET'): GraphRoute {
   const allowed = Object.keys(methods).join(', ');
   const message = `The HTTP method '${method}' is not allowed on this resource; use ${allowed}.`;
   const first = Object.values(methods)[0] ?? 'unknown';
-  return { op: first, ...route, error: new GraphError(405, 'methodNotAllowed', message, undefined, { Allow: allowed }) };
+  return {
+    op: first,
+    ...route,
+    error: new GraphError(405, 'methodNotAllowed', message, undefined, { Allow: allowed }),
+  };
 }
 
 // Returns the route, or the segment that matched nothing.
@@ -68,7 +72,8 @@ function routeWorkbook(segments: string[]): Target | string {
   const only = (target: Target): Target | string => (second === undefined ? target : second);
   const sessionPost = sessionPosts.get(first.toLowerCase());
   if (sessionPost !== undefined) return only({ methods: { POST: sessionPost } });
-  if (is(first, 'operations') && second && more.length === 0) return { methods: { GET: 'getOperation' }, operationId: second };
+  if (is(first, 'operations') && second && more.length === 0)
+    return { methods: { GET: 'getOperation' }, operationId: second };
   const sessionKey = keyArgument(first, 'sessionInfoResource');
   if (sessionKey !== undefined) return only({ methods: { GET: 'getSessionInfo' }, resourceKey: sessionKey });
   const rowResult = keyArgument(first, 'tableRowOperationResult');
@@ -86,10 +91,14 @@ function routeWorkbook(segments: string[]): Target | string {
 function routeWorksheet(worksheet: string, rest: string[]): Target | string {
   const [first, second] = rest;
   if (first === undefined) {
-    return { methods: is(worksheet, 'add') ? { GET: 'getWorksheet', POST: 'addWorksheet' } : { GET: 'getWorksheet' }, worksheet };
+    return {
+      methods: is(worksheet, 'add') ? { GET: 'getWorksheet', POST: 'addWorksheet' } : { GET: 'getWorksheet' },
+      worksheet,
+    };
   }
   const address = rangeAddress(first);
-  if (address !== undefined) return second ?? { methods: { GET: 'getRange', PATCH: 'updateRange' }, worksheet, address };
+  if (address !== undefined)
+    return second ?? { methods: { GET: 'getRange', PATCH: 'updateRange' }, worksheet, address };
   const valuesOnly = usedRangeArgument(first);
   if (valuesOnly !== undefined) return second ?? { methods: { GET: 'getUsedRange' }, worksheet, valuesOnly };
   const table = keyed(rest, 'tables');

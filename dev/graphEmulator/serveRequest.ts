@@ -78,7 +78,15 @@ function splitTarget(target: string): [string, string] {
 }
 
 // What a test of the broker needs to see of each request: what Graph acts on, never the bearer token.
-const kept = ['workbook-session-id', 'prefer', 'content-type', 'accept', 'client-request-id', 'if-match', 'if-none-match'];
+const kept = [
+  'workbook-session-id',
+  'prefer',
+  'content-type',
+  'accept',
+  'client-request-id',
+  'if-match',
+  'if-none-match',
+];
 
 function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const recorded: Record<string, string> = {};

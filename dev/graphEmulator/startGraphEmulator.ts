@@ -37,7 +37,10 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   const state =
     stateFolder === undefined
       ? undefined
-      : new StateFile(path.join(stateFolder, 'state.json'), () => ({ sessions: sessions.snapshot(), operations: operations.snapshot() }));
+      : new StateFile(path.join(stateFolder, 'state.json'), () => ({
+          sessions: sessions.snapshot(),
+          operations: operations.snapshot(),
+        }));
   restore(state, sessions, operations, copies);
   await copies.endGone(sessions, now());
 
@@ -65,7 +68,9 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     port,
     addWorkbook: (driveId, itemId) => drive.addMemoryItem(driveId, itemId),
     workbooks: () =>
-      drive.list().map(({ driveId, itemId, name, file }) => ({ driveId, itemId, name, ...(file === undefined ? {} : { file }) })),
+      drive
+        .list()
+        .map(({ driveId, itemId, name, file }) => ({ driveId, itemId, name, ...(file === undefined ? {} : { file }) })),
     settings: () => ({ ...settings }),
     configure: (patch) => Object.assign(settings, checkedSettings({ ...settings, ...patch })),
     concurrency: () => concurrency.report(),
@@ -82,7 +87,8 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       return sessions.list(at);
     },
     activeSessions: () => emulator.sessions().filter((session) => session.state === 'active'),
-    calls: () => recorded.map((call) => ({ ...call, headers: { ...call.headers }, headerNames: [...call.headerNames] })),
+    calls: () =>
+      recorded.map((call) => ({ ...call, headers: { ...call.headers }, headerNames: [...call.headerNames] })),
     resetCalls: () => {
       recorded = [];
     },
@@ -126,7 +132,12 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   return emulator;
 }
 
-function restore(state: StateFile | undefined, sessions: SessionBook, operations: OperationBook, copies: SessionCopies): void {
+function restore(
+  state: StateFile | undefined,
+  sessions: SessionBook,
+  operations: OperationBook,
+  copies: SessionCopies,
+): void {
   const saved = state?.load();
   if (saved === undefined) return;
   sessions.restore(saved.sessions);
@@ -137,7 +148,8 @@ function restore(state: StateFile | undefined, sessions: SessionBook, operations
 function checkedSettings(settings: EmulatorSettings): EmulatorSettings {
   for (const name of ['asyncCreateMs', 'asyncRowsMs'] as const) {
     const value = settings[name];
-    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a number >= 0.`);
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+      throw new TypeError(`${name} must be a number >= 0.`);
   }
   if (typeof settings.contention !== 'boolean') throw new TypeError('contention must be a boolean.');
   return { asyncCreateMs: settings.asyncCreateMs, asyncRowsMs: settings.asyncRowsMs, contention: settings.contention };

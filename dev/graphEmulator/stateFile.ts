@@ -31,7 +31,8 @@ export class StateFile {
       return undefined;
     }
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || !('sessions' in parsed) || !('operations' in parsed)) return undefined;
+    if (typeof parsed !== 'object' || parsed === null || !('sessions' in parsed) || !('operations' in parsed))
+      return undefined;
     if (!Array.isArray(parsed.sessions)) return undefined;
     return parsed as EmulatorState;
   }
@@ -60,7 +61,9 @@ export class StateFile {
       writeFileSync(temporary, JSON.stringify(this.current()));
       renameSync(temporary, this.file);
     } catch (error) {
-      console.warn(`Graph emulator: could not save its sessions to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `Graph emulator: could not save its sessions to ${this.file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

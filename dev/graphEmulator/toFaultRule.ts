@@ -8,8 +8,19 @@ const ops: readonly FaultOp[] = [...sessionOps, ...workbookOps, 'any'];
 const methods: ReadonlyArray<NonNullable<FaultRule['method']>> = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const kinds: ReadonlyArray<FaultRule['kind']> = ['latency', 'status', 'drop'];
 const fields = new Set([
-  'op', 'driveId', 'itemId', 'kind', 'latencyMs', 'status', 'retryAfterSeconds',
-  'innerCode', 'probability', 'times', 'afterEffect', 'method', 'path',
+  'op',
+  'driveId',
+  'itemId',
+  'kind',
+  'latencyMs',
+  'status',
+  'retryAfterSeconds',
+  'innerCode',
+  'probability',
+  'times',
+  'afterEffect',
+  'method',
+  'path',
 ]);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -35,8 +35,6 @@ export interface EmulatorOptions {
   seed?: number;
 }
 
-
-
 /** One injected misbehaviour. Rules are kept in the order they were added. */
 export interface FaultRule {
   /** Default 'any': every routed Graph call, sessionInfoResource included. 401/400/405 refusals never fault. */
@@ -81,11 +79,28 @@ export interface EmulatedSession {
 }
 
 /** The session calls and their long-running create. */
-export const sessionOps = ['createSession', 'refreshSession', 'closeSession', 'getOperation', 'getSessionInfo'] as const;
+export const sessionOps = [
+  'createSession',
+  'refreshSession',
+  'closeSession',
+  'getOperation',
+  'getSessionInfo',
+] as const;
 /** The workbook calls inside (or outside) a session; `create…` are the `POST` on a collection, answered 201. */
 export const workbookOps = [
-  'listWorksheets', 'getWorksheet', 'addWorksheet', 'createWorksheet', 'getRange', 'updateRange', 'getUsedRange',
-  'listTables', 'getTable', 'listTableRows', 'addTableRows', 'createTableRows', 'getTableRowOperationResult',
+  'listWorksheets',
+  'getWorksheet',
+  'addWorksheet',
+  'createWorksheet',
+  'getRange',
+  'updateRange',
+  'getUsedRange',
+  'listTables',
+  'getTable',
+  'listTableRows',
+  'addTableRows',
+  'createTableRows',
+  'getTableRowOperationResult',
 ] as const;
 export type SessionOp = (typeof sessionOps)[number];
 export type WorkbookOp = (typeof workbookOps)[number];

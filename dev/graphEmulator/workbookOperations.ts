@@ -88,7 +88,9 @@ function operationResult(item: string, operation: EmulatedOperation): string | u
     const session = operation.sessionId === undefined ? '' : `?sessionId=${encodeURIComponent(operation.sessionId)}`;
     return `${item}/workbook/tableRowOperationResult(key='${operation.id}')${session}`;
   }
-  return operation.resourceKey === undefined ? undefined : `${item}/workbook/sessionInfoResource(key='${operation.resourceKey}')`;
+  return operation.resourceKey === undefined
+    ? undefined
+    : `${item}/workbook/sessionInfoResource(key='${operation.resourceKey}')`;
 }
 
 // Graph ignores unknown fields (so the old docs' `persistSession` silently yields the default, true) but refuses
@@ -117,7 +119,7 @@ function readPersistChanges(body: Buffer): boolean {
 
 export function prefersAsync(headers: IncomingHttpHeaders): boolean {
   const raw = headers.prefer;
-  const prefer = Array.isArray(raw) ? raw.join(',') : raw ?? '';
+  const prefer = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
   return prefer.split(',').some((token) => token.trim().toLowerCase() === 'respond-async');
 }
 

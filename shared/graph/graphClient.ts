@@ -6,10 +6,16 @@ import type { WorkbookTurns } from '../workbook/workbookTurns';
 import { cooldownUntil } from './cooldown';
 import { retryAfterSeconds } from './retryAfter';
 import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
-import { toCreateResult, toOperationStatus, toGraphSession, type CreateResult, type GraphSession, type OperationStatus } from './graphResults';
+import {
+  toCreateResult,
+  toOperationStatus,
+  toGraphSession,
+  type CreateResult,
+  type GraphSession,
+  type OperationStatus,
+} from './graphResults';
 
 export type { CreateResult, GraphSession, OperationStatus } from './graphResults';
-
 
 export interface CallOptions {
   /** Epoch ms by which the broker must have its answer: no call or retry wait runs past it. */
@@ -126,7 +132,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const once = async (request: GraphRequest, call: CallOptions, bearer: string): Promise<GraphReply> => {
     const started = options.now();
     const report = (status: number, retryAfterSeconds?: number) =>
-      options.onCall?.({ action: request.action, method: request.method, status, durationMs: options.now() - started, retryAfterSeconds });
+      options.onCall?.({
+        action: request.action,
+        method: request.method,
+        status,
+        durationMs: options.now() - started,
+        retryAfterSeconds,
+      });
     let response: Response;
     let body: Uint8Array;
     try {
@@ -152,7 +164,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       graphRequestId: response.headers.get('request-id') ?? undefined,
       clientRequestId: response.headers.get('client-request-id') ?? undefined,
     });
-    report(response.status, response.ok ? undefined : retryAfterSeconds(response.headers.get('retry-after'), options.now()));
+    report(
+      response.status,
+      response.ok ? undefined : retryAfterSeconds(response.headers.get('retry-after'), options.now()),
+    );
     return { status: response.status, headers: response.headers, body };
   };
 
@@ -174,7 +189,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     for (let attempt = 1; ; attempt += 1) {
       if (call.deadline - options.now() < reserve) {
         if (last !== undefined) return last;
-        throw new ThrottledError('Too little of the answer budget is left to send this write safely; send it again.', 1);
+        throw new ThrottledError(
+          'Too little of the answer budget is left to send this write safely; send it again.',
+          1,
+        );
       }
       let reply: GraphReply | undefined;
       let failure: unknown;
@@ -208,7 +226,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   // A throttling answer passed on to the caller hands its cooldown to the turn, for whoever calls the workbook next.
   const exchange = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
     const target = sameOrigin(request.url);
-    const turn = request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
+    const turn =
+      request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
     let cooldown: number | undefined;
     try {
       const reply = await withRetries({ ...request, url: target }, call);
@@ -221,10 +240,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 
   /** For the session calls: a non-2xx answer is an error, parsed once. */
-  const send = async (request: GraphRequest, call: CallOptions): Promise<{ status: number; headers: Headers; text: string }> => {
+  const send = async (
+    request: GraphRequest,
+    call: CallOptions,
+  ): Promise<{ status: number; headers: Headers; text: string }> => {
     const reply = await exchange(request, call);
     const text = new TextDecoder().decode(reply.body);
-    if (reply.status < 200 || reply.status >= 300) throw parseGraphError(reply.status, reply.headers, text, options.now());
+    if (reply.status < 200 || reply.status >= 300)
+      throw parseGraphError(reply.status, reply.headers, text, options.now());
     return { status: reply.status, headers: reply.headers, text };
   };
 
@@ -232,14 +255,22 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const sameOrigin = (location: string): string => {
     const url = new URL(location, `${options.baseUrl}/`);
     if (url.origin !== origin) {
-      throw new GraphError(502, 'badGateway', 'Microsoft Graph pointed to a location outside its own address.', undefined, undefined);
+      throw new GraphError(
+        502,
+        'badGateway',
+        'Microsoft Graph pointed to a location outside its own address.',
+        undefined,
+        undefined,
+      );
     }
     return url.toString();
   };
 
   const workbookOf = (url: string): WorkbookAddress | undefined => {
     const match = /\/drives\/([^/]+)\/items\/([^/]+)\/workbook\//i.exec(new URL(url).pathname);
-    return match?.[1] && match[2] ? { driveId: decodeURIComponent(match[1]), itemId: decodeURIComponent(match[2]) } : undefined;
+    return match?.[1] && match[2]
+      ? { driveId: decodeURIComponent(match[1]), itemId: decodeURIComponent(match[2]) }
+      : undefined;
   };
   const onWorkbookOf = (url: string) => {
     const workbook = workbookOf(sameOrigin(url));
@@ -266,18 +297,56 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
     async refreshSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'refreshSession');
-      await send({ action: 'refreshSession', url, method: 'POST', retryKind: 'idempotent', workbook, headers: { 'workbook-session-id': sessionId } }, call);
+      await send(
+        {
+          action: 'refreshSession',
+          url,
+          method: 'POST',
+          retryKind: 'idempotent',
+          workbook,
+          headers: { 'workbook-session-id': sessionId },
+        },
+        call,
+      );
     },
     async closeSession(workbook, sessionId, call) {
       const url = workbookUrl(workbook, 'closeSession');
-      await send({ action: 'closeSession', url, method: 'POST', retryKind: 'idempotent', workbook, headers: { 'workbook-session-id': sessionId } }, call);
+      await send(
+        {
+          action: 'closeSession',
+          url,
+          method: 'POST',
+          retryKind: 'idempotent',
+          workbook,
+          headers: { 'workbook-session-id': sessionId },
+        },
+        call,
+      );
     },
     async getOperation(operationUrl, call) {
-      const answer = await send({ action: 'getOperation', url: operationUrl, method: 'GET', retryKind: 'idempotent', ...onWorkbookOf(operationUrl) }, call);
+      const answer = await send(
+        {
+          action: 'getOperation',
+          url: operationUrl,
+          method: 'GET',
+          retryKind: 'idempotent',
+          ...onWorkbookOf(operationUrl),
+        },
+        call,
+      );
       return toOperationStatus(answer, options.now(), sameOrigin);
     },
     async getSessionInfo(resourceUrl, call) {
-      const answer = await send({ action: 'getSessionInfo', url: resourceUrl, method: 'GET', retryKind: 'idempotent', ...onWorkbookOf(resourceUrl) }, call);
+      const answer = await send(
+        {
+          action: 'getSessionInfo',
+          url: resourceUrl,
+          method: 'GET',
+          retryKind: 'idempotent',
+          ...onWorkbookOf(resourceUrl),
+        },
+        call,
+      );
       return toGraphSession(answer.text);
     },
   };

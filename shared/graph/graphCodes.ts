@@ -4,11 +4,22 @@
  * (`accessDenied`, `itemNotFound`, `TooManyRequests` — codes are case-insensitive).
  */
 const CODES: ReadonlyArray<readonly [number, string]> = [
-  [400, 'badRequest'], [401, 'unauthorized'], [403, 'forbidden'], [404, 'itemNotFound'], [405, 'methodNotAllowed'],
-  [409, 'conflict'], [413, 'payloadTooLarge'], [423, 'resourceLocked'], [429, 'tooManyRequests'],
-  [500, 'internalServerError'], [501, 'notImplemented'], [502, 'badGateway'], [503, 'serviceUnavailable'],
+  [400, 'badRequest'],
+  [401, 'unauthorized'],
+  [403, 'forbidden'],
+  [404, 'itemNotFound'],
+  [405, 'methodNotAllowed'],
+  [409, 'conflict'],
+  [413, 'payloadTooLarge'],
+  [423, 'resourceLocked'],
+  [429, 'tooManyRequests'],
+  [500, 'internalServerError'],
+  [501, 'notImplemented'],
+  [502, 'badGateway'],
+  [503, 'serviceUnavailable'],
   [504, 'gatewayTimeout'],
-  [403, 'accessDenied'], [404, 'notFound'],
+  [403, 'accessDenied'],
+  [404, 'notFound'],
 ];
 
 const codeByStatus = new Map<number, string>();

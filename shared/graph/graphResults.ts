@@ -28,7 +28,11 @@ export function toCreateResult(answer: Answer, now: number, checkLocation: (url:
   if (answer.status !== 202) return { kind: 'created', session: toGraphSession(answer.text) };
   const location = answer.headers.get('location');
   if (!location) throw badGateway('Microsoft Graph accepted createSession without an operation location.');
-  return { kind: 'accepted', operationUrl: checkLocation(location), retryAfterSeconds: retryAfterSeconds(answer.headers.get('retry-after'), now) };
+  return {
+    kind: 'accepted',
+    operationUrl: checkLocation(location),
+    retryAfterSeconds: retryAfterSeconds(answer.headers.get('retry-after'), now),
+  };
 }
 
 /**
@@ -36,17 +40,25 @@ export function toCreateResult(answer: Answer, now: number, checkLocation: (url:
  * `notStarted | running | succeeded | failed`; the resource page says `Completed` where the SDKs say `succeeded`, so
  * both count. A failed operation arrives as HTTP 200 — it is turned into the error it carries here.
  */
-export function toOperationStatus(answer: Answer, now: number, checkLocation: (url: string) => string): OperationStatus {
+export function toOperationStatus(
+  answer: Answer,
+  now: number,
+  checkLocation: (url: string) => string,
+): OperationStatus {
   const body = parseObject(answer.text);
   const status = typeof body.status === 'string' ? body.status.toLowerCase() : '';
   if (status === 'succeeded' || status === 'completed') {
-    if (typeof body.resourceLocation !== 'string') throw badGateway('Microsoft Graph finished an operation without its resource.');
+    if (typeof body.resourceLocation !== 'string')
+      throw badGateway('Microsoft Graph finished an operation without its resource.');
     return { status: 'succeeded', resourceUrl: checkLocation(body.resourceLocation) };
   }
   if (status === 'failed') {
     const inner = JSON.stringify({ error: body.error ?? {} });
     const parsed = parseGraphError(500, new Headers(), inner, now);
-    return { status: 'failed', error: new GraphError(statusForCode(parsed.code), parsed.code, parsed.message, parsed.innerCode, undefined) };
+    return {
+      status: 'failed',
+      error: new GraphError(statusForCode(parsed.code), parsed.code, parsed.message, parsed.innerCode, undefined),
+    };
   }
   if (status === 'running' || status === 'notstarted') {
     return { status: 'running', retryAfterSeconds: retryAfterSeconds(answer.headers.get('retry-after'), now) };
@@ -56,7 +68,8 @@ export function toOperationStatus(answer: Answer, now: number, checkLocation: (u
 
 export function toGraphSession(text: string): GraphSession {
   const body = parseObject(text);
-  if (typeof body.id !== 'string' || body.id.length === 0) throw badGateway('Microsoft Graph answered without a session id.');
+  if (typeof body.id !== 'string' || body.id.length === 0)
+    throw badGateway('Microsoft Graph answered without a session id.');
   return { id: body.id, persistChanges: body.persistChanges !== false };
 }
 

@@ -24,7 +24,9 @@ export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({ maxAttempts: 4, baseD
  */
 export type RetryKind = 'idempotent' | 'write' | 'create';
 
-const RETRY_ON: Readonly<Record<RetryKind, { readonly statuses: ReadonlySet<number>; readonly lostConnection: boolean }>> = {
+const RETRY_ON: Readonly<
+  Record<RetryKind, { readonly statuses: ReadonlySet<number>; readonly lostConnection: boolean }>
+> = {
   idempotent: { statuses: new Set([429, 503, 504]), lostConnection: true },
   write: { statuses: new Set([429, 503]), lostConnection: false },
   create: { statuses: new Set([429, 503, 504]), lostConnection: false },

@@ -10,7 +10,10 @@ const ID = /^[A-Za-z0-9!_.~,:=+@$-]{1,256}$/;
  * The workbook named by the route, checked: both ids plausible (no path escape, no `..`, bounded length) and the
  * drive among ALLOWED_DRIVE_IDS.
  */
-export function parseWorkbookAddress(params: Readonly<Record<string, string | undefined>>, config: Config): WorkbookAddress {
+export function parseWorkbookAddress(
+  params: Readonly<Record<string, string | undefined>>,
+  config: Config,
+): WorkbookAddress {
   const driveId = checkId(params.driveId, 'drive id');
   const itemId = checkId(params.itemId, 'item id');
   if (config.allowedDriveIds !== '*' && !config.allowedDriveIds.has(driveId)) {

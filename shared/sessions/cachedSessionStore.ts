@@ -15,7 +15,8 @@ import type { SessionStore } from './sessionStore';
  */
 export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
   const cache = new Map<string, StoredSession>();
-  const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) => `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
+  const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) =>
+    `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
   const remember = (record: StoredSession) => {
     const key = keyOf(record, record.sessionId);
     cache.delete(key);
@@ -23,7 +24,8 @@ export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): Ses
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
     return record;
   };
-  const forget = (record: { driveId: string; itemId: string; sessionId: string }) => cache.delete(keyOf(record, record.sessionId));
+  const forget = (record: { driveId: string; itemId: string; sessionId: string }) =>
+    cache.delete(keyOf(record, record.sessionId));
 
   return {
     ...inner,

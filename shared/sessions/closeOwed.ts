@@ -27,15 +27,23 @@ export async function closeOwed(record: StoredSession, call: Call, close: () => 
     } catch (error) {
       if (!isGoneInGraph(error)) throw error;
     }
-    log.info('Session closed in Graph after the broker stopped tracking it.', { session: sessionLogId(record.sessionId) });
+    log.info('Session closed in Graph after the broker stopped tracking it.', {
+      session: sessionLogId(record.sessionId),
+    });
   } else {
-    log.warn('Gave up closing a session in Graph: Excel has ended it at its idle expiry.', { session: sessionLogId(record.sessionId) });
+    log.warn('Gave up closing a session in Graph: Excel has ended it at its idle expiry.', {
+      session: sessionLogId(record.sessionId),
+    });
   }
   await updateSession(deps, record, (current) => (current.graphCloseOwed ? { graphCloseOwed: undefined } : undefined));
 }
 
 /** The best-effort close of a caller's call: a failure is logged, never answered — the sweep tries again. */
-export async function tryCloseOwed(record: StoredSession | undefined, call: Call, close: () => Promise<void>): Promise<void> {
+export async function tryCloseOwed(
+  record: StoredSession | undefined,
+  call: Call,
+  close: () => Promise<void>,
+): Promise<void> {
   if (!record?.graphCloseOwed) return;
   await closeOwed(record, call, close).catch((error: unknown) => {
     call.log.warn('Graph did not take the close the broker owes it; the sweep tries again.', {

@@ -16,7 +16,8 @@ import { updateSession } from './updateSession';
 export async function closeSession(input: SessionCallInput, call: Call): Promise<void> {
   const { deps, log } = call;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
-  const close = () => deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, deps.now() + ANSWER_BUDGET_MS));
+  const close = () =>
+    deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, deps.now() + ANSWER_BUDGET_MS));
   if (record.state !== 'live') return tryCloseOwed(record, call, close);
   let graphCloseOwed = false;
   try {
@@ -29,7 +30,13 @@ export async function closeSession(input: SessionCallInput, call: Call): Promise
   const now = deps.now();
   const final = await updateSession(deps, record, (current) =>
     current.state === 'live'
-      ? { state: 'closed', endReason: 'closedByCaller', endedAt: now, lastCallerActivityAt: now, ...(graphCloseOwed ? { graphCloseOwed } : {}) }
+      ? {
+          state: 'closed',
+          endReason: 'closedByCaller',
+          endedAt: now,
+          lastCallerActivityAt: now,
+          ...(graphCloseOwed ? { graphCloseOwed } : {}),
+        }
       : undefined,
   );
   // Counted once: if the sweep or Graph's expiry ended it meanwhile, that is the outcome already reported.

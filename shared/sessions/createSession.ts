@@ -35,7 +35,14 @@ export async function createSession(input: CreateSessionInput, call: Call): Prom
   if (input.idempotencyKey !== undefined) {
     // What a repeat must match: the options that decide what kind of session it gets.
     const fingerprint = `persistChanges=${input.persistChanges};idleTimeoutSeconds=${input.idleTimeoutSeconds}`;
-    const claimed = await claimIdempotencyKey(input.workbook, input.idempotencyKey, input.caller, fingerprint, call, deadline);
+    const claimed = await claimIdempotencyKey(
+      input.workbook,
+      input.idempotencyKey,
+      input.caller,
+      fingerprint,
+      call,
+      deadline,
+    );
     if (claimed.kind === 'answered') return claimed.outcome;
     claim = claimed.record;
   }
@@ -49,12 +56,26 @@ export async function createSession(input: CreateSessionInput, call: Call): Prom
   }
 }
 
-async function create(input: CreateSessionInput, call: Call, deadline: number, idempotencyRowKey: string | undefined): Promise<CreateOutcome> {
+async function create(
+  input: CreateSessionInput,
+  call: Call,
+  deadline: number,
+  idempotencyRowKey: string | undefined,
+): Promise<CreateOutcome> {
   const { deps } = call;
   const result = await deps.graph.createSession(input.workbook, input.persistChanges, graphCallOptions(call, deadline));
   const keyed = idempotencyRowKey ? { idempotencyRowKey } : {};
   if (result.kind === 'created') {
-    await recordNewSession({ workbook: input.workbook, session: result.session, idleTimeoutSeconds: input.idleTimeoutSeconds, caller: input.caller, ...keyed }, call);
+    await recordNewSession(
+      {
+        workbook: input.workbook,
+        session: result.session,
+        idleTimeoutSeconds: input.idleTimeoutSeconds,
+        caller: input.caller,
+        ...keyed,
+      },
+      call,
+    );
     return { kind: 'created', session: result.session };
   }
   const fields: Omit<OperationRecord, 'dueAt'> = {
@@ -83,7 +104,12 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
     // really failed, the caller gets 202 and its key stays claimed: its retry must not make a second session.
     const latest = await deps.store
       .getOperation(operation, operation.operationId)
-      .catch(warnOnFailure(call.log, 'Could not read a long create back after following it failed; the caller gets 202 and polls.'));
+      .catch(
+        warnOnFailure(
+          call.log,
+          'Could not read a long create back after following it failed; the caller gets 202 and polls.',
+        ),
+      );
     if (latest?.state === 'failed') throw error;
     return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 5 };
   }
@@ -94,7 +120,12 @@ async function create(input: CreateSessionInput, call: Call, deadline: number, i
  * session it made, so Graph holds none the broker does not know. If even that fails, say so loudly: Excel ends the
  * session after its idle expiry (~5-7 min).
  */
-async function abandonOperation(workbook: WorkbookAddress, operationUrl: string, call: Call, deadline: number): Promise<void> {
+async function abandonOperation(
+  workbook: WorkbookAddress,
+  operationUrl: string,
+  call: Call,
+  deadline: number,
+): Promise<void> {
   const { deps, log } = call;
   try {
     const nextWait = operationPollWaits();

@@ -21,7 +21,13 @@ export function toEntity(
   return entity;
 }
 
-type ValueOf<K extends FieldKind> = K extends 'string' ? string : K extends 'boolean' ? boolean : K extends 'binary' ? Uint8Array : number;
+type ValueOf<K extends FieldKind> = K extends 'string'
+  ? string
+  : K extends 'boolean'
+    ? boolean
+    : K extends 'binary'
+      ? Uint8Array
+      : number;
 
 /** The properties a schema describes, each possibly missing (an entity written by older code, or damaged). */
 export type FieldsOf<S extends FieldSchema> = { [P in keyof S]?: ValueOf<S[P]> };
@@ -33,7 +39,8 @@ export function fromEntity<S extends FieldSchema>(entity: Entity, schema: S): Fi
     const value = entity[name];
     if (kind === 'time' && value instanceof Date) record[name] = value.getTime();
     else if (kind === 'binary' && value instanceof Uint8Array) record[name] = value;
-    else if (kind !== 'time' && kind !== 'binary' && typeof value === kind) record[name] = value as string | number | boolean;
+    else if (kind !== 'time' && kind !== 'binary' && typeof value === kind)
+      record[name] = value as string | number | boolean;
   }
   // Every key was checked against its kind above, which is what FieldsOf<S> says.
   return { ...(record as FieldsOf<S>), etag: entity.etag };

@@ -32,18 +32,28 @@ export async function followOperation(
   for (;;) {
     if (current.state === 'succeeded') return { kind: 'created', session: await sessionOf(current, call) };
     if (current.state === 'failed') {
-      throw new GraphError(current.errorStatus ?? 500, current.errorCode ?? 'internalServerError', current.errorMessage ?? 'The session could not be created.', current.errorInnerCode, undefined);
+      throw new GraphError(
+        current.errorStatus ?? 500,
+        current.errorCode ?? 'internalServerError',
+        current.errorMessage ?? 'The session could not be created.',
+        current.errorInnerCode,
+        undefined,
+      );
     }
-    const status = await deps.graph.getOperation(current.graphOperationUrl, graphCallOptions(call, deadline)).catch((error: unknown) => {
-      // Graph no longer knows the operation: it will never produce a session.
-      if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
-      throw error;
-    });
-    if (status.status === 'succeeded') {
-      const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline)).catch((error: unknown) => {
-        if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
+    const status = await deps.graph
+      .getOperation(current.graphOperationUrl, graphCallOptions(call, deadline))
+      .catch((error: unknown) => {
+        // Graph no longer knows the operation: it will never produce a session.
+        if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
         throw error;
       });
+    if (status.status === 'succeeded') {
+      const session = await deps.graph
+        .getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline))
+        .catch((error: unknown) => {
+          if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
+          throw error;
+        });
       if (session instanceof GraphError) {
         current = await settle(current, failedWith(session, deps.now()), call);
         continue;
@@ -51,7 +61,13 @@ export async function followOperation(
       // If the record cannot be written now, the operation row stays `running`: the next poll or the sweep records
       // the session then — closing it here would hand a dead session to whoever finishes.
       await recordNewSession(
-        { workbook: current, session, idleTimeoutSeconds: current.idleTimeoutSeconds, caller: callerOf(current), ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}) },
+        {
+          workbook: current,
+          session,
+          idleTimeoutSeconds: current.idleTimeoutSeconds,
+          caller: callerOf(current),
+          ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}),
+        },
         call,
         { closeOnFailure: false },
       );
@@ -65,14 +81,22 @@ export async function followOperation(
     }
     const wait = nextWait(status.retryAfterSeconds);
     if (options.once || deps.now() + wait >= deadline) {
-      return { kind: 'pending', operationId: current.operationId, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+      return {
+        kind: 'pending',
+        operationId: current.operationId,
+        retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
+      };
     }
     await deps.sleep(wait);
   }
 }
 
 /** Writes the operation's end; if someone else ended it first, theirs stands and is read back. */
-async function settle(current: StoredOperation, changes: Parameters<typeof withOperationChanges>[1], { deps }: Call): Promise<StoredOperation> {
+async function settle(
+  current: StoredOperation,
+  changes: Parameters<typeof withOperationChanges>[1],
+  { deps }: Call,
+): Promise<StoredOperation> {
   try {
     return await deps.store.replaceOperation(current, withOperationChanges(current, changes, deps.config));
   } catch (error) {
@@ -84,7 +108,14 @@ async function settle(current: StoredOperation, changes: Parameters<typeof withO
 }
 
 function failedWith(error: GraphError, endedAt: number) {
-  return { state: 'failed' as const, endedAt, errorStatus: error.status, errorCode: error.code, errorInnerCode: error.innerCode, errorMessage: error.message };
+  return {
+    state: 'failed' as const,
+    endedAt,
+    errorStatus: error.status,
+    errorCode: error.code,
+    errorInnerCode: error.innerCode,
+    errorMessage: error.message,
+  };
 }
 
 /**
@@ -93,10 +124,16 @@ function failedWith(error: GraphError, endedAt: number) {
  */
 async function nameSessionUnderKey(operation: StoredOperation, sessionId: string, { deps, log }: Call): Promise<void> {
   if (!operation.idempotencyRowKey) return;
-  const failed = warnOnFailure(log, 'Could not move an Idempotency-Key to the session its long create made; the key lives on until the sweep finds its operation gone.', { session: sessionLogId(sessionId) });
+  const failed = warnOnFailure(
+    log,
+    'Could not move an Idempotency-Key to the session its long create made; the key lives on until the sweep finds its operation gone.',
+    { session: sessionLogId(sessionId) },
+  );
   const key = await deps.store.getIdempotency(operation, operation.idempotencyRowKey).catch(failed);
   if (key?.operationId !== operation.operationId) return;
-  await deps.store.replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined }).catch(failed);
+  await deps.store
+    .replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined })
+    .catch(failed);
 }
 
 async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<GraphSession> {
@@ -107,5 +144,7 @@ async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<Gr
 }
 
 function callerOf(operation: StoredOperation) {
-  return operation.owner ? { id: operation.owner, ...(operation.ownerName ? { name: operation.ownerName } : {}) } : undefined;
+  return operation.owner
+    ? { id: operation.owner, ...(operation.ownerName ? { name: operation.ownerName } : {}) }
+    : undefined;
 }

@@ -13,9 +13,13 @@ export async function forgetIdempotencyKey(
   { deps, log }: Call,
 ): Promise<void> {
   if (!rowKey) return;
-  const failed = warnOnFailure(log, 'Could not delete an Idempotency-Key with what it named; the sweep deletes it within a day.');
+  const failed = warnOnFailure(
+    log,
+    'Could not delete an Idempotency-Key with what it named; the sweep deletes it within a day.',
+  );
   const record = await deps.store.getIdempotency(workbook, rowKey).catch(failed);
   if (!record) return;
-  const same = names.sessionId !== undefined ? record.sessionId === names.sessionId : record.operationId === names.operationId;
+  const same =
+    names.sessionId !== undefined ? record.sessionId === names.sessionId : record.operationId === names.operationId;
   if (same) await deps.store.deleteIdempotency(record).catch(failed);
 }

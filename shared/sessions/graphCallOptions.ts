@@ -6,7 +6,11 @@ import type { CallOptions } from '../graph/graphClient';
  * Graph as `client-request-id`, and logged with Graph's own `request-id` for every answer, so an id from a caller's
  * answer finds Graph's, and Graph's finds the caller's.
  */
-export function graphCallOptions(call: Call, deadline: number, options: { readonly retry?: boolean } = {}): CallOptions {
+export function graphCallOptions(
+  call: Call,
+  deadline: number,
+  options: { readonly retry?: boolean } = {},
+): CallOptions {
   return {
     deadline,
     ...options,

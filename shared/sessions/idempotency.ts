@@ -7,10 +7,11 @@ import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotency
 import { idempotencyRowKeyOf } from './sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 
-
 const WAIT_MS = 250;
 
-export type Claim = { readonly kind: 'answered'; readonly outcome: CreateOutcome } | { readonly kind: 'claimed'; readonly record: StoredIdempotency };
+export type Claim =
+  | { readonly kind: 'answered'; readonly outcome: CreateOutcome }
+  | { readonly kind: 'claimed'; readonly record: StoredIdempotency };
 
 /**
  * Claims an Idempotency-Key for this create, or answers with what the earlier request with the same key, the same
@@ -45,7 +46,8 @@ export async function claimIdempotencyKey(
     }
     const earlier = await earlierOutcome(existing, call);
     if (earlier) return { kind: 'answered', outcome: earlier };
-    const abandoned = existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
+    const abandoned =
+      existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
     if (abandoned) {
       try {
         return { kind: 'claimed', record: await deps.store.replaceIdempotency(existing, fresh()) };
@@ -54,13 +56,18 @@ export async function claimIdempotencyKey(
         continue;
       }
     }
-    if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A createSession with this Idempotency-Key is still in progress.');
+    if (deps.now() + WAIT_MS >= deadline)
+      throw new InProgressError('A createSession with this Idempotency-Key is still in progress.');
     await deps.sleep(WAIT_MS);
   }
 }
 
 /** Writes what this request made under its key, for the repeats to find. */
-export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: CreateOutcome, { deps, log, requestId }: Call): Promise<void> {
+export async function settleIdempotencyKey(
+  claim: StoredIdempotency,
+  outcome: CreateOutcome,
+  { deps, log, requestId }: Call,
+): Promise<void> {
   const next =
     outcome.kind === 'created'
       ? { ...claim, state: 'created' as const, sessionId: outcome.session.id, operationId: undefined }
@@ -68,27 +75,42 @@ export async function settleIdempotencyKey(claim: StoredIdempotency, outcome: Cr
   // A failed settle leaves the claim pending: repeats wait for it to lapse, then get 409 or a new session.
   await deps.store
     .replaceIdempotency(claim, next)
-    .catch(warnOnFailure(log, 'Could not record what a create made under its Idempotency-Key; repeats wait for the claim to lapse, then get 409.', { requestId }));
+    .catch(
+      warnOnFailure(
+        log,
+        'Could not record what a create made under its Idempotency-Key; repeats wait for the claim to lapse, then get 409.',
+        { requestId },
+      ),
+    );
 }
 
 /** The create failed: let a retry with the same key try again. */
 export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps, log, requestId }: Call): Promise<void> {
   await deps.store
     .deleteIdempotency(claim)
-    .catch(warnOnFailure(log, 'Could not free an Idempotency-Key after its create failed; repeats wait for the claim to lapse.', { requestId }));
+    .catch(
+      warnOnFailure(
+        log,
+        'Could not free an Idempotency-Key after its create failed; repeats wait for the claim to lapse.',
+        { requestId },
+      ),
+    );
 }
 
 async function earlierOutcome(existing: StoredIdempotency, { deps }: Call): Promise<CreateOutcome | undefined> {
   if (existing.state === 'created' && existing.sessionId) {
     const session = await deps.store.getSession(existing, existing.sessionId);
-    if (session?.state === 'live') return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
+    if (session?.state === 'live')
+      return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
   }
   if (existing.state === 'accepted' && existing.operationId) {
     const operation = await deps.store.getOperation(existing, existing.operationId);
-    if (operation?.state === 'running') return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 1 };
+    if (operation?.state === 'running')
+      return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 1 };
     if (operation?.state === 'succeeded' && operation.sessionId) {
       const session = await deps.store.getSession(operation, operation.sessionId);
-      if (session?.state === 'live') return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
+      if (session?.state === 'live')
+        return { kind: 'created', session: { id: session.sessionId, persistChanges: session.persistChanges } };
     }
   }
   return undefined;

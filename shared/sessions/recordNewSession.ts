@@ -47,10 +47,15 @@ export async function recordNewSession(
     await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
   } catch (error) {
     if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
-    if (options.closeOnFailure === false) throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
+    if (options.closeOnFailure === false)
+      throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
     log.warn('Session record could not be written; closing the Graph session again.', { session });
     try {
-      await deps.graph.closeSession(input.workbook, input.session.id, graphCallOptions(call, deps.now() + CLEANUP_CLOSE_BUDGET_MS));
+      await deps.graph.closeSession(
+        input.workbook,
+        input.session.id,
+        graphCallOptions(call, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
+      );
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
       log.error('Graph session left open after a failed record write.', {

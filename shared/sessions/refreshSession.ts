@@ -34,7 +34,9 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
   const now = deps.now();
   const [recording, refreshing] = await Promise.allSettled([
     updateSession(deps, record, (current) =>
-      current.state === 'live' ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
+      current.state === 'live'
+        ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined }
+        : undefined,
     ),
     deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)),
   ]);
@@ -42,7 +44,8 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
   if (refreshing.status === 'rejected') {
     const error: unknown = refreshing.reason;
     if (!isSessionGone(error)) {
-      if (recorded?.lastGraphContactAt === now) await restoreGraphContact(recorded, now, record.lastGraphContactAt, call);
+      if (recorded?.lastGraphContactAt === now)
+        await restoreGraphContact(recorded, now, record.lastGraphContactAt, call);
       throw error;
     }
     await endGoneSession(recorded ?? record, error, call);
@@ -55,8 +58,19 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
 }
 
 /** Graph did not take the refresh: put back the last contact that really happened (unless someone moved it since). */
-async function restoreGraphContact(recorded: StoredSession, wrote: number, previous: number, { deps, log }: Call): Promise<void> {
+async function restoreGraphContact(
+  recorded: StoredSession,
+  wrote: number,
+  previous: number,
+  { deps, log }: Call,
+): Promise<void> {
   await updateSession(deps, recorded, (current) =>
     current.lastGraphContactAt === wrote ? { lastGraphContactAt: previous } : undefined,
-  ).catch(warnOnFailure(log, 'Could not put back the last Graph contact after a failed refresh; the sweep refreshes this session one interval late.', { session: sessionLogId(recorded.sessionId) }));
+  ).catch(
+    warnOnFailure(
+      log,
+      'Could not put back the last Graph contact after a failed refresh; the sweep refreshes this session one interval late.',
+      { session: sessionLogId(recorded.sessionId) },
+    ),
+  );
 }

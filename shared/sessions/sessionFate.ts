@@ -6,9 +6,15 @@ const DEAD_SESSION_CODES = new Set(['invalidsessionrecreatable', 'internalserver
 
 /** Inner codes that mean "wait and resend" or "someone else holds the workbook": the session itself is fine. */
 const SESSION_KEPT_CODES = new Set([
-  'toomanyrequestsuncategorized', 'serviceunavailableuncategorized', 'transientfailure',
-  'invalidsessionaccessconflict', 'accessconflict', 'conflictuncategorized',
-  'editmodecannotacquirelock', 'editmodecannotacquirelocktoomanyrequests', 'resourcelocked',
+  'toomanyrequestsuncategorized',
+  'serviceunavailableuncategorized',
+  'transientfailure',
+  'invalidsessionaccessconflict',
+  'accessconflict',
+  'conflictuncategorized',
+  'editmodecannotacquirelock',
+  'editmodecannotacquirelocktoomanyrequests',
+  'resourcelocked',
 ]);
 
 /**

@@ -11,7 +11,11 @@ import type { SessionRecord, StoredSession } from './sessionRecord';
  */
 export interface SessionStore {
   /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore.ts). */
-  getSession(workbook: WorkbookAddress, sessionId: string, options?: { readonly fresh?: boolean }): Promise<StoredSession | undefined>;
+  getSession(
+    workbook: WorkbookAddress,
+    sessionId: string,
+    options?: { readonly fresh?: boolean },
+  ): Promise<StoredSession | undefined>;
   insertSession(record: SessionRecord): Promise<StoredSession>;
   replaceSession(current: StoredSession, next: SessionRecord): Promise<StoredSession>;
   deleteSession(current: StoredSession): Promise<void>;

@@ -15,7 +15,11 @@ export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
  * has succeeded records the session — which then lives and idles out like any other — so Graph never holds a
  * session the table does not know. Ended operations past retention are deleted with their idempotency key.
  */
-export async function sweepOperation(operation: StoredOperation, call: Call, slots: GraphSlots): Promise<OperationOutcome> {
+export async function sweepOperation(
+  operation: StoredOperation,
+  call: Call,
+  slots: GraphSlots,
+): Promise<OperationOutcome> {
   const { deps, log } = call;
   try {
     if (operation.state !== 'running') {
@@ -24,9 +28,14 @@ export async function sweepOperation(operation: StoredOperation, call: Call, slo
       return 'deleted';
     }
     // One look at Graph's operation (and, once it succeeded, the session it made): one slot, calls one after another.
-    const outcome = await slots.use(() => followOperation(operation, call, deps.now() + SWEEP_CALL_BUDGET_MS, { once: true }));
+    const outcome = await slots.use(() =>
+      followOperation(operation, call, deps.now() + SWEEP_CALL_BUDGET_MS, { once: true }),
+    );
     if (outcome.kind === 'created') return 'completed';
-    await deps.store.replaceOperation(operation, withOperationChanges(operation, { checkedAt: deps.now() }, deps.config));
+    await deps.store.replaceOperation(
+      operation,
+      withOperationChanges(operation, { checkedAt: deps.now() }, deps.config),
+    );
     return 'skipped';
   } catch (error) {
     if (error instanceof ConcurrencyError) return 'skipped';

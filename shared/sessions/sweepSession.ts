@@ -39,13 +39,16 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
     if (pausedUntil !== undefined) return await defer(record, pausedUntil, call);
     if (ended) {
-      await closeOwed(record, call, () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))));
+      await closeOwed(record, call, () =>
+        slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
+      );
       return 'closed';
     }
     if (record.state === 'closing' || record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000 <= now) {
       return await closeIdle(record, call, slots);
     }
-    if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now) return await refresh(record, call, slots);
+    if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now)
+      return await refresh(record, call, slots);
     // Due by a stale `dueAt` (settings changed since it was written): store the right one.
     await deps.store.replaceSession(record, withChanges(record, {}, deps.config));
     return 'skipped';
@@ -54,7 +57,10 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
     const until = throttledUntil(error, deps.now());
     if (until !== undefined) {
       deps.cooldowns.pause(workbook, until);
-      log.warn('Graph throttled a workbook; the sweep leaves it alone until its cooldown ends.', { workbook, until: new Date(until).toISOString() });
+      log.warn('Graph throttled a workbook; the sweep leaves it alone until its cooldown ends.', {
+        workbook,
+        until: new Date(until).toISOString(),
+      });
       // A claim handed back has already carried the cooldown into the record (closeIdle); this write then loses the
       // ETag race harmlessly.
       return defer(record, until, call).catch(() => 'deferred' as const);
@@ -68,7 +74,10 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
 }
 
 async function closeIdle(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
-  const claimed = await deps.store.replaceSession(record, withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config));
+  const claimed = await deps.store.replaceSession(
+    record,
+    withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config),
+  );
   // Graph dropped it without saying so itself (a 502, say): it may still hold it, so the next tick closes it again.
   let graphCloseOwed = false;
   try {
@@ -79,16 +88,42 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
       // Graph did not close it: hand the session back as it was, so its caller can still use it and a later tick
       // retries — not before a throttling cooldown ends, which the hand-back itself records for every instance.
       const until = throttledUntil(error, deps.now());
-      const handBack = { state: 'live' as const, claimedAt: undefined, ...(until !== undefined ? { deferredUntil: until } : {}) };
+      const handBack = {
+        state: 'live' as const,
+        claimedAt: undefined,
+        ...(until !== undefined ? { deferredUntil: until } : {}),
+      };
       await deps.store
         .replaceSession(claimed, withChanges(claimed, handBack, deps.config))
-        .catch(warnOnFailure(log, 'Could not hand a session back after Graph did not close it; it stays closing until its claim lapses (two minutes).', { session: sessionLogId(record.sessionId) }));
+        .catch(
+          warnOnFailure(
+            log,
+            'Could not hand a session back after Graph did not close it; it stays closing until its claim lapses (two minutes).',
+            { session: sessionLogId(record.sessionId) },
+          ),
+        );
       throw error;
     }
   }
-  await deps.store.replaceSession(claimed, withChanges(claimed, { state: 'closed', endReason: 'idle', endedAt: deps.now(), claimedAt: undefined, ...(graphCloseOwed ? { graphCloseOwed } : {}) }, deps.config));
+  await deps.store.replaceSession(
+    claimed,
+    withChanges(
+      claimed,
+      {
+        state: 'closed',
+        endReason: 'idle',
+        endedAt: deps.now(),
+        claimedAt: undefined,
+        ...(graphCloseOwed ? { graphCloseOwed } : {}),
+      },
+      deps.config,
+    ),
+  );
   log.info('Idle session closed by the sweep.', { session: sessionLogId(record.sessionId) });
-  deps.telemetry.event('SessionAbandoned', { session: sessionLogId(record.sessionId), idleTimeoutSeconds: record.idleTimeoutSeconds });
+  deps.telemetry.event('SessionAbandoned', {
+    session: sessionLogId(record.sessionId),
+    idleTimeoutSeconds: record.idleTimeoutSeconds,
+  });
   return 'closed';
 }
 
@@ -101,20 +136,26 @@ async function refresh(record: StoredSession, call: Call, slots: GraphSlots): Pr
     const endedAt = deps.now();
     const graphCloseOwed = !isGoneInGraph(error);
     const final = await updateSession(deps, record, (current) =>
-      current.state === 'live' ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) } : undefined,
+      current.state === 'live'
+        ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) }
+        : undefined,
     );
     if (final?.state !== 'expired') return 'skipped';
     log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
     deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'sweep' });
     // Best effort now; a failure leaves the debt in the record, and the next tick pays it.
     if (final.endedAt === endedAt) {
-      await tryCloseOwed(final, call, () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))));
+      await tryCloseOwed(final, call, () =>
+        slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
+      );
     }
     return 'expired';
   }
   const contact = deps.now();
   await updateSession(deps, record, (current) =>
-    current.state === 'live' && current.lastGraphContactAt < contact ? { lastGraphContactAt: contact, deferredUntil: undefined } : undefined,
+    current.state === 'live' && current.lastGraphContactAt < contact
+      ? { lastGraphContactAt: contact, deferredUntil: undefined }
+      : undefined,
   );
   deps.telemetry.event('SessionRefreshed', { session: sessionLogId(record.sessionId), by: 'sweep' });
   return 'refreshed';

@@ -31,8 +31,17 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
   const started = deps.now();
   const pageSize = options.pageSize ?? 500;
   const summary: SweepSummary = {
-    seen: 0, refreshed: 0, closed: 0, expired: 0, deleted: 0, deferred: 0, failed: 0, skipped: 0, operationsCompleted: 0,
-    durationMs: 0, complete: true,
+    seen: 0,
+    refreshed: 0,
+    closed: 0,
+    expired: 0,
+    deleted: 0,
+    deferred: 0,
+    failed: 0,
+    skipped: 0,
+    operationsCompleted: 0,
+    durationMs: 0,
+    complete: true,
   };
   const outOfTime = () => {
     if (deps.now() - started < options.budgetMs) return false;
@@ -67,7 +76,11 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
   try {
     await drain(deps.store.listDue(started, pageSize), (record) => sweepSession(record, call, slots), true);
     // Long creates are rare; they come after the sessions and share the workbook serialisation.
-    await drain(deps.store.listDueOperations(started, pageSize), (operation) => sweepOperation(operation, call, slots), true);
+    await drain(
+      deps.store.listDueOperations(started, pageSize),
+      (operation) => sweepOperation(operation, call, slots),
+      true,
+    );
     // Idempotency keys the normal path left behind (abandoned claims, keys of deleted records): table work only.
     await drain(deps.store.listDueIdempotency(started, pageSize), (key) => sweepIdempotencyKey(key, call), false);
     await drain(deps.store.listDueReplays(started, pageSize), (key) => sweepReplayKey(key, call), false);

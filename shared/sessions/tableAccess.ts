@@ -13,9 +13,11 @@ export interface TableAccess {
   /** Runs one table operation with a timeout, mapping SDK failures to the broker's errors. */
   run<T>(work: (client: TableClient, abortSignal: AbortSignal) => Promise<T>): Promise<T>;
   /** Entities matching an OData filter, a page at a time. */
-  pages(filter: (odata: typeof import('@azure/data-tables').odata) => string, pageSize: number): AsyncIterable<Entity[]>;
+  pages(
+    filter: (odata: typeof import('@azure/data-tables').odata) => string,
+    pageSize: number,
+  ): AsyncIterable<Entity[]>;
 }
-
 
 /**
  * The table, opened on first use (the SDK costs ~200 ms of cold start, so it is not loaded with the module) and
@@ -43,7 +45,10 @@ export function createTableAccess(target: TableTarget): TableAccess {
     async *pages(filter, pageSize) {
       const client = await run(async (c) => c);
       const { odata } = await import('@azure/data-tables');
-      const iterator = client.listEntities<Record<string, unknown>>({ queryOptions: { filter: filter(odata) } }).byPage({ maxPageSize: pageSize })[Symbol.asyncIterator]();
+      const pagesOf = client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: filter(odata) } })
+        .byPage({ maxPageSize: pageSize });
+      const iterator = pagesOf[Symbol.asyncIterator]();
       for (;;) {
         let page: IteratorResult<Entity[]>;
         try {
@@ -84,5 +89,8 @@ function toStoreError(error: unknown): Error {
   if (status === 412 || status === 404 || status === 409) return new ConcurrencyError(`table answered ${status}`);
   const code = (error as { code?: unknown } | null)?.code;
   // Only the status and the SDK's code are kept for the log: never the request, which carries signed headers.
-  return new StorageUnavailableError(undefined, `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`);
+  return new StorageUnavailableError(
+    undefined,
+    `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`,
+  );
 }

@@ -1,6 +1,11 @@
 import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
 import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
-import { IDEMPOTENCY_STATES, idempotencyDueAt, type IdempotencyRecord, type StoredIdempotency } from './idempotencyRecord';
+import {
+  IDEMPOTENCY_STATES,
+  idempotencyDueAt,
+  type IdempotencyRecord,
+  type StoredIdempotency,
+} from './idempotencyRecord';
 import { OPERATION_STATES, type OperationRecord, type StoredOperation } from './operationRecord';
 import { REPLAY_CHUNK_BYTES, REPLAY_CHUNKS, REPLAY_STATES, type ReplayRecord, type StoredReplay } from './replayRecord';
 import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from './sessionRecord';
@@ -22,28 +27,71 @@ export type { TableTarget } from './tableAccess';
 
 const WORKBOOK = { driveId: 'string', itemId: 'string' } as const;
 const SESSION = {
-  ...WORKBOOK, sessionId: 'string', persistChanges: 'boolean', createdAt: 'time', lastCallerActivityAt: 'time',
-  lastGraphContactAt: 'time', idleTimeoutSeconds: 'number', state: 'string', endReason: 'string', endedAt: 'time',
-  claimedAt: 'time', deferredUntil: 'time', owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', dueAt: 'time',
+  ...WORKBOOK,
+  sessionId: 'string',
+  persistChanges: 'boolean',
+  createdAt: 'time',
+  lastCallerActivityAt: 'time',
+  lastGraphContactAt: 'time',
+  idleTimeoutSeconds: 'number',
+  state: 'string',
+  endReason: 'string',
+  endedAt: 'time',
+  claimedAt: 'time',
+  deferredUntil: 'time',
+  owner: 'string',
+  ownerName: 'string',
+  idempotencyRowKey: 'string',
+  dueAt: 'time',
   graphCloseOwed: 'boolean',
 } as const satisfies FieldSchema;
 const OPERATION = {
-  ...WORKBOOK, operationId: 'string', graphOperationUrl: 'string', persistChanges: 'boolean', idleTimeoutSeconds: 'number',
-  owner: 'string', ownerName: 'string', idempotencyRowKey: 'string', state: 'string', sessionId: 'string', errorStatus: 'number',
-  errorCode: 'string', errorInnerCode: 'string', errorMessage: 'string', createdAt: 'time', checkedAt: 'time', endedAt: 'time',
+  ...WORKBOOK,
+  operationId: 'string',
+  graphOperationUrl: 'string',
+  persistChanges: 'boolean',
+  idleTimeoutSeconds: 'number',
+  owner: 'string',
+  ownerName: 'string',
+  idempotencyRowKey: 'string',
+  state: 'string',
+  sessionId: 'string',
+  errorStatus: 'number',
+  errorCode: 'string',
+  errorInnerCode: 'string',
+  errorMessage: 'string',
+  createdAt: 'time',
+  checkedAt: 'time',
+  endedAt: 'time',
   dueAt: 'time',
 } as const satisfies FieldSchema;
 const IDEMPOTENCY = {
-  ...WORKBOOK, rowKey: 'string', state: 'string', sessionId: 'string', operationId: 'string', claimedAt: 'time',
-  checkedAt: 'time', dueAt: 'time', fingerprint: 'string',
+  ...WORKBOOK,
+  rowKey: 'string',
+  state: 'string',
+  sessionId: 'string',
+  operationId: 'string',
+  claimedAt: 'time',
+  checkedAt: 'time',
+  dueAt: 'time',
+  fingerprint: 'string',
 } as const satisfies FieldSchema;
 
-const BODY_CHUNKS = Object.fromEntries(Array.from({ length: REPLAY_CHUNKS }, (_, n) => [`body${n}`, 'binary'])) as Record<`body${number}`, 'binary'>;
+const BODY_CHUNKS = Object.fromEntries(
+  Array.from({ length: REPLAY_CHUNKS }, (_, n) => [`body${n}`, 'binary']),
+) as Record<`body${number}`, 'binary'>;
 const REPLAY = {
-  ...WORKBOOK, state: 'string', fingerprint: 'string', claimedAt: 'time', status: 'number', headers: 'string',
-  bodyBytes: 'number', bodyStored: 'boolean', dueAt: 'time', ...BODY_CHUNKS,
+  ...WORKBOOK,
+  state: 'string',
+  fingerprint: 'string',
+  claimedAt: 'time',
+  status: 'number',
+  headers: 'string',
+  bodyBytes: 'number',
+  bodyStored: 'boolean',
+  dueAt: 'time',
+  ...BODY_CHUNKS,
 } as const satisfies FieldSchema;
-
 
 export function createTableSessionStore(target: TableTarget): SessionStore {
   const table = createTableAccess(target);
@@ -58,10 +106,18 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
       }
     });
   const insert = <T extends object>(entity: ReturnType<typeof toEntity>, record: T) =>
-    table.run(async (client, abortSignal) => ({ ...record, etag: (await client.createEntity(entity, { abortSignal })).etag ?? '' }));
+    table.run(async (client, abortSignal) => ({
+      ...record,
+      etag: (await client.createEntity(entity, { abortSignal })).etag ?? '',
+    }));
   // A write sends only what changed (Merge), unless a property is being removed, which only Replace can do: most
   // writes touch two or three times, and the session id alone is hundreds of characters.
-  const replace = <T extends object>(next: ReturnType<typeof toEntity>, current: ReturnType<typeof toEntity>, etag: string, record: T) =>
+  const replace = <T extends object>(
+    next: ReturnType<typeof toEntity>,
+    current: ReturnType<typeof toEntity>,
+    etag: string,
+    record: T,
+  ) =>
     table.run(async (client, abortSignal) => {
       const removes = Object.keys(current).some((name) => !(name in next));
       const entity = removes ? next : changedFields(current, next);
@@ -69,16 +125,22 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
       return { ...record, etag: result.etag ?? '' };
     });
   const remove = (partitionKey: string, rowKey: string, etag: string) =>
-    table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })));
+    table.run(
+      async (client, abortSignal) => void (await client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })),
+    );
   async function* due<T>(kind: 's' | 'o' | 'k' | 'r', now: number, pageSize: number, read: (entity: Entity) => T) {
     const next = String.fromCharCode(kind.charCodeAt(0) + 1);
-    for await (const page of table.pages((odata) => odata`RowKey ge ${kind} and RowKey lt ${next} and dueAt le ${new Date(now)}`, pageSize)) {
+    for await (const page of table.pages(
+      (odata) => odata`RowKey ge ${kind} and RowKey lt ${next} and dueAt le ${new Date(now)}`,
+      pageSize,
+    )) {
       yield page.map(read);
     }
   }
 
   const sessionEntity = (r: SessionRecord) => toEntity(partitionKeyOf(r), rowKeyOf(r.sessionId), r, SESSION);
-  const operationEntity = (r: OperationRecord) => toEntity(partitionKeyOf(r), operationRowKeyOf(r.operationId), r, OPERATION);
+  const operationEntity = (r: OperationRecord) =>
+    toEntity(partitionKeyOf(r), operationRowKeyOf(r.operationId), r, OPERATION);
   // A replayed body is split over binary properties (64 KiB each at most); `bodyStored` tells an empty body from none.
   const replayEntity = (r: ReplayRecord) =>
     toEntity(partitionKeyOf(r), r.rowKey, { ...r, ...bodyChunks(r.body), bodyStored: r.body !== undefined }, REPLAY);
@@ -92,7 +154,8 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
     deleteSession: (current) => remove(partitionKeyOf(current), rowKeyOf(current.sessionId), current.etag),
     listDue: (now, pageSize) => due('s', now, pageSize, readSession),
 
-    getOperation: (workbook, operationId) => get(partitionKeyOf(workbook), operationRowKeyOf(operationId), readOperation),
+    getOperation: (workbook, operationId) =>
+      get(partitionKeyOf(workbook), operationRowKeyOf(operationId), readOperation),
     insertOperation: (record) => insert(operationEntity(record), record),
     replaceOperation: (current, next) => replace(operationEntity(next), operationEntity(current), current.etag, next),
     deleteOperation: (current) => remove(partitionKeyOf(current), operationRowKeyOf(current.operationId), current.etag),
@@ -100,7 +163,8 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
 
     getIdempotency: (workbook, rowKey) => get(partitionKeyOf(workbook), rowKey, readIdempotency),
     insertIdempotency: (record) => insert(idempotencyEntity(record), record),
-    replaceIdempotency: (current, next) => replace(idempotencyEntity(next), idempotencyEntity(current), current.etag, next),
+    replaceIdempotency: (current, next) =>
+      replace(idempotencyEntity(next), idempotencyEntity(current), current.etag, next),
     deleteIdempotency: (current) => remove(partitionKeyOf(current), current.rowKey, current.etag),
     listDueIdempotency: (now, pageSize) => due('k', now, pageSize, readIdempotency),
 
@@ -113,11 +177,15 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
 }
 
 /** The keys plus every property whose value differs (times compared as instants). */
-function changedFields(current: ReturnType<typeof toEntity>, next: ReturnType<typeof toEntity>): ReturnType<typeof toEntity> {
+function changedFields(
+  current: ReturnType<typeof toEntity>,
+  next: ReturnType<typeof toEntity>,
+): ReturnType<typeof toEntity> {
   const changed: ReturnType<typeof toEntity> = { partitionKey: next.partitionKey, rowKey: next.rowKey };
   for (const [name, value] of Object.entries(next)) {
     const before = current[name];
-    const same = value instanceof Date && before instanceof Date ? value.getTime() === before.getTime() : value === before;
+    const same =
+      value instanceof Date && before instanceof Date ? value.getTime() === before.getTime() : value === before;
     if (!same) changed[name] = value;
   }
   return changed;

@@ -40,16 +40,25 @@ export interface LeaseStore {
 }
 
 const LEASE = {
-  holder: 'string', leaseUntil: 'time', cooldownUntil: 'time', waiter: 'string', waiterSince: 'time', reservedUntil: 'time',
+  holder: 'string',
+  leaseUntil: 'time',
+  cooldownUntil: 'time',
+  waiter: 'string',
+  waiterSince: 'time',
+  reservedUntil: 'time',
 } as const satisfies FieldSchema;
 
 export function createLeaseStore(table: TableAccess): LeaseStore {
-  const entity = (workbook: WorkbookAddress, fields: LeaseFields) => toEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, fields, LEASE);
+  const entity = (workbook: WorkbookAddress, fields: LeaseFields) =>
+    toEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, fields, LEASE);
   return {
     read: (workbook) =>
       table.run(async (client, abortSignal) => {
         try {
-          const { etag, ...fields } = fromEntity(await client.getEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, { abortSignal }), LEASE);
+          const { etag, ...fields } = fromEntity(
+            await client.getEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, { abortSignal }),
+            LEASE,
+          );
           return { ...fields, etag };
         } catch (error) {
           if (statusOf(error) === 404) return undefined;
@@ -57,7 +66,10 @@ export function createLeaseStore(table: TableAccess): LeaseStore {
         }
       }),
     insert: (workbook, fields) =>
-      table.run(async (client, abortSignal) => ({ ...fields, etag: (await client.createEntity(entity(workbook, fields), { abortSignal })).etag ?? '' })),
+      table.run(async (client, abortSignal) => ({
+        ...fields,
+        etag: (await client.createEntity(entity(workbook, fields), { abortSignal })).etag ?? '',
+      })),
     // Replace, not Merge: a property left out (the holder, on a release that keeps a cooldown) is removed.
     replace: (workbook, etag, fields) =>
       table.run(async (client, abortSignal) => ({
@@ -65,6 +77,9 @@ export function createLeaseStore(table: TableAccess): LeaseStore {
         etag: (await client.updateEntity(entity(workbook, fields), 'Replace', { etag, abortSignal })).etag ?? '',
       })),
     remove: (workbook, etag) =>
-      table.run(async (client, abortSignal) => void (await client.deleteEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, { etag, abortSignal }))),
+      table.run(
+        async (client, abortSignal) =>
+          void (await client.deleteEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, { etag, abortSignal })),
+      ),
   };
 }

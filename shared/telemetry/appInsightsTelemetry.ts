@@ -19,7 +19,8 @@ export interface AppInsightsTelemetryOptions {
 type Send = (client: AppInsightsClient) => void;
 
 // https://learn.microsoft.com/azure/azure-monitor/app/connection-strings#connection-string-format
-const INSTRUMENTATION_KEY = /(?:^|;)\s*InstrumentationKey\s*=\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*(?:;|$)/i;
+const INSTRUMENTATION_KEY =
+  /(?:^|;)\s*InstrumentationKey\s*=\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*(?:;|$)/i;
 
 /**
  * Telemetry to Application Insights, costing nothing until used: the SDK is loaded on the first event, dependency
@@ -27,7 +28,10 @@ const INSTRUMENTATION_KEY = /(?:^|;)\s*InstrumentationKey\s*=\s*[0-9a-f]{8}-[0-9
  * emitted meanwhile is buffered, bounded, then sent in order. Telemetry never throws into the broker: a failed
  * load turns it off, and a failed send is the SDK's to retry.
  */
-export function createAppInsightsTelemetry(connectionString: string, options: AppInsightsTelemetryOptions = {}): Telemetry {
+export function createAppInsightsTelemetry(
+  connectionString: string,
+  options: AppInsightsTelemetryOptions = {},
+): Telemetry {
   const maxBuffered = options.maxBuffered ?? 1000;
   const flushTimeoutMs = options.flushTimeoutMs ?? 5000;
   const loadClient = options.loadClient ?? loadAppInsightsClient;
@@ -100,7 +104,8 @@ export function createAppInsightsTelemetry(connectionString: string, options: Ap
       });
       try {
         const outcome = await Promise.race([client.flush().then(() => 'flushed' as const), timeout]);
-        if (outcome === 'timeout') report(`Application Insights did not flush within ${flushTimeoutMs} ms; it keeps retrying.`);
+        if (outcome === 'timeout')
+          report(`Application Insights did not flush within ${flushTimeoutMs} ms; it keeps retrying.`);
       } catch (error) {
         report('Application Insights flush failed.', error);
       } finally {

@@ -17,7 +17,8 @@ const MAX_VALUE_LENGTH = 1024;
  * process: by the property's name, or by its value (an Authorization header, a JWT, a key=value secret as in a
  * connection string or SAS URL, or a long opaque run of token characters).
  */
-const SECRET_NAME = /authori[sz]ation|bearer|token|secret|passw(or)?d|pwd|credential|cookie|signature|api[-_]?key|accountkey|connectionstring|functions-key/i;
+const SECRET_NAME =
+  /authori[sz]ation|bearer|token|secret|passw(or)?d|pwd|credential|cookie|signature|api[-_]?key|accountkey|connectionstring|functions-key/i;
 const SECRET_VALUE = [
   /\bbearer\b/i,
   /\beyJ[\w-]{8,}\.[\w-]{8,}/, // a JWT: base64url of '{"' then a dot
@@ -29,7 +30,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** True when a text looks like a credential (a bearer token, a JWT, a key or a signature). */
 export function looksLikeSecret(text: string): boolean {
   if (SECRET_VALUE.some((pattern) => pattern.test(text))) return true;
-  return text.split(/\s+/).some((word) => OPAQUE_WORD.test(word) && /\d/.test(word) && /[A-Za-z]/.test(word) && !GUID.test(word));
+  return text
+    .split(/\s+/)
+    .some((word) => OPAQUE_WORD.test(word) && /\d/.test(word) && /[A-Za-z]/.test(word) && !GUID.test(word));
 }
 
 /** A text safe to send: the text itself, cut to a bounded length, or the redaction mark. */

@@ -37,7 +37,12 @@ export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call):
   // The key is looked at first: a repeat of a write that was done gets its answer even if the session has ended since.
   const { path, query } = input.target;
   const claim = await claimWriteKey(
-    { workbook: input.workbook, key: input.idempotencyKey, caller: input.caller, fingerprint: fingerprintOf(input.method, path, query, input.body) },
+    {
+      workbook: input.workbook,
+      key: input.idempotencyKey,
+      caller: input.caller,
+      fingerprint: fingerprintOf(input.method, path, query, input.body),
+    },
     call,
     deadline,
   );
@@ -68,7 +73,9 @@ async function makeCall(input: WorkbookCallInput, deadline: number, call: Call):
     {
       action: operationTemplate(input.target.path),
       method: input.method,
-      url: deps.graph.workbookUrl(input.workbook, input.target.path) + (input.target.query ? `?${input.target.query}` : ''),
+      url:
+        deps.graph.workbookUrl(input.workbook, input.target.path) +
+        (input.target.query ? `?${input.target.query}` : ''),
       // Under an Idempotency-Key a PATCH is a write too: no second attempt after a 504 or a lost line, so an attempt
       // that may have acted is never followed by one whose "did not act" would free the key.
       retryKind: input.idempotencyKey === undefined ? retryKindFor(input.method) : 'write',
@@ -99,13 +106,20 @@ async function liveSession(input: WorkbookCallInput, sessionId: string, call: Ca
  * Throttling (429) and Graph's own failures say nothing about the session; every other answer shows it in use. Graph
  * has answered by now, so nothing here may fail the call: a failed record write is logged, and the answer stands.
  */
-async function noteSessionUse(record: StoredSession, reply: { status: number; headers: Headers; body: Uint8Array }, deadline: number, call: Call) {
+async function noteSessionUse(
+  record: StoredSession,
+  reply: { status: number; headers: Headers; body: Uint8Array },
+  deadline: number,
+  call: Call,
+) {
   const answeredAt = call.deps.now();
   if (reply.status >= 400) {
     const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), answeredAt);
     if (isSessionGoneAfterWorkbookCall(error)) {
       await endGoneSession(record, error, call, deadline).catch(
-        warnOnFailure(call.log, 'Could not record that Graph ended a session; the sweep finds it gone.', { requestId: call.requestId }),
+        warnOnFailure(call.log, 'Could not record that Graph ended a session; the sweep finds it gone.', {
+          requestId: call.requestId,
+        }),
       );
       return;
     }

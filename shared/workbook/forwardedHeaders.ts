@@ -25,7 +25,10 @@ export function requestHeadersFor(headers: { get(name: string): string | null })
   return kept;
 }
 
-export function answerHeadersFor(headers: { get(name: string): string | null }, toBroker: (url: string) => string): Record<string, string> {
+export function answerHeadersFor(
+  headers: { get(name: string): string | null },
+  toBroker: (url: string) => string,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of ANSWERED_HEADERS) {
     const value = headers.get(name);
@@ -48,7 +51,8 @@ export function toBrokerUrl(url: string, graphBaseUrl: string, brokerApiUrl: str
   } catch {
     return url;
   }
-  if (target.origin !== root.origin || !target.pathname.toLowerCase().startsWith(root.pathname.toLowerCase())) return url;
+  if (target.origin !== root.origin || !target.pathname.toLowerCase().startsWith(root.pathname.toLowerCase()))
+    return url;
   const rest = target.pathname.slice(root.pathname.length);
   return `${brokerApiUrl.replace(/\/+$/, '')}/${rest}${target.search}`;
 }

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Call } from '../deps';
-import { AnswerNotKeptError, ConcurrencyError, InProgressError, OutcomeUnknownError, UnprocessableEntityError } from '../errors';
+import {
+  AnswerNotKeptError,
+  ConcurrencyError,
+  InProgressError,
+  OutcomeUnknownError,
+  UnprocessableEntityError,
+} from '../errors';
 import { errorMessage } from '../errorMessage';
 import { toErrorResponse } from '../errorResponse';
 import type { Caller } from '../input/parseCaller';
@@ -22,7 +28,9 @@ export interface WriteAnswer {
   readonly body: Uint8Array;
 }
 
-export type ReplayClaim = { readonly kind: 'replay'; readonly answer: WriteAnswer } | { readonly kind: 'claimed'; readonly record: StoredReplay };
+export type ReplayClaim =
+  | { readonly kind: 'replay'; readonly answer: WriteAnswer }
+  | { readonly kind: 'claimed'; readonly record: StoredReplay };
 
 export interface WriteKey {
   readonly workbook: WorkbookAddress;
@@ -44,7 +52,14 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
   const rowKey = replayRowKeyOf(write.caller?.id, write.key);
   const fresh = () => {
     const claimedAt = deps.now();
-    return { ...write.workbook, rowKey, state: 'pending' as const, fingerprint: write.fingerprint, claimedAt, dueAt: replayDueAt({ claimedAt }, deps.config.retentionSeconds) };
+    return {
+      ...write.workbook,
+      rowKey,
+      state: 'pending' as const,
+      fingerprint: write.fingerprint,
+      claimedAt,
+      dueAt: replayDueAt({ claimedAt }, deps.config.retentionSeconds),
+    };
   };
   for (;;) {
     try {
@@ -55,12 +70,15 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
     const existing = await deps.store.getReplay(write.workbook, rowKey);
     if (existing === undefined) {
       // Deleted between our insert and our read (freed by its request): try again, but never past the deadline.
-      if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+      if (deps.now() + WAIT_MS >= deadline)
+        throw new InProgressError('A request with this Idempotency-Key is still in progress.');
       await deps.sleep(WAIT_MS);
       continue;
     }
     if (existing.fingerprint !== write.fingerprint) {
-      throw new UnprocessableEntityError('This Idempotency-Key was already used for a different request; use a new key for a new request.');
+      throw new UnprocessableEntityError(
+        'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+      );
     }
     if (existing.state === 'answered') return { kind: 'replay', answer: answerOf(existing) };
     if (existing.claimedAt + REPLAY_CLAIM_SECONDS * 1000 <= deps.now()) {
@@ -68,7 +86,8 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
       if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
       continue;
     }
-    if (deps.now() + WAIT_MS >= deadline) throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+    if (deps.now() + WAIT_MS >= deadline)
+      throw new InProgressError('A request with this Idempotency-Key is still in progress.');
     await deps.sleep(WAIT_MS);
   }
 }
@@ -86,10 +105,13 @@ export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, call:
       bodyBytes: answer.body.byteLength,
     });
   } catch (error) {
-    call.log.warn('Could not keep the answer of an idempotent write; its repeats will be told the outcome is unknown.', {
-      requestId: call.requestId,
-      reason: errorMessage(error),
-    });
+    call.log.warn(
+      'Could not keep the answer of an idempotent write; its repeats will be told the outcome is unknown.',
+      {
+        requestId: call.requestId,
+        reason: errorMessage(error),
+      },
+    );
   }
 }
 
@@ -108,7 +130,11 @@ export async function freeWriteKey(claim: StoredReplay, call: Call): Promise<voi
 /** A broker error as the bytes of its Graph-shaped answer, so it can be kept and replayed like Graph's own. */
 export function renderedError(error: unknown, call: Call): WriteAnswer {
   const response = toErrorResponse(error, call.requestId, call.deps.now());
-  return { status: response.status, headers: response.headers ?? {}, body: new TextEncoder().encode(JSON.stringify(response.jsonBody)) };
+  return {
+    status: response.status,
+    headers: response.headers ?? {},
+    body: new TextEncoder().encode(JSON.stringify(response.jsonBody)),
+  };
 }
 
 /**
@@ -116,7 +142,11 @@ export function renderedError(error: unknown, call: Call): WriteAnswer {
  * `keepForSeconds` moves its sweep date (the sweep settles a claim it finds still pending). `undefined`: someone
  * else wrote first.
  */
-export async function settleUnknown(existing: StoredReplay, call: Call, keepForSeconds?: number): Promise<StoredReplay | undefined> {
+export async function settleUnknown(
+  existing: StoredReplay,
+  call: Call,
+  keepForSeconds?: number,
+): Promise<StoredReplay | undefined> {
   const unknown = new OutcomeUnknownError(
     'The first request with this Idempotency-Key did not finish, and whether Graph acted is unknown. Check the workbook, then send again with a new key.',
   );
@@ -153,7 +183,9 @@ function parseHeaders(json: string | undefined): Record<string, string> {
   try {
     const parsed: unknown = JSON.parse(json ?? '{}');
     if (typeof parsed !== 'object' || parsed === null) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   } catch {
     return {};
   }

@@ -22,7 +22,8 @@ export function activityWriteIntervalMs(record: Pick<StoredSession, 'idleTimeout
  * and the next call or the caller's refresh records it.
  */
 export async function recordActivity(record: StoredSession, now: number, call: Call): Promise<void> {
-  const due = (current: StoredSession) => current.state === 'live' && now - current.lastCallerActivityAt >= activityWriteIntervalMs(current);
+  const due = (current: StoredSession) =>
+    current.state === 'live' && now - current.lastCallerActivityAt >= activityWriteIntervalMs(current);
   if (!due(record)) return;
   try {
     await updateSession(call.deps, record, (current) =>

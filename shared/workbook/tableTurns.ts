@@ -75,13 +75,22 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
       }
       const until = Math.max(cooling ? (row.cooldownUntil ?? at) : at, busyUntil ?? at);
       if (cooling && !busyUntil && until >= deadline) {
-        throw new ThrottledError('Microsoft Graph asked for a pause on this workbook; try again after it.', secondsUntil(until, at));
+        throw new ThrottledError(
+          'Microsoft Graph asked for a pause on this workbook; try again after it.',
+          secondsUntil(until, at),
+        );
       }
-      if (at >= deadline) throw new ThrottledError('Another call to this workbook is in progress; try again shortly.', secondsUntil(until, at));
+      if (at >= deadline)
+        throw new ThrottledError(
+          'Another call to this workbook is in progress; try again shortly.',
+          secondsUntil(until, at),
+        );
       if (busyUntil !== undefined && row.holder !== undefined && row.waiter !== me && canWait(row, at)) {
-        await leases.replace(workbook, row.etag, { ...fieldsOf(row), waiter: me, waiterSince: at }).catch((error: unknown) => {
-          if (!(error instanceof ConcurrencyError)) throw error; // someone else wrote first: the next poll sees it
-        });
+        await leases
+          .replace(workbook, row.etag, { ...fieldsOf(row), waiter: me, waiterSince: at })
+          .catch((error: unknown) => {
+            if (!(error instanceof ConcurrencyError)) throw error; // someone else wrote first: the next poll sees it
+          });
       }
       // A cooldown is Graph's own wait, slept through whole; a held lease is polled, never past the deadline.
       const wait = cooling && !busyUntil ? until - at : pollDelay(attempt, options.random());
@@ -138,7 +147,11 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
     const timer = setInterval(() => {
       // Fire and forget: the chain runs renewals one after another and catches their failures; a lost lease is
       // reported through onLost, and a write that failed is tried again at the next renewal.
-      void then(() => conditional((row) => leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: now() + LEASE_TIMING.durationMs })));
+      void then(() =>
+        conditional((row) =>
+          leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: now() + LEASE_TIMING.durationMs }),
+        ),
+      );
     }, LEASE_TIMING.renewEveryMs);
     timer.unref?.();
     let released = false;
@@ -153,11 +166,20 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
           conditional(async (row) => {
             const at = now();
             const cooldown = Math.max(cooldownUntil ?? 0, row.cooldownUntil ?? 0);
-            const waiting = row.waiter !== undefined && row.waiterSince !== undefined && row.waiterSince + LEASE_TIMING.durationMs > at;
+            const waiting =
+              row.waiter !== undefined &&
+              row.waiterSince !== undefined &&
+              row.waiterSince + LEASE_TIMING.durationMs > at;
             if (cooldown <= at && !waiting) return leases.remove(workbook, row.etag);
             return leases.replace(workbook, row.etag, {
               ...(cooldown > at ? { cooldownUntil: cooldown } : {}),
-              ...(waiting ? { waiter: row.waiter, waiterSince: row.waiterSince, reservedUntil: Math.max(at, cooldown) + LEASE_TIMING.reserveMs } : {}),
+              ...(waiting
+                ? {
+                    waiter: row.waiter,
+                    waiterSince: row.waiterSince,
+                    reservedUntil: Math.max(at, cooldown) + LEASE_TIMING.reserveMs,
+                  }
+                : {}),
             });
           }),
         ).finally(() => line.release());

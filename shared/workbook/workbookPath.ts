@@ -24,7 +24,9 @@ export function parseWorkbookPath(url: string): WorkbookPath {
   if (at < 0) throw new BadRequestError('The path is not a workbook path.');
   const rest = segments.slice(at + 1);
   if (rest.length === 0 || rest.some((segment) => !isSafeSegment(segment))) {
-    throw new BadRequestError('The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.');
+    throw new BadRequestError(
+      'The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.',
+    );
   }
   // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(query)) throw new BadRequestError('The query string has a control character.');

@@ -74,11 +74,19 @@ export function inProcessTurns(now: () => number): WorkbookTurns {
       return new Promise<Turn>((grant, refuse) => {
         const waiter: Waiter = { grant, refuse };
         const ahead = queue.waiting.length + 1;
-        waiter.timer = setTimeout(() => {
-          const at = queue.waiting.indexOf(waiter);
-          if (at >= 0) queue.waiting.splice(at, 1);
-          refuse(new ThrottledError('Other calls to this workbook are ahead of this one; try again shortly.', retryAfterFor(ahead)));
-        }, Math.max(0, deadline - now()));
+        waiter.timer = setTimeout(
+          () => {
+            const at = queue.waiting.indexOf(waiter);
+            if (at >= 0) queue.waiting.splice(at, 1);
+            refuse(
+              new ThrottledError(
+                'Other calls to this workbook are ahead of this one; try again shortly.',
+                retryAfterFor(ahead),
+              ),
+            );
+          },
+          Math.max(0, deadline - now()),
+        );
         waiter.timer.unref?.();
         queue.waiting.push(waiter);
       });

@@ -65,7 +65,10 @@ function pageConfig(stack: BrokerStack | undefined): WebPageConfig {
 /** A broker whose CORS allows exactly `origin`, over a drive folder of its own holding the demo workbook. */
 async function startDrive(origin: string, emulator: { asyncCreateMs?: number } = {}): Promise<Drive> {
   const folder = mkdtempSync(path.join(tmpdir(), 'web-page-drive-'));
-  const stack = await startBrokerStack({ emulator: { drive: { path: folder }, ...emulator }, cors: { origins: [origin], credentials: false } });
+  const stack = await startBrokerStack({
+    emulator: { drive: { path: folder }, ...emulator },
+    cors: { origins: [origin], credentials: false },
+  });
   const drive = { folder, stack, file: () => path.join(folder, 'Demo.xlsx') };
   drives.push(drive);
   return drive;
@@ -128,7 +131,9 @@ describe('the example page in a browser', () => {
     expect(others).toEqual([]);
     expect(session).toMatchObject({ driveId: DEMO_DRIVE_ID, itemId: DEMO_ITEM_ID, persistChanges: true });
     expect(await page.textContent('#session')).toBe(`Session open: ${session!.id}`);
-    const record = (await stack.rows()).find((row) => row.sessionId === session!.id && String(row.rowKey).startsWith('s'));
+    const record = (await stack.rows()).find(
+      (row) => row.sessionId === session!.id && String(row.rowKey).startsWith('s'),
+    );
     expect(record).toMatchObject({ state: 'live', idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS });
 
     await done(page, 'list-sheets', /^Worksheets: Sheet1\.$/);
@@ -163,18 +168,30 @@ describe('the example page in a browser', () => {
     await page.close();
 
     // Graph saw each of those calls once, in the page's session, and nothing after the close.
-    const calls = stack.emulator.calls().map((call) => ({ op: call.op, status: call.status, sessionId: call.sessionId }));
+    const calls = stack.emulator
+      .calls()
+      .map((call) => ({ op: call.op, status: call.status, sessionId: call.sessionId }));
     expect(calls).toEqual(
-      ['createSession', 'listWorksheets', 'getRange', 'updateRange', 'addTableRows', 'getRange', 'closeSession'].map((op) => ({
-        op,
-        status: op === 'createSession' ? 201 : op === 'closeSession' ? 204 : 200,
-        sessionId: session!.id,
-      })),
+      ['createSession', 'listWorksheets', 'getRange', 'updateRange', 'addTableRows', 'getRange', 'closeSession'].map(
+        (op) => ({
+          op,
+          status: op === 'createSession' ? 201 : op === 'closeSession' ? 204 : 200,
+          sessionId: session!.id,
+        }),
+      ),
     );
     expect(stack.emulator.activeSessions()).toEqual([]);
-    const ended = (await stack.rows()).find((row) => row.sessionId === session!.id && String(row.rowKey).startsWith('s'));
+    const ended = (await stack.rows()).find(
+      (row) => row.sessionId === session!.id && String(row.rowKey).startsWith('s'),
+    );
     expect(ended).toMatchObject({ state: 'closed' });
-    expect(await sheetValues(drive.file(), ['G1', 'A6', 'B6', 'C6', 'D6'])).toEqual([WRITTEN, 'Central', 'Figs', 7, 2.5]);
+    expect(await sheetValues(drive.file(), ['G1', 'A6', 'B6', 'C6', 'D6'])).toEqual([
+      WRITTEN,
+      'Central',
+      'Figs',
+      7,
+      2.5,
+    ]);
   });
 
   it('gets nothing done from an origin CORS does not allow: the browser stops it, Graph sees no call, the file is unchanged', async () => {
@@ -192,7 +209,8 @@ describe('the example page in a browser', () => {
     expect(outcome.status).toBe('Creating a session failed.');
     expect(outcome.error).toContain(`does not allow this page's origin (${stranger.origin}) in its CORS settings`);
     expect(await page.textContent('#session')).toBe('No session open.');
-    for (const id of ['list-sheets', 'read', 'write', 'add-row', 'close']) expect(await page.isDisabled(`#${id}`), id).toBe(true);
+    for (const id of ['list-sheets', 'read', 'write', 'add-row', 'close'])
+      expect(await page.isDisabled(`#${id}`), id).toBe(true);
     await page.close();
 
     expect(stack.emulator.calls()).toEqual([]);
@@ -213,7 +231,9 @@ describe('the example page in a browser', () => {
 
     // The keepalive close outlives the page; nobody is left to read its answer, so wait for Graph to see it.
     await expect.poll(() => stack.emulator.activeSessions(), { timeout: 10_000 }).toEqual([]);
-    expect(stack.emulator.calls().filter((call) => call.op === 'closeSession')).toMatchObject([{ status: 204, sessionId: session?.id }]);
+    expect(stack.emulator.calls().filter((call) => call.op === 'closeSession')).toMatchObject([
+      { status: 204, sessionId: session?.id },
+    ]);
   });
 
   it("follows a long create: waits out the 202's Retry-After, asks Location again, and works in the session it gets", async () => {
@@ -232,7 +252,9 @@ describe('the example page in a browser', () => {
     const retryAfter = Number(await first.headerValue('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     await page.locator('#status[data-state="waiting"]').waitFor();
-    expect(await page.textContent('#status')).toBe(`Excel is still opening the workbook; asking again in ${retryAfter} s.`);
+    expect(await page.textContent('#status')).toBe(
+      `Excel is still opening the workbook; asking again in ${retryAfter} s.`,
+    );
 
     // The page's clock is the test's: nothing is asked again before Retry-After has passed.
     await page.clock.runFor(retryAfter * 1000 - 100);

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   );
   const host = await startLocalHost({ port: 0, deps: () => deps, timers: false, log: () => undefined });
   process.on('message', (message) => {
-    if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 });
+    if (message === 'rss')
+      process.send?.({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 });
     if (message === 'stop') void host.close().then(() => process.exit(0));
   });
   process.send?.({ port: host.port });

@@ -22,7 +22,8 @@ export interface BrokerChild {
  */
 export function startBrokerChild(settings: Record<string, string>): Promise<BrokerChild> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'NODE_OPTIONS') env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && name !== 'NODE_OPTIONS') env[name] = value;
   // Empty reads as "not set": telemetry off, whatever the developer's shell holds.
   Object.assign(env, { APPLICATIONINSIGHTS_CONNECTION_STRING: '' }, settings);
   const child = spawn(process.execPath, ['-r', './test/support/requireTs.cjs', './test/support/brokerChildMain.ts'], {

@@ -61,7 +61,9 @@ export async function startIngestionCollector(tls: { cert: Buffer; key: Buffer }
       requests.push({ method: req.method ?? '', path, headers: req.headers, text, envelopes });
       const tracked = req.method === 'POST' && path === '/v2.1/track';
       res.writeHead(tracked ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(tracked ? JSON.stringify({ itemsReceived: envelopes.length, itemsAccepted: envelopes.length, errors: [] }) : '');
+      res.end(
+        tracked ? JSON.stringify({ itemsReceived: envelopes.length, itemsAccepted: envelopes.length, errors: [] }) : '',
+      );
     });
   });
   server.on('connection', () => void connections++);

@@ -19,7 +19,12 @@ type Parameter = OpenAPIV2.Parameter & Record<string, unknown>;
  * a parameter's default when the maker left it empty, query and header values as given, the body as JSON. Refuses
  * an input the action does not have and a required one left empty, so a test cannot send what the maker could not.
  */
-export function powerAutomateRequest(api: OpenAPIV2.Document, operationId: string, inputs: ActionInputs, baseUrl: string): BuiltRequest {
+export function powerAutomateRequest(
+  api: OpenAPIV2.Document,
+  operationId: string,
+  inputs: ActionInputs,
+  baseUrl: string,
+): BuiltRequest {
   const found = Object.entries(api.paths).flatMap(([route, item]) =>
     (['get', 'post', 'patch', 'put', 'delete'] as const).flatMap((method) =>
       item[method]?.operationId === operationId ? [{ route, method, operation: item[method] }] : [],

@@ -5,14 +5,20 @@ const { readdirSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../..');
-const files = readdirSync(path.join(root, 'test')).filter((name) => name.endsWith('.test.ts')).sort();
+const files = readdirSync(path.join(root, 'test'))
+  .filter((name) => name.endsWith('.test.ts'))
+  .sort();
 const failed = [];
 for (const file of files) {
-  const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `test/${file}`], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `test/${file}`],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
   const ok = run.status === 0;
   console.log(`${ok ? 'passed' : 'FAILED'} alone: test/${file}`);
   if (!ok) {

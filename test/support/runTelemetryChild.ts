@@ -20,7 +20,11 @@ export interface ChildRun {
 export function runTelemetryChild(settings: Record<string, string>): Promise<ChildRun> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(APPLICATIONINSIGHTS_|APPINSIGHTS_|APPLICATION_INSIGHTS_|OTEL_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$)/i.test(name)) continue;
+    if (
+      value === undefined ||
+      /^(APPLICATIONINSIGHTS_|APPINSIGHTS_|APPLICATION_INSIGHTS_|OTEL_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$)/i.test(name)
+    )
+      continue;
     env[name] = value;
   }
   Object.assign(env, settings);

@@ -22,11 +22,23 @@ export async function selfSignedCertificate(): Promise<SelfSignedCertificate> {
   const keyPath = join(dir, 'key.pem');
   try {
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-nodes', '-days', '2',
-      '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-      '-keyout', keyPath, '-out', certPath,
-      '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'req',
+      '-x509',
+      '-nodes',
+      '-days',
+      '2',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
     ]);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

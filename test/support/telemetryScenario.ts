@@ -1,4 +1,9 @@
-import type { GraphDependency, Telemetry, TelemetryEventName, TelemetryProperties } from '../../shared/telemetry/telemetry';
+import type {
+  GraphDependency,
+  Telemetry,
+  TelemetryEventName,
+  TelemetryProperties,
+} from '../../shared/telemetry/telemetry';
 
 /*
  * What the telemetry child process emits, shared with the test that checks what arrived. The secrets are fakes built
@@ -9,7 +14,16 @@ export const FAKE_JWT = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({
 export const FAKE_KEY = 'fAkE0key1for2a3test4only5'.repeat(2);
 
 export const SCENARIO_EVENTS: ReadonlyArray<readonly [TelemetryEventName, TelemetryProperties]> = [
-  ['SessionCreated', { session: 'hSess0000000001', persistChanges: true, idleTimeoutSeconds: 300, owned: false, authorization: `Bearer ${FAKE_JWT}` }],
+  [
+    'SessionCreated',
+    {
+      session: 'hSess0000000001',
+      persistChanges: true,
+      idleTimeoutSeconds: 300,
+      owned: false,
+      authorization: `Bearer ${FAKE_JWT}`,
+    },
+  ],
   ['SessionRefreshed', { session: 'hSess0000000001', by: 'caller', note: FAKE_JWT }],
   ['SessionClosed', { session: 'hSess0000000001', reason: 'closedByCaller', apiKey: 'short' }],
   ['SessionExpired', { session: 'hSess0000000002', by: 'sweep', detail: `graph said ${FAKE_KEY}` }],
@@ -45,4 +59,5 @@ export interface ChildReport {
 }
 
 /** applicationinsights and what only it brings: the Azure Monitor distro and exporter, OpenTelemetry. */
-export const TELEMETRY_SDK_MODULE = /[\\/]node_modules[\\/](?:applicationinsights|@azure[\\/]monitor-opentelemetry[^\\/]*|@opentelemetry)[\\/]/;
+export const TELEMETRY_SDK_MODULE =
+  /[\\/]node_modules[\\/](?:applicationinsights|@azure[\\/]monitor-opentelemetry[^\\/]*|@opentelemetry)[\\/]/;

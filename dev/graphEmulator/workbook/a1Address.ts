@@ -25,7 +25,11 @@ export interface ParsedAddress {
 
 /** Graph's answer to an address it cannot read (workbook-error-codes: invalidArgument). */
 export function invalidAddress(address: string): GraphError {
-  return new GraphError(400, 'InvalidArgument', `The argument is invalid or missing or has an incorrect format: '${address}'.`);
+  return new GraphError(
+    400,
+    'InvalidArgument',
+    `The argument is invalid or missing or has an incorrect format: '${address}'.`,
+  );
 }
 
 const cellPattern = /^\$?([A-Z]{1,3})\$?([0-9]{1,7})$/i;
@@ -43,7 +47,11 @@ export function parseAddress(address: string): ParsedAddress {
   if (cells[0] && cells[1]) {
     const a = toCell(cells[0], address);
     const b = toCell(cells[1], address);
-    return { ...(sheet === undefined ? {} : { sheet }), bounds: ordered(a.row, a.column, b.row, b.column), unbounded: false };
+    return {
+      ...(sheet === undefined ? {} : { sheet }),
+      bounds: ordered(a.row, a.column, b.row, b.column),
+      unbounded: false,
+    };
   }
   if (parts.length === 2) {
     const columns = [columnPattern.exec(from), columnPattern.exec(to)];

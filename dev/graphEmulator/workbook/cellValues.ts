@@ -113,7 +113,10 @@ function classify(raw: CellValue): { value: GraphCellValue; valueType: ValueType
   if (raw instanceof Date) return { value: (raw.getTime() - EXCEL_EPOCH_MS) / DAY_MS, valueType: 'Double' };
   if ('error' in raw && typeof raw.error === 'string') return { value: raw.error, valueType: 'Error' };
   if ('richText' in raw && Array.isArray(raw.richText)) {
-    return { value: raw.richText.map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : '')).join(''), valueType: 'String' };
+    return {
+      value: raw.richText.map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : '')).join(''),
+      valueType: 'String',
+    };
   }
   if ('text' in raw) return classify(raw.text);
   return { value: '', valueType: 'Empty' };

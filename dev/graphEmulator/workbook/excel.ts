@@ -32,7 +32,13 @@ export interface TableModel {
   headerRow: boolean;
   totalsRow: boolean;
   columns: Array<{ name: string }>;
-  style?: { theme?: string; showFirstColumn?: boolean; showLastColumn?: boolean; showRowStripes?: boolean; showColumnStripes?: boolean };
+  style?: {
+    theme?: string;
+    showFirstColumn?: boolean;
+    showLastColumn?: boolean;
+    showRowStripes?: boolean;
+    showColumnStripes?: boolean;
+  };
 }
 
 /** Every table on a sheet as its model, in the order exceljs keeps them. */

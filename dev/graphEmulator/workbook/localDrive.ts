@@ -106,7 +106,13 @@ export class LocalDrive {
       const file = path.join(this.folder.path, name);
       const key = keyOf(manifest.driveId, itemId);
       if (!this.items.has(key)) {
-        this.items.set(key, { driveId: manifest.driveId, itemId, name, file, document: new FileDocument(`item:${key}`, file) });
+        this.items.set(key, {
+          driveId: manifest.driveId,
+          itemId,
+          name,
+          file,
+          document: new FileDocument(`item:${key}`, file),
+        });
       }
     }
     if (changed || !existsSync(path.join(this.folder.path, MANIFEST))) {

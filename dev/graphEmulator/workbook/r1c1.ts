@@ -8,15 +8,18 @@ const token = /("(?:[^"]|"")*")|(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)([0-9]{1
 
 export function toR1C1<T>(formula: T, row: number, column: number): T | string {
   if (typeof formula !== 'string' || !formula.startsWith('=')) return formula;
-  return formula.replace(token, (match, literal: string | undefined, colAbs: string, letters: string, rowAbs: string, digits: string) => {
-    if (literal !== undefined) return match;
-    const targetColumn = lettersToIndex(letters);
-    const targetRow = Number(digits) - 1;
-    if (targetColumn >= MAX_COLUMNS || targetRow < 0 || targetRow >= MAX_ROWS) return match;
-    const r = rowAbs ? `R${targetRow + 1}` : relative('R', targetRow - row);
-    const c = colAbs ? `C${targetColumn + 1}` : relative('C', targetColumn - column);
-    return `${r}${c}`;
-  });
+  return formula.replace(
+    token,
+    (match, literal: string | undefined, colAbs: string, letters: string, rowAbs: string, digits: string) => {
+      if (literal !== undefined) return match;
+      const targetColumn = lettersToIndex(letters);
+      const targetRow = Number(digits) - 1;
+      if (targetColumn >= MAX_COLUMNS || targetRow < 0 || targetRow >= MAX_ROWS) return match;
+      const r = rowAbs ? `R${targetRow + 1}` : relative('R', targetRow - row);
+      const c = colAbs ? `C${targetColumn + 1}` : relative('C', targetColumn - column);
+      return `${r}${c}`;
+    },
+  );
 }
 
 function relative(axis: 'R' | 'C', offset: number): string {

@@ -1,7 +1,12 @@
 import type { Worksheet } from 'exceljs';
 import { GraphError } from '../graphError';
 import {
-  columnCount, formatAddress, MAX_COLUMNS, MAX_ROWS, parseAddress, rowCount,
+  columnCount,
+  formatAddress,
+  MAX_COLUMNS,
+  MAX_ROWS,
+  parseAddress,
+  rowCount,
   type CellBounds,
 } from './a1Address';
 import { emptyCell, isCellInput, readCell, writeCell, writeNumberFormat, type CellView } from './cellValues';
@@ -47,9 +52,12 @@ export function getRange(sheet: Worksheet, address: string): RangeJson {
 /** PATCH: validates the whole body before the first cell changes, so a refused update leaves the sheet untouched. */
 export function updateRange(sheet: Worksheet, address: string, body: unknown): RangeJson {
   const { bounds, unbounded } = boundsOn(sheet, address);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidArgument('The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidArgument('The request body must be a JSON object.');
   const fields = body as Record<string, unknown>;
-  const writes = (['values', 'formulas', 'formulasLocal', 'numberFormat'] as const).filter((name) => fields[name] !== undefined);
+  const writes = (['values', 'formulas', 'formulasLocal', 'numberFormat'] as const).filter(
+    (name) => fields[name] !== undefined,
+  );
   if (writes.length > 0 && unbounded) throw invalidArgument('Cell values cannot be written to a whole row or column.');
   const grids = writes.map((name) => ({ name, grid: toGrid(fields[name], bounds, name) }));
   for (const { name, grid } of grids) {
@@ -100,7 +108,8 @@ export function rangeJson(sheet: Worksheet, bounds: CellBounds): RangeJson {
     formulas,
     formulasLocal: formulas,
     formulasR1C1:
-      cells?.map((row, r) => row.map((cell, c) => toR1C1(cell.formula, bounds.firstRow + r, bounds.firstColumn + c))) ?? null,
+      cells?.map((row, r) => row.map((cell, c) => toR1C1(cell.formula, bounds.firstRow + r, bounds.firstColumn + c))) ??
+      null,
     hidden: rowHidden || columnHidden,
     numberFormat: cells?.map((row) => row.map((cell) => cell.numberFormat)) ?? null,
     rowCount: rows,
@@ -167,7 +176,10 @@ function eachCell(bounds: CellBounds, visit: (row: number, column: number, r: nu
 }
 
 function isWhole(bounds: CellBounds): boolean {
-  return (bounds.firstRow === 0 && bounds.lastRow === MAX_ROWS - 1) || (bounds.firstColumn === 0 && bounds.lastColumn === MAX_COLUMNS - 1);
+  return (
+    (bounds.firstRow === 0 && bounds.lastRow === MAX_ROWS - 1) ||
+    (bounds.firstColumn === 0 && bounds.lastColumn === MAX_COLUMNS - 1)
+  );
 }
 
 function allHidden(first: number, last: number, hidden: (n: number) => boolean): boolean {

@@ -39,7 +39,10 @@ export interface WorkbookRequest {
 
 type Work = { mode: 'read' | 'write'; status: number; run: (workbook: Workbook) => unknown };
 
-export async function runWorkbookRequest(request: WorkbookRequest, ctx: WorkbookRequestContext): Promise<EmulatorReply> {
+export async function runWorkbookRequest(
+  request: WorkbookRequest,
+  ctx: WorkbookRequestContext,
+): Promise<EmulatorReply> {
   const { route, sessionId } = request;
   const driveId = route.driveId ?? '';
   const itemId = route.itemId ?? '';
@@ -58,7 +61,8 @@ export async function runWorkbookRequest(request: WorkbookRequest, ctx: Workbook
 
   const work = workFor(route, request, parseBody(request.body, route.op));
   const document = ctx.store.documentFor(item, session);
-  const json = work.mode === 'read' ? await ctx.store.read(document, work.run) : await ctx.store.write(document, work.run);
+  const json =
+    work.mode === 'read' ? await ctx.store.read(document, work.run) : await ctx.store.write(document, work.run);
 
   const asyncMs = ctx.asyncRowsMs();
   if (route.op === 'createTableRows' && session !== undefined && asyncMs > 0 && prefersAsync(request.headers)) {
@@ -84,7 +88,9 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, request: WorkbookReques
     // worksheetcollection-add documents 200 for `worksheets/add`; a POST on the collection creates, with 201.
     case 'addWorksheet':
     case 'createWorksheet':
-      return write(route.op === 'addWorksheet' ? 200 : 201, (workbook) => worksheetJson(workbook, addWorksheet(workbook, body)));
+      return write(route.op === 'addWorksheet' ? 200 : 201, (workbook) =>
+        worksheetJson(workbook, addWorksheet(workbook, body)),
+      );
     case 'getRange':
       return read((workbook) => getRange(sheetOf(workbook), route.address ?? ''));
     case 'updateRange':
@@ -115,6 +121,8 @@ function parseBody(body: Buffer, op: WorkbookOp): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw badRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
 }

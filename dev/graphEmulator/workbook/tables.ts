@@ -23,14 +23,20 @@ export interface RowJson {
 }
 
 export function tablesIn(workbook: Workbook, sheet?: Worksheet): TableRef[] {
-  const all = worksheetsOf(workbook).flatMap((candidate) => tablesOf(candidate).map((model) => ({ sheet: candidate, model })));
-  return all.map((table, n) => ({ ...table, id: String(n + 1) })).filter((table) => sheet === undefined || table.sheet === sheet);
+  const all = worksheetsOf(workbook).flatMap((candidate) =>
+    tablesOf(candidate).map((model) => ({ sheet: candidate, model })),
+  );
+  return all
+    .map((table, n) => ({ ...table, id: String(n + 1) }))
+    .filter((table) => sheet === undefined || table.sheet === sheet);
 }
 
 /** A table by id or name (case-insensitive, as Excel's table names are), optionally only on one sheet. */
 export function findTable(workbook: Workbook, key: string, sheet?: Worksheet): TableRef {
   const wanted = key.toLowerCase();
-  const table = tablesIn(workbook, sheet).find((candidate) => candidate.id === key || candidate.model.name.toLowerCase() === wanted);
+  const table = tablesIn(workbook, sheet).find(
+    (candidate) => candidate.id === key || candidate.model.name.toLowerCase() === wanted,
+  );
   if (table === undefined) throw itemNotFound(`The requested table '${key}' doesn't exist.`);
   return table;
 }
@@ -93,12 +99,14 @@ export function addRows(table: TableRef, body: unknown): RowJson {
 function readRowsBody(body: unknown, width: number, existing: number): { values: unknown[][]; index: number } {
   if (!isRecord(body)) throw invalidArgument('The request body must be a JSON object.');
   const { values, index } = body;
-  if (!Array.isArray(values) || values.length === 0) throw invalidArgument("'values' must be a non-empty two-dimensional array.");
+  if (!Array.isArray(values) || values.length === 0)
+    throw invalidArgument("'values' must be a non-empty two-dimensional array.");
   for (const row of values) {
     if (!Array.isArray(row) || row.length !== width) {
       throw invalidArgument(`Each row in 'values' must have ${width} values, one for each column of the table.`);
     }
-    if (!row.every(isCellInput)) throw invalidArgument("Each cell of 'values' must be a string, a number, a boolean or null.");
+    if (!row.every(isCellInput))
+      throw invalidArgument("Each cell of 'values' must be a string, a number, a boolean or null.");
   }
   if (index === undefined || index === null) return { values: values as unknown[][], index: existing };
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > existing) {

@@ -62,7 +62,10 @@ export class MemoryDocument implements WorkbookDocument {
   private bytes: Buffer | undefined;
   private generation = 0;
 
-  constructor(readonly key: string, bytes?: Buffer) {
+  constructor(
+    readonly key: string,
+    bytes?: Buffer,
+  ) {
     this.bytes = bytes;
   }
 
@@ -90,7 +93,8 @@ export class MemoryDocument implements WorkbookDocument {
 // read-only) is the lock Graph reports as 423 resourceLocked.
 function fileError(error: unknown): GraphError {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (code === 'ENOENT') return new GraphError(404, 'itemNotFound', 'The workbook file is no longer in the local drive.');
+  if (code === 'ENOENT')
+    return new GraphError(404, 'itemNotFound', 'The workbook file is no longer in the local drive.');
   if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
     return new GraphError(423, 'resourceLocked', 'The workbook file is locked or read-only.', 'resourceLocked');
   }

@@ -59,7 +59,13 @@ export function addWorksheet(workbook: Workbook, body: unknown): Worksheet {
 }
 
 function checkName(workbook: Workbook, name: string): void {
-  if (name.length > MAX_NAME_LENGTH || forbidden.test(name) || name.startsWith("'") || name.endsWith("'") || name.trim() === '') {
+  if (
+    name.length > MAX_NAME_LENGTH ||
+    forbidden.test(name) ||
+    name.startsWith("'") ||
+    name.endsWith("'") ||
+    name.trim() === ''
+  ) {
     throw invalidArgument(`'${name}' is not a valid worksheet name.`);
   }
   if (worksheetsOf(workbook).some((sheet) => sheet.name.toLowerCase() === name.toLowerCase())) {
