@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../dev/routeTemplate';
+import { readBody } from '../shared/input/readBody';
 import { GraphError, GraphUnavailableError } from '../shared/errors';
 import { cooldownUntil, isThrottling } from '../shared/graph/cooldown';
 import { codeForStatus, statusForCode } from '../shared/graph/graphCodes';
@@ -200,5 +201,23 @@ describe('route matching', () => {
     ],
   ])('%s against %s', (template, path, params) => {
     expect(matchRoute(template, path)).toEqual(params);
+  });
+});
+
+describe('a declared body length', () => {
+  const request = (contentLength: string | null) => ({
+    params: {},
+    headers: { get: (name: string) => (name === 'content-length' ? contentLength : null) },
+    body: null,
+  });
+  it.each([
+    ['12', 'read'],
+    ['1000000000000', 'payloadTooLarge'],
+    ['12abc', 'badRequest'],
+    ['-1', 'badRequest'],
+  ])('Content-Length %s is %s', async (contentLength, outcome) => {
+    const read = readBody(request(contentLength), 1024);
+    if (outcome === 'read') await expect(read).resolves.toBe('');
+    else await expect(read).rejects.toMatchObject({ code: outcome });
   });
 });

@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '../errors';
+import { BadRequestError, PayloadTooLargeError } from '../errors';
 import type { BrokerRequest } from './brokerRequest';
 
 /**
@@ -13,6 +13,8 @@ export async function readBody(request: BrokerRequest, limitBytes: number): Prom
 /** The same, as the bytes that came: what the gateway forwards unchanged. */
 export async function readBodyBytes(request: BrokerRequest, limitBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
+  if (declared !== null && !/^\s*\d+\s*$/.test(declared))
+    throw new BadRequestError('Content-Length must be a whole number of bytes.');
   if (declared !== null && !(Number(declared) <= limitBytes)) throw tooLarge(limitBytes);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
