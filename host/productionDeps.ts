@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../shared/config';
 import type { Clock, Deps } from '../shared/deps';
 import { cachedToken } from '../shared/graph/cachedToken';
 import { createGraphClient } from '../shared/graph/graphClient';
-import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
+import { inProcessTurns, withCooldowns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { tableTurns } from '../shared/workbook/tableTurns';
 import { createLeaseStore } from '../shared/sessions/workbookLeaseStore';
 import { createTableAccess, type TableTarget } from '../shared/sessions/tableAccess';
@@ -111,7 +111,7 @@ function workbookTurns(
   clock: { now: () => number; sleep: (ms: number) => Promise<void> },
   telemetry: Telemetry,
 ): WorkbookTurns {
-  const local = inProcessTurns(clock.now);
+  const local = withCooldowns(inProcessTurns(clock.now), clock);
   if (config.workbookLease === 'instance') return local;
   return tableTurns({
     local,

@@ -165,8 +165,9 @@ describe('WORKBOOK_LEASE=table across two broker processes', () => {
     emulator.addFault({ itemId: CRASH.itemId, kind: 'latency', latencyMs: 3_000, times: 1 });
     emulator.resetConcurrency();
     const orphan = mixedCall(a, 'a', CRASH, 0).catch(() => 'connection lost');
+    // The lease is taken a moment before the call reaches Graph: wait for both, so A is killed mid-call.
     let held = await leases.read(CRASH);
-    while (held?.holder === undefined)
+    while (held?.holder === undefined || inFlightOn(CRASH)?.inFlight !== 1)
       held = await new Promise((resolve) => setTimeout(resolve, 5)).then(() => leases.read(CRASH));
     expect(inFlightOn(CRASH)?.inFlight).toBe(1);
     await a.kill();

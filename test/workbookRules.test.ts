@@ -4,7 +4,7 @@ import { BadRequestError, ThrottledError } from '../shared/errors';
 import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
 import { operationTemplate } from '../shared/workbook/operationTemplate';
 import { parseWorkbookPath } from '../shared/workbook/workbookPath';
-import { inProcessTurns } from '../shared/workbook/workbookTurns';
+import { inProcessTurns, withCooldowns } from '../shared/workbook/workbookTurns';
 
 // The gateway's pure rules, case by case: which paths may be forwarded, which headers cross, how Graph's locations
 // are moved to the broker, how a call is named in telemetry, and the per-workbook turn.
@@ -169,5 +169,22 @@ describe('the local host route template', () => {
     expect(
       matchRoute('drives/{driveId}/items/{itemId}/workbook/{*path}', 'drives/d/items/i/notebook/x'),
     ).toBeUndefined();
+  });
+});
+
+describe("Graph's cooldown, kept in the process", () => {
+  it('answers 429 with the time left when the deadline comes first, and otherwise waits it out before the turn', async () => {
+    let now = 1_000_000;
+    const slept: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) };
+    const turns = withCooldowns(inProcessTurns(clock.now), clock);
+    const workbook = { driveId: 'd', itemId: 'cool' };
+    (await turns.take(workbook, now + 40_000)).release(now + 5_000);
+    await expect(turns.take(workbook, now + 1_000)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 5 });
+    const turn = await turns.take(workbook, now + 40_000);
+    expect(slept).toEqual([5_000]);
+    turn.release();
+    (await turns.take({ driveId: 'd', itemId: 'other' }, now + 1_000)).release();
+    expect(slept).toEqual([5_000]);
   });
 });

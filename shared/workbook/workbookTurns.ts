@@ -98,3 +98,40 @@ export function inProcessTurns(now: () => number): WorkbookTurns {
 function retryAfterFor(ahead: number): number {
   return Math.min(30, Math.max(1, ahead));
 }
+
+/**
+ * Graph's cooldown for a workbook, kept in this process: after a 429 (or a 503 with Retry-After) nothing here calls
+ * that workbook again before the time Graph gave (https://learn.microsoft.com/graph/workbook-best-practice). A
+ * caller whose deadline comes first gets `429` with the time left at once. The table lease keeps the same cooldown
+ * for every instance; this keeps it whatever WORKBOOK_LEASE says, and while the table cannot be reached.
+ */
+export function withCooldowns(
+  inner: WorkbookTurns,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+): WorkbookTurns {
+  const until = new Map<string, number>();
+  return {
+    async take(workbook, deadline) {
+      const key = workbookKey(workbook);
+      const cooldown = until.get(key);
+      const now = clock.now();
+      if (cooldown !== undefined && cooldown > now) {
+        if (cooldown >= deadline) {
+          throw new ThrottledError(
+            'Graph asked for this workbook to be left alone for now; try again later.',
+            Math.ceil((cooldown - now) / 1000),
+          );
+        }
+        await clock.sleep(cooldown - now);
+      }
+      if (cooldown !== undefined && cooldown <= clock.now()) until.delete(key);
+      const turn = await inner.take(workbook, deadline);
+      return {
+        release: (cooldownUntil) => {
+          if (cooldownUntil !== undefined) until.set(key, Math.max(cooldownUntil, until.get(key) ?? 0));
+          turn.release(cooldownUntil);
+        },
+      };
+    },
+  };
+}
