@@ -4,7 +4,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { callOf } from '../host/callOf';
 import { declareTimer } from '../host/declare';
 import type { Deps } from '../shared/deps';
-import { sweepSessions as sweep } from '../shared/sessions/sweepSessions';
+import { sweepSessions as sweep } from '../shared/sweep/sweepSessions';
 
 /** Four minutes: well inside the 5-minute functionTimeout in host.json, so a long sweep stops cleanly. */
 const BUDGET_MS = 4 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { GraphClient } from './graph/graphClient';
-import type { SessionStore } from './sessions/sessionStore';
-import type { WorkbookCooldowns } from './sessions/workbookCooldowns';
+import type { SessionStore } from './store/sessionStore';
+import type { WorkbookCooldowns } from './sweep/workbookCooldowns';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface Logger {

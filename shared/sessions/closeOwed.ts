@@ -1,8 +1,8 @@
 import { errorMessage } from '../errorMessage';
 import type { Call } from '../deps';
 import { isGoneInGraph } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 /**

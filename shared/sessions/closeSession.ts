@@ -4,7 +4,7 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { tryCloseOwed } from './closeOwed';
 import { isGoneInGraph, isSessionGone } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
+import { sessionLogId } from '../store/sessionKeys';
 import type { SessionCallInput } from './refreshSession';
 import { updateSession } from './updateSession';
 

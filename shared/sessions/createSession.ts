@@ -8,9 +8,9 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { operationPollWaits } from './operationPollWaits';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
-import type { StoredIdempotency } from './idempotencyRecord';
-import { operationDueAt } from './operationChanges';
-import type { OperationRecord, StoredOperation } from './operationRecord';
+import type { StoredIdempotency } from '../records/idempotencyRecord';
+import { operationDueAt } from '../records/operationRecord';
+import type { OperationRecord, StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 export type { CreateOutcome } from './followOperation';

@@ -3,8 +3,8 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { tryCloseOwed } from './closeOwed';
 import { graphCallOptions } from './graphCallOptions';
 import { isGoneInGraph } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 /**

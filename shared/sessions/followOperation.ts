@@ -1,12 +1,12 @@
-import { sessionLogId } from './sessionKeys';
+import { sessionLogId } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import { operationPollWaits } from './operationPollWaits';
-import { withOperationChanges } from './operationChanges';
-import type { StoredOperation } from './operationRecord';
+import { withOperationChanges } from '../records/operationRecord';
+import type { StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 /** What a create came to: the session, or Graph still working on it (answer `202` with the broker's operation). */

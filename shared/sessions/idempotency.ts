@@ -3,8 +3,8 @@ import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import type { CreateOutcome } from './followOperation';
-import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';
-import { idempotencyRowKeyOf } from './sessionKeys';
+import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from '../records/idempotencyRecord';
+import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 
 const WAIT_MS = 250;

@@ -6,8 +6,8 @@ import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
-import { sessionLogId } from './sessionKeys';
-import { nextDueAt, type SessionRecord } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import { sessionDueAt, type SessionRecord } from '../records/sessionRecord';
 
 export interface NewSession {
   readonly workbook: WorkbookAddress;
@@ -44,7 +44,7 @@ export async function recordNewSession(
   };
   const session = sessionLogId(input.session.id);
   try {
-    await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
+    await deps.store.insertSession({ ...fields, dueAt: sessionDueAt(fields, deps.config) });
   } catch (error) {
     if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
     if (options.closeOnFailure === false)

@@ -8,8 +8,8 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { endGoneSession } from './endGoneSession';
 import { isSessionGone } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 export interface SessionCallInput {

@@ -10,7 +10,7 @@ import { endGoneSession } from '../sessions/endGoneSession';
 import { findSession } from '../sessions/findSession';
 import { graphCallOptions } from '../sessions/graphCallOptions';
 import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
-import type { StoredSession } from '../sessions/sessionRecord';
+import type { StoredSession } from '../records/sessionRecord';
 import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
 import { claimWriteKey, fingerprintOf, freeWriteKey, keepAnswer, renderedError } from './replayKeys';

@@ -10,8 +10,8 @@ import {
 import { errorMessage } from '../errorMessage';
 import { toErrorResponse } from '../errorResponse';
 import type { Caller } from '../input/parseCaller';
-import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../sessions/replayRecord';
-import { replayRowKeyOf } from '../sessions/sessionKeys';
+import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../records/replayRecord';
+import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';
 
 /**

@@ -1,6 +1,6 @@
 import type { Call } from '../deps';
-import { sessionLogId } from '../sessions/sessionKeys';
-import type { StoredSession } from '../sessions/sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from '../sessions/updateSession';
 import { errorMessage } from '../errorMessage';
 

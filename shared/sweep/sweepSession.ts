@@ -3,13 +3,13 @@ import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
 import { cooldownUntil } from '../graph/cooldown';
-import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
-import { closeOwed, tryCloseOwed } from './closeOwed';
-import { isGoneInGraph, isSessionGone } from './sessionFate';
-import { partitionKeyOf, sessionLogId } from './sessionKeys';
-import { withChanges, type StoredSession } from './sessionRecord';
-import { updateSession } from './updateSession';
+import { closeOwed, tryCloseOwed } from '../sessions/closeOwed';
+import { isGoneInGraph, isSessionGone } from '../sessions/sessionFate';
+import { partitionKeyOf, sessionLogId } from '../store/sessionKeys';
+import { withSessionChanges, type StoredSession } from '../records/sessionRecord';
+import { updateSession } from '../sessions/updateSession';
 
 export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
 
@@ -50,7 +50,7 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
     if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now)
       return await refresh(record, call, slots);
     // Due by a stale `dueAt` (settings changed since it was written): store the right one.
-    await deps.store.replaceSession(record, withChanges(record, {}, deps.config));
+    await deps.store.replaceSession(record, withSessionChanges(record, {}, deps.config));
     return 'skipped';
   } catch (error) {
     if (error instanceof ConcurrencyError) return 'skipped';
@@ -76,7 +76,7 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
 async function closeIdle(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
   const claimed = await deps.store.replaceSession(
     record,
-    withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config),
+    withSessionChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config),
   );
   // Graph dropped it without saying so itself (a 502, say): it may still hold it, so the next tick closes it again.
   let graphCloseOwed = false;
@@ -94,7 +94,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
         ...(until !== undefined ? { deferredUntil: until } : {}),
       };
       await deps.store
-        .replaceSession(claimed, withChanges(claimed, handBack, deps.config))
+        .replaceSession(claimed, withSessionChanges(claimed, handBack, deps.config))
         .catch(
           warnOnFailure(
             log,
@@ -107,7 +107,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
   }
   await deps.store.replaceSession(
     claimed,
-    withChanges(
+    withSessionChanges(
       claimed,
       {
         state: 'closed',
@@ -167,6 +167,6 @@ function throttledUntil(error: unknown, now: number): number | undefined {
 }
 
 async function defer(record: StoredSession, until: number, { deps }: Call): Promise<SweepOutcome> {
-  await deps.store.replaceSession(record, withChanges(record, { deferredUntil: until }, deps.config));
+  await deps.store.replaceSession(record, withSessionChanges(record, { deferredUntil: until }, deps.config));
   return 'deferred';
 }

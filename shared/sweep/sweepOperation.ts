@@ -2,10 +2,10 @@ import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
-import { followOperation } from './followOperation';
-import { withOperationChanges } from './operationChanges';
-import type { StoredOperation } from './operationRecord';
-import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import { followOperation } from '../sessions/followOperation';
+import { withOperationChanges } from '../records/operationRecord';
+import type { StoredOperation } from '../records/operationRecord';
+import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
 
 export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';

@@ -1,7 +1,7 @@
 import type { Call } from '../deps';
 import { ConcurrencyError } from '../errors';
-import type { StoredIdempotency } from './idempotencyRecord';
-import type { StoredReplay } from './replayRecord';
+import type { StoredIdempotency } from '../records/idempotencyRecord';
+import type { StoredReplay } from '../records/replayRecord';
 import { settleUnknown } from '../workbook/replayKeys';
 
 export type KeyOutcome = 'deleted' | 'skipped' | 'failed';

@@ -1,5 +1,5 @@
 import type { Call } from '../deps';
-import { partitionKeyOf } from './sessionKeys';
+import { partitionKeyOf } from '../store/sessionKeys';
 import { createGraphSlots } from './graphSlots';
 import { createSweepScheduler } from './sweepScheduler';
 import { sweepIdempotencyKey, sweepReplayKey, type KeyOutcome } from './sweepIdempotencyKey';
@@ -21,7 +21,7 @@ export type SweepSummary = Record<SweepOutcome | 'seen', number> & {
 };
 
 /**
- * One tick of the keep-alive policy over the records that are due (see `nextDueAt`), streamed from the table a page
+ * One tick of the keep-alive policy over the records that are due (see `sessionDueAt`), streamed from the table a page
  * at a time — memory stays flat however many sessions there are. At most SWEEP_CONCURRENCY Graph calls are in flight,
  * one at a time per workbook. When the budget is spent no new record is started; the next tick picks up the rest,
  * which are still due.
