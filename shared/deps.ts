@@ -33,7 +33,7 @@ export interface Deps {
 }
 
 /** What one invocation adds to the deps: its logger, and the request id its answer and log lines carry. */
-export interface Call {
+export interface Invocation {
   readonly deps: Deps;
   readonly log: Logger;
   readonly requestId: string;

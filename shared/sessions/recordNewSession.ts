@@ -1,7 +1,7 @@
 import { CLEANUP_CLOSE_BUDGET_MS } from '../budgets';
 import { errorMessage } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import type { WorkbookAddress } from '../workbookAddress';
@@ -25,10 +25,10 @@ export interface NewSession {
  */
 export async function recordNewSession(
   input: NewSession,
-  call: Call,
+  invocation: Invocation,
   options: { readonly closeOnFailure?: boolean } = {},
 ): Promise<void> {
-  const { deps, log } = call;
+  const { deps, log } = invocation;
   const now = deps.now();
   const fields: Omit<SessionRecord, 'dueAt'> = {
     ...input.workbook,
@@ -54,7 +54,7 @@ export async function recordNewSession(
       await deps.graph.closeSession(
         input.workbook,
         input.session.id,
-        graphCallOptions(call, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
+        graphCallOptions(invocation, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
       );
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.
