@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzurite } from '../dev/azurite';
-import { createTableAccess } from '../shared/sessions/tableAccess';
-import { createLeaseStore, type LeaseStore } from '../shared/sessions/workbookLeaseStore';
+import { createTableAccess } from '../shared/store/tableAccess';
+import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLeaseStore';
 import { tableTurns } from '../shared/workbook/tableTurns';
 import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { machine, writeSection } from './benchmarksFile';

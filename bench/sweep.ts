@@ -4,9 +4,9 @@ import { startAzurite } from '../dev/azurite';
 import { createDeps } from '../host/productionDeps';
 import { loadConfig } from '../shared/config';
 import type { Deps } from '../shared/deps';
-import { createSweepScheduler } from '../shared/sessions/sweepScheduler';
-import { nextDueAt, type SessionRecord } from '../shared/sessions/sessionRecord';
-import { sweepSessions, type SweepSummary } from '../shared/sessions/sweepSessions';
+import { createSweepScheduler } from '../shared/sweep/sweepScheduler';
+import { sessionDueAt, type SessionRecord } from '../shared/records/sessionRecord';
+import { sweepSessions, type SweepSummary } from '../shared/sweep/sweepSessions';
 import { machine, writeSection } from './benchmarksFile';
 import { startGraphProcess, type GraphProcess } from './graphProcess';
 
@@ -152,7 +152,7 @@ async function seed(deps: Deps, graph: GraphProcess, size: number): Promise<Seed
         idleTimeoutSeconds: 1800,
         state: 'live',
       };
-      await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
+      await deps.store.insertSession({ ...fields, dueAt: sessionDueAt(fields, deps.config) });
     });
   }
   await scheduler.idle();

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { callOf } from '../host/callOf';
+import { invocationOf } from '../host/invocationOf';
 import { declareHttp } from '../host/declare';
 import type { Deps } from '../shared/deps';
 import { parseSessionCall } from '../shared/input/parseSessionCall';
@@ -12,9 +12,9 @@ export async function closeSession(
   context: InvocationContext,
   deps: Deps,
 ): Promise<HttpResponseInit> {
-  const call = callOf(context, deps);
-  return respond(call, async () => {
-    await closeWorkbookSession(await parseSessionCall(request, deps.config), call);
+  const invocation = invocationOf(context, deps);
+  return respond(invocation, async () => {
+    await closeWorkbookSession(await parseSessionCall(request, deps.config), invocation);
     return { status: 204 };
   });
 }

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { callOf } from '../host/callOf';
+import { invocationOf } from '../host/invocationOf';
 import { declareHttp } from '../host/declare';
 import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
@@ -20,8 +20,8 @@ export async function createSession(
   context: InvocationContext,
   deps: Deps,
 ): Promise<HttpResponseInit> {
-  const call = callOf(context, deps);
-  return respond(call, async () => {
+  const invocation = invocationOf(context, deps);
+  return respond(invocation, async () => {
     refuseSimpleCrossSiteRequest(request.headers);
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
@@ -35,7 +35,7 @@ export async function createSession(
         caller: parseCaller(request.headers),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       },
-      call,
+      invocation,
     );
     return toCreateResponse(outcome, deps.config, workbook);
   });

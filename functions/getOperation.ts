@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { callOf } from '../host/callOf';
+import { invocationOf } from '../host/invocationOf';
 import { declareHttp } from '../host/declare';
 import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
@@ -20,15 +20,15 @@ export async function getOperation(
   context: InvocationContext,
   deps: Deps,
 ): Promise<HttpResponseInit> {
-  const call = callOf(context, deps);
-  return respond(call, async () => {
+  const invocation = invocationOf(context, deps);
+  return respond(invocation, async () => {
     const workbook = parseWorkbookAddress(request.params, deps.config);
     const operationId = parseOperationId(request.params);
     const caller = parseCaller(request.headers);
     const outcome =
-      operationId === undefined ? undefined : await pollOperation({ workbook, operationId, caller }, call);
+      operationId === undefined ? undefined : await pollOperation({ workbook, operationId, caller }, invocation);
     if (outcome !== undefined) return toCreateResponse(outcome, deps.config, workbook);
-    return { ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), call)) };
+    return { ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), invocation)) };
   });
 }
 

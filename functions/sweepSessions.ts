@@ -1,23 +1,23 @@
 import { DEFAULT_SWEEP_SCHEDULE } from '../shared/config';
 import { errorMessage } from '../shared/errorMessage';
 import type { InvocationContext, Timer } from '@azure/functions';
-import { callOf } from '../host/callOf';
+import { invocationOf } from '../host/invocationOf';
 import { declareTimer } from '../host/declare';
 import type { Deps } from '../shared/deps';
-import { sweepSessions as sweep } from '../shared/sessions/sweepSessions';
+import { sweepSessions as sweep } from '../shared/sweep/sweepSessions';
 
 /** Four minutes: well inside the 5-minute functionTimeout in host.json, so a long sweep stops cleanly. */
 const BUDGET_MS = 4 * 60 * 1000;
 
 /** Timer on %SWEEP_SCHEDULE%: keeps wanted sessions alive, closes abandoned ones, forgets old records. */
 export async function sweepSessions(timer: Timer, context: InvocationContext, deps: Deps): Promise<void> {
-  const call = callOf(context, deps);
+  const invocation = invocationOf(context, deps);
   try {
-    const summary = await sweep(call, { budgetMs: BUDGET_MS });
-    call.log.info('Sweep finished.', { ...summary, isPastDue: timer.isPastDue });
+    const summary = await sweep(invocation, { budgetMs: BUDGET_MS });
+    invocation.log.info('Sweep finished.', { ...summary, isPastDue: timer.isPastDue });
   } catch (error) {
     // Storage down: nothing was lost, the next tick starts over. Said without internals.
-    call.log.error('Sweep stopped early.', { reason: errorMessage(error) });
+    invocation.log.error('Sweep stopped early.', { reason: errorMessage(error) });
   } finally {
     await deps.telemetry.flush();
   }

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { callOf } from '../host/callOf';
+import { invocationOf } from '../host/invocationOf';
 import { declareHttp } from '../host/declare';
 import type { Deps } from '../shared/deps';
 import { parseWorkbookCall } from '../shared/input/parseWorkbookCall';
@@ -31,9 +31,9 @@ export async function workbookRequest(
     case 'getOperation':
       return getOperation(request, context, deps);
     case 'forward': {
-      const call = callOf(context, deps);
-      return respond(call, async () => ({
-        ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), call)),
+      const invocation = invocationOf(context, deps);
+      return respond(invocation, async () => ({
+        ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), invocation)),
       }));
     }
   }

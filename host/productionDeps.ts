@@ -8,12 +8,12 @@ import { cachedToken } from '../shared/graph/cachedToken';
 import { createGraphClient } from '../shared/graph/graphClient';
 import { inProcessTurns, withCooldowns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { tableTurns } from '../shared/workbook/tableTurns';
-import { createLeaseStore } from '../shared/sessions/workbookLeaseStore';
-import { createTableAccess, type TableTarget } from '../shared/sessions/tableAccess';
-import { partitionKeyOf } from '../shared/sessions/sessionKeys';
-import { createWorkbookCooldowns } from '../shared/sessions/workbookCooldowns';
-import { cachedSessionStore } from '../shared/sessions/cachedSessionStore';
-import { createTableSessionStore } from '../shared/sessions/tableSessionStore';
+import { createLeaseStore } from '../shared/store/workbookLeaseStore';
+import { createTableAccess, type TableTarget } from '../shared/store/tableAccess';
+import { partitionKeyOf } from '../shared/store/sessionKeys';
+import { createWorkbookCooldowns } from '../shared/sweep/workbookCooldowns';
+import { cachedSessionStore } from '../shared/store/cachedSessionStore';
+import { createTableSessionStore } from '../shared/store/tableSessionStore';
 import type { Telemetry } from '../shared/telemetry/telemetry';
 import { createTelemetry } from './createTelemetry';
 

@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { GraphClient } from './graph/graphClient';
-import type { SessionStore } from './sessions/sessionStore';
-import type { WorkbookCooldowns } from './sessions/workbookCooldowns';
+import type { SessionStore } from './store/sessionStore';
+import type { WorkbookCooldowns } from './sweep/workbookCooldowns';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface Logger {
@@ -33,7 +33,7 @@ export interface Deps {
 }
 
 /** What one invocation adds to the deps: its logger, and the request id its answer and log lines carry. */
-export interface Call {
+export interface Invocation {
   readonly deps: Deps;
   readonly log: Logger;
   readonly requestId: string;

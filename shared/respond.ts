@@ -1,5 +1,5 @@
 import { errorMessage } from './errorMessage';
-import type { Call } from './deps';
+import type { Invocation } from './deps';
 import { BrokerError, StorageUnavailableError } from './errors';
 import { toErrorResponse, type BrokerResponse } from './errorResponse';
 
@@ -15,8 +15,8 @@ export const EXPOSED_HEADERS = 'Location, Retry-After, request-id';
  * Runs one HTTP operation and turns whatever it throws into Graph's error shape — the single place errors become
  * answers. Expected failures are logged by code; unexpected ones by name and message only: no stack, no request.
  */
-export async function respond(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
-  return forCallers(await answer(call, work), call.requestId);
+export async function respond(invocation: Invocation, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
+  return forCallers(await answer(invocation, work), invocation.requestId);
 }
 
 /**
@@ -43,11 +43,11 @@ function withExposedHeaders(response: BrokerResponse): BrokerResponse {
   return { ...response, headers: { ...response.headers, 'access-control-expose-headers': EXPOSED_HEADERS } };
 }
 
-async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
+async function answer(invocation: Invocation, work: () => Promise<BrokerResponse>): Promise<BrokerResponse> {
   try {
     return await work();
   } catch (error) {
-    const { requestId } = call;
+    const { requestId } = invocation;
     if (error instanceof BrokerError) {
       const properties = {
         status: error.status,
@@ -56,12 +56,12 @@ async function answer(call: Call, work: () => Promise<BrokerResponse>): Promise<
         requestId,
         ...(error instanceof StorageUnavailableError && error.detail ? { detail: error.detail } : {}),
       };
-      if (error.status >= 500) call.log.warn(error.message, properties);
-      else call.log.info(error.message, properties);
+      if (error.status >= 500) invocation.log.warn(error.message, properties);
+      else invocation.log.info(error.message, properties);
     } else {
       const what = errorMessage(error);
-      call.log.error(`Unexpected failure: ${what.slice(0, 300)}`, { requestId });
+      invocation.log.error(`Unexpected failure: ${what.slice(0, 300)}`, { requestId });
     }
-    return toErrorResponse(error, requestId, call.deps.now());
+    return toErrorResponse(error, requestId, invocation.deps.now());
   }
 }

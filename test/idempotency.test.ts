@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyRowKeyOf } from '../shared/sessions/sessionKeys';
+import { idempotencyRowKeyOf } from '../shared/store/sessionKeys';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 let stack: BrokerStack;

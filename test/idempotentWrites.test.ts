@@ -4,8 +4,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
-import { REPLAY_BODY_LIMIT, replayDueAt } from '../shared/sessions/replayRecord';
-import { replayRowKeyOf } from '../shared/sessions/sessionKeys';
+import { REPLAY_BODY_LIMIT, replayDueAt } from '../shared/records/replayRecord';
+import { replayRowKeyOf } from '../shared/store/sessionKeys';
 import { fingerprintOf } from '../shared/workbook/replayKeys';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGraphEmulator, type GraphEmulator } from '../dev/graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from '../dev/identityEndpoint';
-import { createTableAccess } from '../shared/sessions/tableAccess';
-import { createLeaseStore, type LeaseStore } from '../shared/sessions/workbookLeaseStore';
+import { createTableAccess } from '../shared/store/tableAccess';
+import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLeaseStore';
 import { testTableName } from './support/azurite';
 import { startBrokerChild, type BrokerChild } from './support/brokerChild';
 

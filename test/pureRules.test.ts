@@ -8,7 +8,7 @@ import { retryAfterSeconds } from '../shared/graph/retryAfter';
 import { isRetryable, retryDelayMs, retryKindFor } from '../shared/graph/retryPolicy';
 import { operationPollWaits } from '../shared/sessions/operationPollWaits';
 import { isGoneInGraph, isSessionGone, isSessionGoneAfterWorkbookCall } from '../shared/sessions/sessionFate';
-import { nextDueAt, type SessionRecord } from '../shared/sessions/sessionRecord';
+import { sessionDueAt, type SessionRecord } from '../shared/records/sessionRecord';
 import { activityWriteIntervalMs } from '../shared/workbook/sessionActivity';
 
 // The broker's pure rules, case by case: each is one function in one place, so a table of cases pins it down.
@@ -156,7 +156,7 @@ describe('when the sweep looks at a session, and how often activity is written',
     ['a closing one: when its claim lapses', { ...live, state: 'closing' as const, claimedAt: NOW }, NOW + 120_000],
     ['an ended one: after its retention', { ...live, state: 'closed' as const, endedAt: NOW }, NOW + 3_600_000],
   ])('%s', (_label, record, due) => {
-    expect(nextDueAt(record, timing)).toBe(due);
+    expect(sessionDueAt(record, timing)).toBe(due);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepSessions } from '../shared/sessions/sweepSessions';
+import { sweepSessions } from '../shared/sweep/sweepSessions';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 const MINUTE = 60_000;

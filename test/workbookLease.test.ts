@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { StorageUnavailableError, ThrottledError } from '../shared/errors';
-import { createTableAccess } from '../shared/sessions/tableAccess';
-import { createLeaseStore, type LeaseStore } from '../shared/sessions/workbookLeaseStore';
+import { createTableAccess } from '../shared/store/tableAccess';
+import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLeaseStore';
 import { LEASE_TIMING, tableTurns } from '../shared/workbook/tableTurns';
 import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { testTableName } from './support/azurite';

@@ -1,8 +1,8 @@
 import { errorMessage } from '../errorMessage';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { isGoneInGraph } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 /**
@@ -19,8 +19,12 @@ export const CLOSE_OWED_FOR_MS = 10 * 60 * 1000;
  * Graph closed it, or says itself that it is gone, the debt is cleared. A failed close throws, and the record keeps
  * the debt: the sweep retries it (sweepSession.ts) until Graph has it or CLOSE_OWED_FOR_MS has passed.
  */
-export async function closeOwed(record: StoredSession, call: Call, close: () => Promise<void>): Promise<void> {
-  const { deps, log } = call;
+export async function closeOwed(
+  record: StoredSession,
+  invocation: Invocation,
+  close: () => Promise<void>,
+): Promise<void> {
+  const { deps, log } = invocation;
   if (deps.now() < (record.endedAt ?? 0) + CLOSE_OWED_FOR_MS) {
     try {
       await close();
@@ -41,14 +45,14 @@ export async function closeOwed(record: StoredSession, call: Call, close: () => 
 /** The best-effort close of a caller's call: a failure is logged, never answered — the sweep tries again. */
 export async function tryCloseOwed(
   record: StoredSession | undefined,
-  call: Call,
+  invocation: Invocation,
   close: () => Promise<void>,
 ): Promise<void> {
   if (!record?.graphCloseOwed) return;
-  await closeOwed(record, call, close).catch((error: unknown) => {
-    call.log.warn('Graph did not take the close the broker owes it; the sweep tries again.', {
+  await closeOwed(record, invocation, close).catch((error: unknown) => {
+    invocation.log.warn('Graph did not take the close the broker owes it; the sweep tries again.', {
       session: sessionLogId(record.sessionId),
-      requestId: call.requestId,
+      requestId: invocation.requestId,
       reason: errorMessage(error),
     });
   });

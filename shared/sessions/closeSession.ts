@@ -1,10 +1,10 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { graphCallOptions } from './graphCallOptions';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { tryCloseOwed } from './closeOwed';
 import { isGoneInGraph, isSessionGone } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
+import { sessionLogId } from '../store/sessionKeys';
 import type { SessionCallInput } from './refreshSession';
 import { updateSession } from './updateSession';
 
@@ -13,12 +13,16 @@ import { updateSession } from './updateSession';
  * so does closing one Graph already dropped: either way it is closed, which is what the caller asked for. A close
  * the broker still owes Graph (closeOwed.ts) is sent again on the way.
  */
-export async function closeSession(input: SessionCallInput, call: Call): Promise<void> {
-  const { deps, log } = call;
+export async function closeSession(input: SessionCallInput, invocation: Invocation): Promise<void> {
+  const { deps, log } = invocation;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
   const close = () =>
-    deps.graph.closeSession(input.workbook, input.sessionId, graphCallOptions(call, deps.now() + ANSWER_BUDGET_MS));
-  if (record.state !== 'live') return tryCloseOwed(record, call, close);
+    deps.graph.closeSession(
+      input.workbook,
+      input.sessionId,
+      graphCallOptions(invocation, deps.now() + ANSWER_BUDGET_MS),
+    );
+  if (record.state !== 'live') return tryCloseOwed(record, invocation, close);
   let graphCloseOwed = false;
   try {
     await close();

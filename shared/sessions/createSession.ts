@@ -1,6 +1,6 @@
 import { warnOnFailure } from '../errorMessage';
 import { randomUUID } from 'node:crypto';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import { graphCallOptions } from './graphCallOptions';
@@ -8,9 +8,9 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { operationPollWaits } from './operationPollWaits';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
-import type { StoredIdempotency } from './idempotencyRecord';
-import { operationDueAt } from './operationChanges';
-import type { OperationRecord, StoredOperation } from './operationRecord';
+import type { StoredIdempotency } from '../records/idempotencyRecord';
+import { operationDueAt } from '../records/operationRecord';
+import type { OperationRecord, StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 export type { CreateOutcome } from './followOperation';
@@ -28,8 +28,8 @@ export interface CreateSessionInput {
  * (`Prefer: respond-async`); such a create is followed within the answer budget, then handed to the caller as a
  * broker operation to poll. With an Idempotency-Key, repeats and concurrent duplicates get the first one's session.
  */
-export async function createSession(input: CreateSessionInput, call: Call): Promise<CreateOutcome> {
-  const { deps } = call;
+export async function createSession(input: CreateSessionInput, invocation: Invocation): Promise<CreateOutcome> {
+  const { deps } = invocation;
   const deadline = deps.now() + ANSWER_BUDGET_MS;
   let claim: StoredIdempotency | undefined;
   if (input.idempotencyKey !== undefined) {
@@ -40,30 +40,34 @@ export async function createSession(input: CreateSessionInput, call: Call): Prom
       input.idempotencyKey,
       input.caller,
       fingerprint,
-      call,
+      invocation,
       deadline,
     );
     if (claimed.kind === 'answered') return claimed.outcome;
     claim = claimed.record;
   }
   try {
-    const outcome = await create(input, call, deadline, claim?.rowKey);
-    if (claim) await settleIdempotencyKey(claim, outcome, call);
+    const outcome = await create(input, invocation, deadline, claim?.rowKey);
+    if (claim) await settleIdempotencyKey(claim, outcome, invocation);
     return outcome;
   } catch (error) {
-    if (claim) await releaseIdempotencyKey(claim, call);
+    if (claim) await releaseIdempotencyKey(claim, invocation);
     throw error;
   }
 }
 
 async function create(
   input: CreateSessionInput,
-  call: Call,
+  invocation: Invocation,
   deadline: number,
   idempotencyRowKey: string | undefined,
 ): Promise<CreateOutcome> {
-  const { deps } = call;
-  const result = await deps.graph.createSession(input.workbook, input.persistChanges, graphCallOptions(call, deadline));
+  const { deps } = invocation;
+  const result = await deps.graph.createSession(
+    input.workbook,
+    input.persistChanges,
+    graphCallOptions(invocation, deadline),
+  );
   const keyed = idempotencyRowKey ? { idempotencyRowKey } : {};
   if (result.kind === 'created') {
     await recordNewSession(
@@ -74,7 +78,7 @@ async function create(
         caller: input.caller,
         ...keyed,
       },
-      call,
+      invocation,
     );
     return { kind: 'created', session: result.session };
   }
@@ -94,11 +98,11 @@ async function create(
     operation = await deps.store.insertOperation({ ...fields, dueAt: operationDueAt(fields, deps.config) });
   } catch (error) {
     // Nothing would remember Graph's operation: see it through now and close what it makes.
-    await abandonOperation(input.workbook, result.operationUrl, call, deadline);
+    await abandonOperation(input.workbook, result.operationUrl, invocation, deadline);
     throw error;
   }
   try {
-    return await followOperation(operation, call, deadline);
+    return await followOperation(operation, invocation, deadline);
   } catch (error) {
     // The operation is recorded, so it will be finished (by a poll or the sweep) even if this look failed. Unless it
     // really failed, the caller gets 202 and its key stays claimed: its retry must not make a second session.
@@ -106,7 +110,7 @@ async function create(
       .getOperation(operation, operation.operationId)
       .catch(
         warnOnFailure(
-          call.log,
+          invocation.log,
           'Could not read a long create back after following it failed; the caller gets 202 and polls.',
         ),
       );
@@ -123,18 +127,18 @@ async function create(
 async function abandonOperation(
   workbook: WorkbookAddress,
   operationUrl: string,
-  call: Call,
+  invocation: Invocation,
   deadline: number,
 ): Promise<void> {
-  const { deps, log } = call;
+  const { deps, log } = invocation;
   try {
     const nextWait = operationPollWaits();
     for (;;) {
-      const status = await deps.graph.getOperation(operationUrl, graphCallOptions(call, deadline));
+      const status = await deps.graph.getOperation(operationUrl, graphCallOptions(invocation, deadline));
       if (status.status === 'failed') return;
       if (status.status === 'succeeded') {
-        const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline));
-        await deps.graph.closeSession(workbook, session.id, graphCallOptions(call, deadline));
+        const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(invocation, deadline));
+        await deps.graph.closeSession(workbook, session.id, graphCallOptions(invocation, deadline));
         return;
       }
       const wait = nextWait(status.retryAfterSeconds);

@@ -1,10 +1,10 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { tryCloseOwed } from './closeOwed';
 import { graphCallOptions } from './graphCallOptions';
 import { isGoneInGraph } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 /**
@@ -15,10 +15,10 @@ import { updateSession } from './updateSession';
 export async function endGoneSession(
   record: StoredSession,
   error: unknown,
-  call: Call,
-  deadline = call.deps.now() + ANSWER_BUDGET_MS,
+  invocation: Invocation,
+  deadline = invocation.deps.now() + ANSWER_BUDGET_MS,
 ): Promise<StoredSession | undefined> {
-  const { deps, log } = call;
+  const { deps, log } = invocation;
   const endedAt = deps.now();
   const graphCloseOwed = !isGoneInGraph(error);
   const final = await updateSession(deps, record, (current) =>
@@ -29,8 +29,8 @@ export async function endGoneSession(
   if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
     log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
     deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'caller' });
-    await tryCloseOwed(final, call, () =>
-      deps.graph.closeSession(record, record.sessionId, graphCallOptions(call, deadline)),
+    await tryCloseOwed(final, invocation, () =>
+      deps.graph.closeSession(record, record.sessionId, graphCallOptions(invocation, deadline)),
     );
   }
   return final;

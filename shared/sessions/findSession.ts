@@ -2,7 +2,7 @@ import { SessionNotFoundError } from '../errors';
 import type { Deps } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
-import type { StoredSession } from './sessionRecord';
+import type { StoredSession } from '../records/sessionRecord';
 
 /**
  * The record a caller may act on. A session created by a signed-in caller belongs to that caller: anyone else gets

@@ -1,12 +1,12 @@
-import { sessionLogId } from './sessionKeys';
+import { sessionLogId } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import { operationPollWaits } from './operationPollWaits';
-import { withOperationChanges } from './operationChanges';
-import type { StoredOperation } from './operationRecord';
+import { withOperationChanges } from '../records/operationRecord';
+import type { StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 /** What a create came to: the session, or Graph still working on it (answer `202` with the broker's operation). */
@@ -22,15 +22,15 @@ export type CreateOutcome =
  */
 export async function followOperation(
   operation: StoredOperation,
-  call: Call,
+  invocation: Invocation,
   deadline: number,
   options: { readonly once?: boolean } = {},
 ): Promise<CreateOutcome> {
-  const { deps } = call;
+  const { deps } = invocation;
   let current = operation;
   const nextWait = operationPollWaits();
   for (;;) {
-    if (current.state === 'succeeded') return { kind: 'created', session: await sessionOf(current, call) };
+    if (current.state === 'succeeded') return { kind: 'created', session: await sessionOf(current, invocation) };
     if (current.state === 'failed') {
       throw new GraphError(
         current.errorStatus ?? 500,
@@ -41,7 +41,7 @@ export async function followOperation(
       );
     }
     const status = await deps.graph
-      .getOperation(current.graphOperationUrl, graphCallOptions(call, deadline))
+      .getOperation(current.graphOperationUrl, graphCallOptions(invocation, deadline))
       .catch((error: unknown) => {
         // Graph no longer knows the operation: it will never produce a session.
         if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
@@ -49,13 +49,13 @@ export async function followOperation(
       });
     if (status.status === 'succeeded') {
       const session = await deps.graph
-        .getSessionInfo(status.resourceUrl, graphCallOptions(call, deadline))
+        .getSessionInfo(status.resourceUrl, graphCallOptions(invocation, deadline))
         .catch((error: unknown) => {
           if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
           throw error;
         });
       if (session instanceof GraphError) {
-        current = await settle(current, failedWith(session, deps.now()), call);
+        current = await settle(current, failedWith(session, deps.now()), invocation);
         continue;
       }
       // If the record cannot be written now, the operation row stays `running`: the next poll or the sweep records
@@ -68,15 +68,15 @@ export async function followOperation(
           caller: callerOf(current),
           ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}),
         },
-        call,
+        invocation,
         { closeOnFailure: false },
       );
-      current = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, call);
-      await nameSessionUnderKey(current, session.id, call);
+      current = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, invocation);
+      await nameSessionUnderKey(current, session.id, invocation);
       continue;
     }
     if (status.status === 'failed') {
-      current = await settle(current, failedWith(status.error, deps.now()), call);
+      current = await settle(current, failedWith(status.error, deps.now()), invocation);
       continue;
     }
     const wait = nextWait(status.retryAfterSeconds);
@@ -95,7 +95,7 @@ export async function followOperation(
 async function settle(
   current: StoredOperation,
   changes: Parameters<typeof withOperationChanges>[1],
-  { deps }: Call,
+  { deps }: Invocation,
 ): Promise<StoredOperation> {
   try {
     return await deps.store.replaceOperation(current, withOperationChanges(current, changes, deps.config));
@@ -122,7 +122,11 @@ function failedWith(error: GraphError, endedAt: number) {
  * The key that started this create now names the session itself, so it lives as long as the session does (the
  * session record carries the key and deletes it with itself), not as long as the operation row.
  */
-async function nameSessionUnderKey(operation: StoredOperation, sessionId: string, { deps, log }: Call): Promise<void> {
+async function nameSessionUnderKey(
+  operation: StoredOperation,
+  sessionId: string,
+  { deps, log }: Invocation,
+): Promise<void> {
   if (!operation.idempotencyRowKey) return;
   const failed = warnOnFailure(
     log,
@@ -136,7 +140,7 @@ async function nameSessionUnderKey(operation: StoredOperation, sessionId: string
     .catch(failed);
 }
 
-async function sessionOf(operation: StoredOperation, { deps }: Call): Promise<GraphSession> {
+async function sessionOf(operation: StoredOperation, { deps }: Invocation): Promise<GraphSession> {
   const record = operation.sessionId ? await deps.store.getSession(operation, operation.sessionId) : undefined;
   // A late poll of an old operation must not hand out a session that has since ended.
   if (record?.state !== 'live') throw new SessionNotFoundError();

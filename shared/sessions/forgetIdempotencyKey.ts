@@ -1,4 +1,4 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { warnOnFailure } from '../errorMessage';
 import type { WorkbookAddress } from '../workbookAddress';
 
@@ -10,7 +10,7 @@ export async function forgetIdempotencyKey(
   workbook: WorkbookAddress,
   rowKey: string | undefined,
   names: { readonly sessionId?: string; readonly operationId?: string },
-  { deps, log }: Call,
+  { deps, log }: Invocation,
 ): Promise<void> {
   if (!rowKey) return;
   const failed = warnOnFailure(

@@ -1,4 +1,4 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import type { CallOptions } from '../graph/graphClient';
 
 /**
@@ -7,14 +7,14 @@ import type { CallOptions } from '../graph/graphClient';
  * answer finds Graph's, and Graph's finds the caller's.
  */
 export function graphCallOptions(
-  call: Call,
+  invocation: Invocation,
   deadline: number,
   options: { readonly retry?: boolean } = {},
 ): CallOptions {
   return {
     deadline,
     ...options,
-    requestId: call.requestId,
-    onAnswer: (answer) => call.log.info('Graph answered.', { requestId: call.requestId, ...answer }),
+    requestId: invocation.requestId,
+    onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),
   };
 }

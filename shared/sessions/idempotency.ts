@@ -1,10 +1,10 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
 import type { CreateOutcome } from './followOperation';
-import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from './idempotencyRecord';
-import { idempotencyRowKeyOf } from './sessionKeys';
+import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from '../records/idempotencyRecord';
+import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 
 const WAIT_MS = 250;
@@ -24,10 +24,10 @@ export async function claimIdempotencyKey(
   key: string,
   caller: Caller | undefined,
   fingerprint: string,
-  call: Call,
+  invocation: Invocation,
   deadline: number,
 ): Promise<Claim> {
-  const { deps } = call;
+  const { deps } = invocation;
   const rowKey = idempotencyRowKeyOf(caller?.id, key);
   const fresh = () => ({ ...workbook, rowKey, state: 'pending' as const, claimedAt: deps.now(), fingerprint });
   for (;;) {
@@ -44,7 +44,7 @@ export async function claimIdempotencyKey(
         'This Idempotency-Key was already used for a createSession with a different body or x-session-idle-timeout; use a new key.',
       );
     }
-    const earlier = await earlierOutcome(existing, call);
+    const earlier = await earlierOutcome(existing, invocation);
     if (earlier) return { kind: 'answered', outcome: earlier };
     const abandoned =
       existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
@@ -66,7 +66,7 @@ export async function claimIdempotencyKey(
 export async function settleIdempotencyKey(
   claim: StoredIdempotency,
   outcome: CreateOutcome,
-  { deps, log, requestId }: Call,
+  { deps, log, requestId }: Invocation,
 ): Promise<void> {
   const next =
     outcome.kind === 'created'
@@ -85,7 +85,10 @@ export async function settleIdempotencyKey(
 }
 
 /** The create failed: let a retry with the same key try again. */
-export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps, log, requestId }: Call): Promise<void> {
+export async function releaseIdempotencyKey(
+  claim: StoredIdempotency,
+  { deps, log, requestId }: Invocation,
+): Promise<void> {
   await deps.store
     .deleteIdempotency(claim)
     .catch(
@@ -97,7 +100,7 @@ export async function releaseIdempotencyKey(claim: StoredIdempotency, { deps, lo
     );
 }
 
-async function earlierOutcome(existing: StoredIdempotency, { deps }: Call): Promise<CreateOutcome | undefined> {
+async function earlierOutcome(existing: StoredIdempotency, { deps }: Invocation): Promise<CreateOutcome | undefined> {
   if (existing.state === 'created' && existing.sessionId) {
     const session = await deps.store.getSession(existing, existing.sessionId);
     if (session?.state === 'live')

@@ -1,4 +1,4 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
@@ -17,11 +17,14 @@ export interface PollOperationInput {
  * may be one of Graph's own workbook operations, which the caller polls through the gateway. An operation another
  * signed-in caller started is a 404, as for sessions.
  */
-export async function pollOperation(input: PollOperationInput, call: Call): Promise<CreateOutcome | undefined> {
-  const operation = await call.deps.store.getOperation(input.workbook, input.operationId);
+export async function pollOperation(
+  input: PollOperationInput,
+  invocation: Invocation,
+): Promise<CreateOutcome | undefined> {
+  const operation = await invocation.deps.store.getOperation(input.workbook, input.operationId);
   if (!operation) return undefined;
   if (operation.owner !== undefined && operation.owner !== input.caller?.id) {
     throw new SessionNotFoundError('The operation does not exist.');
   }
-  return followOperation(operation, call, call.deps.now() + POLL_BUDGET_MS);
+  return followOperation(operation, invocation, invocation.deps.now() + POLL_BUDGET_MS);
 }

@@ -1,13 +1,13 @@
 import { CLEANUP_CLOSE_BUDGET_MS } from '../budgets';
 import { errorMessage } from '../errorMessage';
 import { graphCallOptions } from './graphCallOptions';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
-import { sessionLogId } from './sessionKeys';
-import { nextDueAt, type SessionRecord } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import { sessionDueAt, type SessionRecord } from '../records/sessionRecord';
 
 export interface NewSession {
   readonly workbook: WorkbookAddress;
@@ -25,10 +25,10 @@ export interface NewSession {
  */
 export async function recordNewSession(
   input: NewSession,
-  call: Call,
+  invocation: Invocation,
   options: { readonly closeOnFailure?: boolean } = {},
 ): Promise<void> {
-  const { deps, log } = call;
+  const { deps, log } = invocation;
   const now = deps.now();
   const fields: Omit<SessionRecord, 'dueAt'> = {
     ...input.workbook,
@@ -44,7 +44,7 @@ export async function recordNewSession(
   };
   const session = sessionLogId(input.session.id);
   try {
-    await deps.store.insertSession({ ...fields, dueAt: nextDueAt(fields, deps.config) });
+    await deps.store.insertSession({ ...fields, dueAt: sessionDueAt(fields, deps.config) });
   } catch (error) {
     if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
     if (options.closeOnFailure === false)
@@ -54,7 +54,7 @@ export async function recordNewSession(
       await deps.graph.closeSession(
         input.workbook,
         input.session.id,
-        graphCallOptions(call, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
+        graphCallOptions(invocation, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
       );
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.

@@ -1,5 +1,5 @@
 import { warnOnFailure } from '../errorMessage';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/parseCaller';
@@ -8,8 +8,8 @@ import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession } from './findSession';
 import { endGoneSession } from './endGoneSession';
 import { isSessionGone } from './sessionFate';
-import { sessionLogId } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './updateSession';
 
 export interface SessionCallInput {
@@ -27,8 +27,8 @@ export interface SessionCallInput {
  * is closed in Graph too (endGoneSession.ts); any other failure restores the last real Graph contact, so the sweep
  * does not skip a refresh it still owes.
  */
-export async function refreshSession(input: SessionCallInput, call: Call): Promise<void> {
-  const { deps } = call;
+export async function refreshSession(input: SessionCallInput, invocation: Invocation): Promise<void> {
+  const { deps } = invocation;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller);
   if (record.state !== 'live') throw new SessionNotFoundError();
   const now = deps.now();
@@ -38,17 +38,17 @@ export async function refreshSession(input: SessionCallInput, call: Call): Promi
         ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined }
         : undefined,
     ),
-    deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(call, now + ANSWER_BUDGET_MS)),
+    deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(invocation, now + ANSWER_BUDGET_MS)),
   ]);
   const recorded = recording.status === 'fulfilled' ? recording.value : undefined;
   if (refreshing.status === 'rejected') {
     const error: unknown = refreshing.reason;
     if (!isSessionGone(error)) {
       if (recorded?.lastGraphContactAt === now)
-        await restoreGraphContact(recorded, now, record.lastGraphContactAt, call);
+        await restoreGraphContact(recorded, now, record.lastGraphContactAt, invocation);
       throw error;
     }
-    await endGoneSession(recorded ?? record, error, call);
+    await endGoneSession(recorded ?? record, error, invocation);
     throw new SessionNotFoundError();
   }
   if (recording.status === 'rejected') throw recording.reason;
@@ -62,7 +62,7 @@ async function restoreGraphContact(
   recorded: StoredSession,
   wrote: number,
   previous: number,
-  { deps, log }: Call,
+  { deps, log }: Invocation,
 ): Promise<void> {
   await updateSession(deps, recorded, (current) =>
     current.lastGraphContactAt === wrote ? { lastGraphContactAt: previous } : undefined,

@@ -1,6 +1,6 @@
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { Deps } from '../deps';
-import { withChanges, type SessionRecord, type StoredSession } from './sessionRecord';
+import { withSessionChanges, type SessionRecord, type StoredSession } from '../records/sessionRecord';
 
 const ATTEMPTS = 4;
 
@@ -19,7 +19,7 @@ export async function updateSession(
     const changes = change(record);
     if (changes === undefined) return record;
     try {
-      return await deps.store.replaceSession(record, withChanges(record, changes, deps.config));
+      return await deps.store.replaceSession(record, withSessionChanges(record, changes, deps.config));
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       record = await deps.store.getSession(record, record.sessionId);

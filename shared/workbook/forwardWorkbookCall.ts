@@ -1,5 +1,5 @@
 import { brokerApiUrl } from '../brokerUrls';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { warnOnFailure } from '../errorMessage';
 import { GraphUnavailableError, SessionNotFoundError } from '../errors';
 import { parseGraphError } from '../graph/parseGraphError';
@@ -10,7 +10,7 @@ import { endGoneSession } from '../sessions/endGoneSession';
 import { findSession } from '../sessions/findSession';
 import { graphCallOptions } from '../sessions/graphCallOptions';
 import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
-import type { StoredSession } from '../sessions/sessionRecord';
+import type { StoredSession } from '../records/sessionRecord';
 import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
 import { claimWriteKey, fingerprintOf, freeWriteKey, keepAnswer, renderedError } from './replayKeys';
@@ -31,9 +31,12 @@ export interface WorkbookCallAnswer {
  * ends as expired, and the caller still gets Graph's own answer. With an Idempotency-Key, a write is done at most once
  * (replayKeys.ts).
  */
-export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call): Promise<WorkbookCallAnswer> {
-  const deadline = call.deps.now() + ANSWER_BUDGET_MS;
-  if (input.idempotencyKey === undefined) return makeCall(input, deadline, call);
+export async function forwardWorkbookCall(
+  input: WorkbookCallInput,
+  invocation: Invocation,
+): Promise<WorkbookCallAnswer> {
+  const deadline = invocation.deps.now() + ANSWER_BUDGET_MS;
+  if (input.idempotencyKey === undefined) return makeCall(input, deadline, invocation);
   // The key is looked at first: a repeat of a write that was done gets its answer even if the session has ended since.
   const { path, query } = input.target;
   const claim = await claimWriteKey(
@@ -43,32 +46,36 @@ export async function forwardWorkbookCall(input: WorkbookCallInput, call: Call):
       caller: input.caller,
       fingerprint: fingerprintOf(input.method, path, query, input.body),
     },
-    call,
+    invocation,
     deadline,
   );
   if (claim.kind === 'replay') return claim.answer;
   let answer: WorkbookCallAnswer;
   try {
-    answer = await makeCall(input, deadline, call);
+    answer = await makeCall(input, deadline, invocation);
   } catch (error) {
     // No answer came back after the call went out: Graph may have acted, so this is the answer every repeat gets.
     if (error instanceof GraphUnavailableError) {
-      const unknown = renderedError(error, call);
-      await keepAnswer(claim.record, unknown, call);
+      const unknown = renderedError(error, invocation);
+      await keepAnswer(claim.record, unknown, invocation);
       return unknown;
     }
-    await freeWriteKey(claim.record, call);
+    await freeWriteKey(claim.record, invocation);
     throw error;
   }
-  if (answer.status === 429 || answer.status === 503) await freeWriteKey(claim.record, call);
-  else await keepAnswer(claim.record, answer, call);
+  if (answer.status === 429 || answer.status === 503) await freeWriteKey(claim.record, invocation);
+  else await keepAnswer(claim.record, answer, invocation);
   return answer;
 }
 
 /** The call itself: on Graph, in the session's turn, answered with Graph's answer moved to the broker's address. */
-async function makeCall(input: WorkbookCallInput, deadline: number, call: Call): Promise<WorkbookCallAnswer> {
-  const { deps } = call;
-  const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, call);
+async function makeCall(
+  input: WorkbookCallInput,
+  deadline: number,
+  invocation: Invocation,
+): Promise<WorkbookCallAnswer> {
+  const { deps } = invocation;
+  const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, invocation);
   const reply = await deps.graph.call(
     {
       action: operationTemplate(input.target.path),
@@ -83,9 +90,9 @@ async function makeCall(input: WorkbookCallInput, deadline: number, call: Call):
       ...(input.body === undefined ? {} : { body: input.body }),
       workbook: input.workbook,
     },
-    graphCallOptions(call, deadline),
+    graphCallOptions(invocation, deadline),
   );
-  if (record !== undefined) await noteSessionUse(record, reply, deadline, call);
+  if (record !== undefined) await noteSessionUse(record, reply, deadline, invocation);
 
   const toBroker = (url: string) => toBrokerUrl(url, deps.config.graphBaseUrl, brokerApiUrl(deps.config));
   return {
@@ -96,8 +103,12 @@ async function makeCall(input: WorkbookCallInput, deadline: number, call: Call):
 }
 
 // Read fresh, not from this instance's copy: a session another instance closed must not get another Graph call.
-async function liveSession(input: WorkbookCallInput, sessionId: string, call: Call): Promise<StoredSession> {
-  const record = await findSession(call.deps, input.workbook, sessionId, input.caller, { fresh: true });
+async function liveSession(
+  input: WorkbookCallInput,
+  sessionId: string,
+  invocation: Invocation,
+): Promise<StoredSession> {
+  const record = await findSession(invocation.deps, input.workbook, sessionId, input.caller, { fresh: true });
   if (record.state !== 'live') throw new SessionNotFoundError();
   return record;
 }
@@ -110,22 +121,22 @@ async function noteSessionUse(
   record: StoredSession,
   reply: { status: number; headers: Headers; body: Uint8Array },
   deadline: number,
-  call: Call,
+  invocation: Invocation,
 ) {
-  const answeredAt = call.deps.now();
+  const answeredAt = invocation.deps.now();
   if (reply.status >= 400) {
     const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), answeredAt);
     if (isSessionGoneAfterWorkbookCall(error)) {
-      await endGoneSession(record, error, call, deadline).catch(
-        warnOnFailure(call.log, 'Could not record that Graph ended a session; the sweep finds it gone.', {
-          requestId: call.requestId,
+      await endGoneSession(record, error, invocation, deadline).catch(
+        warnOnFailure(invocation.log, 'Could not record that Graph ended a session; the sweep finds it gone.', {
+          requestId: invocation.requestId,
         }),
       );
       return;
     }
     if (reply.status === 429 || reply.status >= 500) return;
   }
-  await recordActivity(record, answeredAt, call);
+  await recordActivity(record, answeredAt, invocation);
 }
 
 // `GET …/workbook/operations/{id}`: a workbook operation's status, whose resourceLocation is fetched next.

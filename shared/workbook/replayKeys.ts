@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import {
   AnswerNotKeptError,
   ConcurrencyError,
@@ -10,8 +10,8 @@ import {
 import { errorMessage } from '../errorMessage';
 import { toErrorResponse } from '../errorResponse';
 import type { Caller } from '../input/parseCaller';
-import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../sessions/replayRecord';
-import { replayRowKeyOf } from '../sessions/sessionKeys';
+import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../records/replayRecord';
+import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';
 
 /**
@@ -47,8 +47,8 @@ export function fingerprintOf(method: string, path: string, query: string, body:
   return hash.digest('base64url');
 }
 
-export async function claimWriteKey(write: WriteKey, call: Call, deadline: number): Promise<ReplayClaim> {
-  const { deps } = call;
+export async function claimWriteKey(write: WriteKey, invocation: Invocation, deadline: number): Promise<ReplayClaim> {
+  const { deps } = invocation;
   const rowKey = replayRowKeyOf(write.caller?.id, write.key);
   const fresh = () => {
     const claimedAt = deps.now();
@@ -82,7 +82,7 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
     }
     if (existing.state === 'answered') return { kind: 'replay', answer: answerOf(existing) };
     if (existing.claimedAt + REPLAY_CLAIM_SECONDS * 1000 <= deps.now()) {
-      const settled = await settleUnknown(existing, call);
+      const settled = await settleUnknown(existing, invocation);
       if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
       continue;
     }
@@ -93,10 +93,10 @@ export async function claimWriteKey(write: WriteKey, call: Call, deadline: numbe
 }
 
 /** Keeps the answer for the repeats. A failure is logged: a repeat then finds the claim and waits, then replays 504. */
-export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, call: Call): Promise<void> {
+export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, invocation: Invocation): Promise<void> {
   const kept = answer.body.byteLength <= REPLAY_BODY_LIMIT;
   try {
-    await call.deps.store.replaceReplay(claim, {
+    await invocation.deps.store.replaceReplay(claim, {
       ...claim,
       state: 'answered',
       status: answer.status,
@@ -105,10 +105,10 @@ export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, call:
       bodyBytes: answer.body.byteLength,
     });
   } catch (error) {
-    call.log.warn(
+    invocation.log.warn(
       'Could not keep the answer of an idempotent write; its repeats will be told the outcome is unknown.',
       {
-        requestId: call.requestId,
+        requestId: invocation.requestId,
         reason: errorMessage(error),
       },
     );
@@ -116,20 +116,23 @@ export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, call:
 }
 
 /** Graph did not act (throttled, or the call never went out): a repeat may try afresh. */
-export async function freeWriteKey(claim: StoredReplay, call: Call): Promise<void> {
+export async function freeWriteKey(claim: StoredReplay, invocation: Invocation): Promise<void> {
   try {
-    await call.deps.store.deleteReplay(claim);
+    await invocation.deps.store.deleteReplay(claim);
   } catch (error) {
-    call.log.warn('Could not free an Idempotency-Key after Graph did not act; repeats wait for its claim to lapse.', {
-      requestId: call.requestId,
-      reason: errorMessage(error),
-    });
+    invocation.log.warn(
+      'Could not free an Idempotency-Key after Graph did not act; repeats wait for its claim to lapse.',
+      {
+        requestId: invocation.requestId,
+        reason: errorMessage(error),
+      },
+    );
   }
 }
 
 /** A broker error as the bytes of its Graph-shaped answer, so it can be kept and replayed like Graph's own. */
-export function renderedError(error: unknown, call: Call): WriteAnswer {
-  const response = toErrorResponse(error, call.requestId, call.deps.now());
+export function renderedError(error: unknown, invocation: Invocation): WriteAnswer {
+  const response = toErrorResponse(error, invocation.requestId, invocation.deps.now());
   return {
     status: response.status,
     headers: response.headers ?? {},
@@ -144,22 +147,22 @@ export function renderedError(error: unknown, call: Call): WriteAnswer {
  */
 export async function settleUnknown(
   existing: StoredReplay,
-  call: Call,
+  invocation: Invocation,
   keepForSeconds?: number,
 ): Promise<StoredReplay | undefined> {
   const unknown = new OutcomeUnknownError(
     'The first request with this Idempotency-Key did not finish, and whether Graph acted is unknown. Check the workbook, then send again with a new key.',
   );
-  const answer = renderedError(unknown, call);
+  const answer = renderedError(unknown, invocation);
   try {
-    return await call.deps.store.replaceReplay(existing, {
+    return await invocation.deps.store.replaceReplay(existing, {
       ...existing,
       state: 'answered',
       status: answer.status,
       headers: JSON.stringify(answer.headers),
       body: answer.body,
       bodyBytes: answer.body.byteLength,
-      ...(keepForSeconds === undefined ? {} : { dueAt: call.deps.now() + keepForSeconds * 1000 }),
+      ...(keepForSeconds === undefined ? {} : { dueAt: invocation.deps.now() + keepForSeconds * 1000 }),
     });
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;

@@ -1,6 +1,6 @@
-import type { Call } from '../deps';
-import { sessionLogId } from '../sessions/sessionKeys';
-import type { StoredSession } from '../sessions/sessionRecord';
+import type { Invocation } from '../deps';
+import { sessionLogId } from '../store/sessionKeys';
+import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from '../sessions/updateSession';
 import { errorMessage } from '../errorMessage';
 
@@ -21,18 +21,18 @@ export function activityWriteIntervalMs(record: Pick<StoredSession, 'idleTimeout
  * record's clocks are older than the interval; a failed write is logged, never answered — Graph has already acted,
  * and the next call or the caller's refresh records it.
  */
-export async function recordActivity(record: StoredSession, now: number, call: Call): Promise<void> {
+export async function recordActivity(record: StoredSession, now: number, invocation: Invocation): Promise<void> {
   const due = (current: StoredSession) =>
     current.state === 'live' && now - current.lastCallerActivityAt >= activityWriteIntervalMs(current);
   if (!due(record)) return;
   try {
-    await updateSession(call.deps, record, (current) =>
+    await updateSession(invocation.deps, record, (current) =>
       due(current) ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined } : undefined,
     );
   } catch (error) {
-    call.log.warn('Could not record a session’s activity; the next call records it.', {
+    invocation.log.warn('Could not record a session’s activity; the next call records it.', {
       session: sessionLogId(record.sessionId),
-      requestId: call.requestId,
+      requestId: invocation.requestId,
       reason: errorMessage(error),
     });
   }

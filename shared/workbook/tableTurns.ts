@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, StorageUnavailableError, ThrottledError } from '../errors';
-import type { LeaseRow, LeaseStore } from '../sessions/workbookLeaseStore';
+import type { LeaseRow, LeaseStore } from '../store/workbookLeaseStore';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Turn, WorkbookTurns } from './workbookTurns';
 

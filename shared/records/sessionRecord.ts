@@ -36,7 +36,7 @@ export interface SessionRecord extends WorkbookAddress {
   /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
   readonly owner?: string;
   readonly ownerName?: string;
-  /** The next moment the sweep has anything to do with this record (see `nextDueAt`). */
+  /** The next moment the sweep has anything to do with this record (see `sessionDueAt`). */
   readonly dueAt: number;
 }
 
@@ -56,7 +56,7 @@ export interface Timing {
  * not before a throttling cooldown ends; a closing one when its claim lapses; an ended one when its retention is
  * over and it can be deleted.
  */
-export function nextDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing): number {
+export function sessionDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing): number {
   if (record.state === 'closing') return (record.claimedAt ?? 0) + CLAIM_SECONDS * 1000;
   if (record.state !== 'live') {
     // A close Graph still owes is due now (after any cooldown Graph asked for); the record is kept until it is sent.
@@ -71,11 +71,11 @@ export function nextDueAt(record: Omit<SessionRecord, 'dueAt'>, timing: Timing):
 }
 
 /** A copy of `record` with `changes` applied and `dueAt` recomputed. */
-export function withChanges(
+export function withSessionChanges(
   record: SessionRecord,
   changes: Partial<Omit<SessionRecord, 'dueAt'>>,
   timing: Timing,
 ): SessionRecord {
   const merged = { ...record, ...changes };
-  return { ...merged, dueAt: nextDueAt(merged, timing) };
+  return { ...merged, dueAt: sessionDueAt(merged, timing) };
 }

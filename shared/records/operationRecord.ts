@@ -1,4 +1,5 @@
 import type { WorkbookAddress } from '../workbookAddress';
+import type { Timing } from './sessionRecord';
 
 export const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
@@ -39,3 +40,19 @@ export interface StoredOperation extends OperationRecord {
 
 /** How long a running operation is left to its caller's polling before the sweep follows it itself. */
 export const OPERATION_GRACE_SECONDS = 120;
+
+/** When the sweep next looks at an operation record: a running one after the caller's grace, an ended one after retention. */
+export function operationDueAt(record: Omit<OperationRecord, 'dueAt'>, timing: Timing): number {
+  if (record.state === 'running') return (record.checkedAt ?? record.createdAt) + OPERATION_GRACE_SECONDS * 1000;
+  return (record.endedAt ?? record.createdAt) + timing.retentionSeconds * 1000;
+}
+
+/** A copy of `record` with `changes` applied and `dueAt` recomputed. */
+export function withOperationChanges(
+  record: OperationRecord,
+  changes: Partial<Omit<OperationRecord, 'dueAt'>>,
+  timing: Timing,
+): OperationRecord {
+  const merged = { ...record, ...changes };
+  return { ...merged, dueAt: operationDueAt(merged, timing) };
+}

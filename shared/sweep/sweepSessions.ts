@@ -1,5 +1,5 @@
-import type { Call } from '../deps';
-import { partitionKeyOf } from './sessionKeys';
+import type { Invocation } from '../deps';
+import { partitionKeyOf } from '../store/sessionKeys';
 import { createGraphSlots } from './graphSlots';
 import { createSweepScheduler } from './sweepScheduler';
 import { sweepIdempotencyKey, sweepReplayKey, type KeyOutcome } from './sweepIdempotencyKey';
@@ -21,13 +21,13 @@ export type SweepSummary = Record<SweepOutcome | 'seen', number> & {
 };
 
 /**
- * One tick of the keep-alive policy over the records that are due (see `nextDueAt`), streamed from the table a page
+ * One tick of the keep-alive policy over the records that are due (see `sessionDueAt`), streamed from the table a page
  * at a time — memory stays flat however many sessions there are. At most SWEEP_CONCURRENCY Graph calls are in flight,
  * one at a time per workbook. When the budget is spent no new record is started; the next tick picks up the rest,
  * which are still due.
  */
-export async function sweepSessions(call: Call, options: SweepOptions): Promise<SweepSummary> {
-  const { deps } = call;
+export async function sweepSessions(invocation: Invocation, options: SweepOptions): Promise<SweepSummary> {
+  const { deps } = invocation;
   const started = deps.now();
   const pageSize = options.pageSize ?? 500;
   const summary: SweepSummary = {
@@ -74,16 +74,16 @@ export async function sweepSessions(call: Call, options: SweepOptions): Promise<
     }
   };
   try {
-    await drain(deps.store.listDue(started, pageSize), (record) => sweepSession(record, call, slots), true);
+    await drain(deps.store.listDue(started, pageSize), (record) => sweepSession(record, invocation, slots), true);
     // Long creates are rare; they come after the sessions and share the workbook serialisation.
     await drain(
       deps.store.listDueOperations(started, pageSize),
-      (operation) => sweepOperation(operation, call, slots),
+      (operation) => sweepOperation(operation, invocation, slots),
       true,
     );
     // Idempotency keys the normal path left behind (abandoned claims, keys of deleted records): table work only.
-    await drain(deps.store.listDueIdempotency(started, pageSize), (key) => sweepIdempotencyKey(key, call), false);
-    await drain(deps.store.listDueReplays(started, pageSize), (key) => sweepReplayKey(key, call), false);
+    await drain(deps.store.listDueIdempotency(started, pageSize), (key) => sweepIdempotencyKey(key, invocation), false);
+    await drain(deps.store.listDueReplays(started, pageSize), (key) => sweepReplayKey(key, invocation), false);
   } finally {
     // Even when reading fails (storage down), what was started is finished before the tick ends.
     await scheduler.idle();

@@ -1,11 +1,11 @@
 import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError } from '../errors';
-import { followOperation } from './followOperation';
-import { withOperationChanges } from './operationChanges';
-import type { StoredOperation } from './operationRecord';
-import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import { followOperation } from '../sessions/followOperation';
+import { withOperationChanges } from '../records/operationRecord';
+import type { StoredOperation } from '../records/operationRecord';
+import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
 
 export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
@@ -17,19 +17,24 @@ export type OperationOutcome = 'completed' | 'deleted' | 'skipped' | 'failed';
  */
 export async function sweepOperation(
   operation: StoredOperation,
-  call: Call,
+  invocation: Invocation,
   slots: GraphSlots,
 ): Promise<OperationOutcome> {
-  const { deps, log } = call;
+  const { deps, log } = invocation;
   try {
     if (operation.state !== 'running') {
       await deps.store.deleteOperation(operation);
-      await forgetIdempotencyKey(operation, operation.idempotencyRowKey, { operationId: operation.operationId }, call);
+      await forgetIdempotencyKey(
+        operation,
+        operation.idempotencyRowKey,
+        { operationId: operation.operationId },
+        invocation,
+      );
       return 'deleted';
     }
     // One look at Graph's operation (and, once it succeeded, the session it made): one slot, calls one after another.
     const outcome = await slots.use(() =>
-      followOperation(operation, call, deps.now() + SWEEP_CALL_BUDGET_MS, { once: true }),
+      followOperation(operation, invocation, deps.now() + SWEEP_CALL_BUDGET_MS, { once: true }),
     );
     if (outcome.kind === 'created') return 'completed';
     await deps.store.replaceOperation(

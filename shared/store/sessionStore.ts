@@ -1,8 +1,8 @@
 import type { WorkbookAddress } from '../workbookAddress';
-import type { IdempotencyRecord, StoredIdempotency } from './idempotencyRecord';
-import type { OperationRecord, StoredOperation } from './operationRecord';
-import type { ReplayRecord, StoredReplay } from './replayRecord';
-import type { SessionRecord, StoredSession } from './sessionRecord';
+import type { IdempotencyRecord, StoredIdempotency } from '../records/idempotencyRecord';
+import type { OperationRecord, StoredOperation } from '../records/operationRecord';
+import type { ReplayRecord, StoredReplay } from '../records/replayRecord';
+import type { SessionRecord, StoredSession } from '../records/sessionRecord';
 
 /**
  * Where the broker's records live. The production store is Table Storage (tableSessionStore.ts); the interface keeps

@@ -1,15 +1,15 @@
 import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
 import { cooldownUntil } from '../graph/cooldown';
-import { forgetIdempotencyKey } from './forgetIdempotencyKey';
+import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
-import { closeOwed, tryCloseOwed } from './closeOwed';
-import { isGoneInGraph, isSessionGone } from './sessionFate';
-import { partitionKeyOf, sessionLogId } from './sessionKeys';
-import { withChanges, type StoredSession } from './sessionRecord';
-import { updateSession } from './updateSession';
+import { closeOwed, tryCloseOwed } from '../sessions/closeOwed';
+import { isGoneInGraph, isSessionGone } from '../sessions/sessionFate';
+import { partitionKeyOf, sessionLogId } from '../store/sessionKeys';
+import { withSessionChanges, type StoredSession } from '../records/sessionRecord';
+import { updateSession } from '../sessions/updateSession';
 
 export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
 
@@ -25,32 +25,36 @@ const sweepCall = (now: number) => ({ deadline: now + SWEEP_CALL_BUDGET_MS, retr
  * reads it afresh. Closing for idleness claims the record (`closing`) before calling Graph, so a refresh that lands
  * first always wins, and the table and Graph never disagree for longer than one Graph call.
  */
-export async function sweepSession(record: StoredSession, call: Call, slots: GraphSlots): Promise<SweepOutcome> {
-  const { deps, log } = call;
+export async function sweepSession(
+  record: StoredSession,
+  invocation: Invocation,
+  slots: GraphSlots,
+): Promise<SweepOutcome> {
+  const { deps, log } = invocation;
   const now = deps.now();
   const workbook = partitionKeyOf(record);
   try {
     const ended = record.state === 'closed' || record.state === 'expired';
     if (ended && !record.graphCloseOwed) {
       await deps.store.deleteSession(record);
-      await forgetIdempotencyKey(record, record.idempotencyRowKey, { sessionId: record.sessionId }, call);
+      await forgetIdempotencyKey(record, record.idempotencyRowKey, { sessionId: record.sessionId }, invocation);
       return 'deleted';
     }
     const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
-    if (pausedUntil !== undefined) return await defer(record, pausedUntil, call);
+    if (pausedUntil !== undefined) return await defer(record, pausedUntil, invocation);
     if (ended) {
-      await closeOwed(record, call, () =>
+      await closeOwed(record, invocation, () =>
         slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
       );
       return 'closed';
     }
     if (record.state === 'closing' || record.lastCallerActivityAt + record.idleTimeoutSeconds * 1000 <= now) {
-      return await closeIdle(record, call, slots);
+      return await closeIdle(record, invocation, slots);
     }
     if (record.lastGraphContactAt + deps.config.refreshAfterSeconds * 1000 <= now)
-      return await refresh(record, call, slots);
+      return await refresh(record, invocation, slots);
     // Due by a stale `dueAt` (settings changed since it was written): store the right one.
-    await deps.store.replaceSession(record, withChanges(record, {}, deps.config));
+    await deps.store.replaceSession(record, withSessionChanges(record, {}, deps.config));
     return 'skipped';
   } catch (error) {
     if (error instanceof ConcurrencyError) return 'skipped';
@@ -63,7 +67,7 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
       });
       // A claim handed back has already carried the cooldown into the record (closeIdle); this write then loses the
       // ETag race harmlessly.
-      return defer(record, until, call).catch(() => 'deferred' as const);
+      return defer(record, until, invocation).catch(() => 'deferred' as const);
     }
     log.warn('The sweep could not handle a session; it is retried next tick.', {
       session: sessionLogId(record.sessionId),
@@ -73,10 +77,10 @@ export async function sweepSession(record: StoredSession, call: Call, slots: Gra
   }
 }
 
-async function closeIdle(record: StoredSession, { deps, log }: Call, slots: GraphSlots): Promise<SweepOutcome> {
+async function closeIdle(record: StoredSession, { deps, log }: Invocation, slots: GraphSlots): Promise<SweepOutcome> {
   const claimed = await deps.store.replaceSession(
     record,
-    withChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config),
+    withSessionChanges(record, { state: 'closing', claimedAt: deps.now() }, deps.config),
   );
   // Graph dropped it without saying so itself (a 502, say): it may still hold it, so the next tick closes it again.
   let graphCloseOwed = false;
@@ -94,7 +98,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
         ...(until !== undefined ? { deferredUntil: until } : {}),
       };
       await deps.store
-        .replaceSession(claimed, withChanges(claimed, handBack, deps.config))
+        .replaceSession(claimed, withSessionChanges(claimed, handBack, deps.config))
         .catch(
           warnOnFailure(
             log,
@@ -107,7 +111,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
   }
   await deps.store.replaceSession(
     claimed,
-    withChanges(
+    withSessionChanges(
       claimed,
       {
         state: 'closed',
@@ -127,8 +131,8 @@ async function closeIdle(record: StoredSession, { deps, log }: Call, slots: Grap
   return 'closed';
 }
 
-async function refresh(record: StoredSession, call: Call, slots: GraphSlots): Promise<SweepOutcome> {
-  const { deps, log } = call;
+async function refresh(record: StoredSession, invocation: Invocation, slots: GraphSlots): Promise<SweepOutcome> {
+  const { deps, log } = invocation;
   try {
     await slots.use(() => deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
@@ -145,7 +149,7 @@ async function refresh(record: StoredSession, call: Call, slots: GraphSlots): Pr
     deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'sweep' });
     // Best effort now; a failure leaves the debt in the record, and the next tick pays it.
     if (final.endedAt === endedAt) {
-      await tryCloseOwed(final, call, () =>
+      await tryCloseOwed(final, invocation, () =>
         slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
       );
     }
@@ -166,7 +170,7 @@ function throttledUntil(error: unknown, now: number): number | undefined {
   return error instanceof GraphError ? cooldownUntil(error.status, error.retryAfterSeconds, now) : undefined;
 }
 
-async function defer(record: StoredSession, until: number, { deps }: Call): Promise<SweepOutcome> {
-  await deps.store.replaceSession(record, withChanges(record, { deferredUntil: until }, deps.config));
+async function defer(record: StoredSession, until: number, { deps }: Invocation): Promise<SweepOutcome> {
+  await deps.store.replaceSession(record, withSessionChanges(record, { deferredUntil: until }, deps.config));
   return 'deferred';
 }

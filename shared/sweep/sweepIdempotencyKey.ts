@@ -1,7 +1,7 @@
-import type { Call } from '../deps';
+import type { Invocation } from '../deps';
 import { ConcurrencyError } from '../errors';
-import type { StoredIdempotency } from './idempotencyRecord';
-import type { StoredReplay } from './replayRecord';
+import type { StoredIdempotency } from '../records/idempotencyRecord';
+import type { StoredReplay } from '../records/replayRecord';
 import { settleUnknown } from '../workbook/replayKeys';
 
 export type KeyOutcome = 'deleted' | 'skipped' | 'failed';
@@ -10,7 +10,7 @@ export type KeyOutcome = 'deleted' | 'skipped' | 'failed';
  * An Idempotency-Key the normal path left behind: an abandoned claim, or a key whose session or operation is gone.
  * Deleted, conditional on its ETag; a key that still names a record is checked again a day later.
  */
-export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Call): Promise<KeyOutcome> {
+export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Invocation): Promise<KeyOutcome> {
   try {
     const named =
       key.state === 'pending'
@@ -32,13 +32,13 @@ export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Call
 }
 
 /** A workbook write's Idempotency-Key past its retention (SESSION_RETENTION_SECONDS): deleted, conditional on its ETag. */
-export async function sweepReplayKey(key: StoredReplay, call: Call): Promise<KeyOutcome> {
-  const { deps } = call;
+export async function sweepReplayKey(key: StoredReplay, invocation: Invocation): Promise<KeyOutcome> {
+  const { deps } = invocation;
   try {
     // A claim still pending this long lost its request after it may have reached Graph: it stays, as "outcome
     // unknown", for one more retention, so no repeat ever does that write again.
     if (key.state === 'pending') {
-      await settleUnknown(key, call, deps.config.retentionSeconds);
+      await settleUnknown(key, invocation, deps.config.retentionSeconds);
       return 'skipped';
     }
     await deps.store.deleteReplay(key);

@@ -1,6 +1,6 @@
 import { ConcurrencyError } from '../errors';
 import { partitionKeyOf, rowKeyOf } from './sessionKeys';
-import type { StoredSession } from './sessionRecord';
+import type { StoredSession } from '../records/sessionRecord';
 import type { SessionStore } from './sessionStore';
 
 /**

@@ -5,10 +5,16 @@ import {
   idempotencyDueAt,
   type IdempotencyRecord,
   type StoredIdempotency,
-} from './idempotencyRecord';
-import { OPERATION_STATES, type OperationRecord, type StoredOperation } from './operationRecord';
-import { REPLAY_CHUNK_BYTES, REPLAY_CHUNKS, REPLAY_STATES, type ReplayRecord, type StoredReplay } from './replayRecord';
-import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from './sessionRecord';
+} from '../records/idempotencyRecord';
+import { OPERATION_STATES, type OperationRecord, type StoredOperation } from '../records/operationRecord';
+import {
+  REPLAY_CHUNK_BYTES,
+  REPLAY_CHUNKS,
+  REPLAY_STATES,
+  type ReplayRecord,
+  type StoredReplay,
+} from '../records/replayRecord';
+import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from '../records/sessionRecord';
 import type { SessionStore } from './sessionStore';
 import { createTableAccess, statusOf, type Entity, type TableTarget } from './tableAccess';
 
