@@ -1,3 +1,4 @@
+import { seededRandom } from '../dev/graphEmulator/seededRandom';
 import { cpuWindow, machineWindow } from './processCpu';
 import type { SessionCaller, Workbook } from './sessionCalls';
 import { expectOk } from './sessionCalls';
@@ -338,7 +339,7 @@ interface PlannedCall {
 
 /** Seeded draw of a workbook per call, then the calls in rounds (see measureGatewayFanOut). */
 export function planCalls(options: Pick<FanOutOptions, 'calls' | 'workbooks' | 'patchEvery' | 'seed'>): PlannedCall[] {
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const drawn = Array.from({ length: options.calls }, () => Math.floor(random() * options.workbooks));
   const counts = new Array<number>(options.workbooks).fill(0);
   const rank = drawn.map((w) => {
@@ -408,17 +409,6 @@ async function runPlan(
     }),
   );
   return { wallMs: performance.now() - started, errors, latencies };
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -277,6 +277,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return workbook === undefined ? {} : { workbook };
   };
 
+  // refreshSession and closeSession: a bodyless POST in the session, which repeating changes nothing.
+  const sessionPost = (
+    action: 'refreshSession' | 'closeSession',
+    workbook: WorkbookAddress,
+    sessionId: string,
+  ): GraphRequest => ({
+    action,
+    url: workbookUrl(workbook, action),
+    method: 'POST',
+    retryKind: 'idempotent',
+    workbook,
+    headers: { 'workbook-session-id': sessionId },
+  });
+
   return {
     call: exchange,
     workbookUrl,
@@ -296,32 +310,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       return toCreateResult(answer, options.now(), sameOrigin);
     },
     async refreshSession(workbook, sessionId, call) {
-      const url = workbookUrl(workbook, 'refreshSession');
-      await send(
-        {
-          action: 'refreshSession',
-          url,
-          method: 'POST',
-          retryKind: 'idempotent',
-          workbook,
-          headers: { 'workbook-session-id': sessionId },
-        },
-        call,
-      );
+      await send(sessionPost('refreshSession', workbook, sessionId), call);
     },
     async closeSession(workbook, sessionId, call) {
-      const url = workbookUrl(workbook, 'closeSession');
-      await send(
-        {
-          action: 'closeSession',
-          url,
-          method: 'POST',
-          retryKind: 'idempotent',
-          workbook,
-          headers: { 'workbook-session-id': sessionId },
-        },
-        call,
-      );
+      await send(sessionPost('closeSession', workbook, sessionId), call);
     },
     async getOperation(operationUrl, call) {
       const answer = await send(
