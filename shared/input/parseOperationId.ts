@@ -1,3 +1,4 @@
+import { operationIdIn } from '../workbook/workbookPath';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -6,6 +7,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function parseOperationId(params: Readonly<Record<string, string | undefined>>): string | undefined {
   // Under getOperation's own route the id is its parameter; handed over by the catch-all, it ends the `path`.
-  const id = params.operationId ?? /^operations\/([^/]+)\/?$/i.exec(params.path ?? '')?.[1];
+  const id = params.operationId ?? operationIdIn(params.path ?? '');
   return id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined;
 }

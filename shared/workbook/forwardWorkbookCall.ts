@@ -1,3 +1,4 @@
+import { operationIdIn } from './workbookPath';
 import { brokerApiUrl } from '../brokerUrls';
 import type { Invocation } from '../deps';
 import { warnOnFailure } from '../errorMessage';
@@ -141,7 +142,7 @@ async function noteSessionUse(
 
 // `GET …/workbook/operations/{id}`: a workbook operation's status, whose resourceLocation is fetched next.
 function isOperationStatus(input: WorkbookCallInput): boolean {
-  return input.method === 'GET' && /^operations\/[^/]+$/i.test(input.target.path);
+  return input.method === 'GET' && operationIdIn(input.target.path) !== undefined;
 }
 
 /**

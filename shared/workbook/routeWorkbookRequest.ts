@@ -1,3 +1,5 @@
+import { operationIdIn, workbookTarget } from './workbookPath';
+
 /**
  * Which function's work a request to the catch-all route really is. The Functions host tries routes in registration
  * order, not by specificity (https://github.com/Azure/azure-functions-host/issues/9876), so `workbookRequest` may be
@@ -21,13 +23,13 @@ function decodedOrRaw(path: string): string {
 }
 
 export function routeWorkbookRequest(method: string, url: string): WorkbookRoute {
-  const pathname = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '');
-  const raw = /\/drives\/[^/]*\/items\/[^/]*\/workbook\/(.*)$/i.exec(pathname)?.[1]?.replace(/\/$/, '');
-  if (raw === undefined) return 'forward';
+  const target = workbookTarget(url);
+  if (target === undefined) return 'forward';
+  const raw = target.rest.join('/').replace(/\/$/, '');
   // Routed as the host routes, on the decoded path: `%63reateSession` is createSession, not a call to forward to Graph.
   const rest = decodedOrRaw(raw);
   const verb = method.toUpperCase();
   const sessionCall = sessionCalls.get(rest.toLowerCase());
   if (sessionCall !== undefined) return verb === 'POST' ? sessionCall : 'forward';
-  return verb === 'GET' && /^operations\/[^/]+$/i.test(rest) ? 'getOperation' : 'forward';
+  return verb === 'GET' && operationIdIn(rest) !== undefined ? 'getOperation' : 'forward';
 }

@@ -15,14 +15,9 @@ export interface WorkbookPath {
 }
 
 export function parseWorkbookPath(url: string): WorkbookPath {
-  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
-  const mark = target.indexOf('?');
-  const pathname = mark < 0 ? target : target.slice(0, mark);
-  const query = mark < 0 ? '' : target.slice(mark + 1);
-  const segments = pathname.split('/');
-  const at = workbookSegmentIndex(segments);
-  if (at < 0) throw new BadRequestError('The path is not a workbook path.');
-  const rest = segments.slice(at + 1);
+  const target = workbookTarget(url);
+  if (target === undefined) throw new BadRequestError('The path is not a workbook path.');
+  const { rest, query } = target;
   if (rest.length === 0 || rest.some((segment) => !isSafeSegment(segment))) {
     throw new BadRequestError(
       'The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.',
@@ -46,12 +41,25 @@ function withoutFunctionKey(query: string): string {
     .join('&');
 }
 
-// `…/drives/{driveId}/items/{itemId}/workbook/…`: the first `workbook` at that place, whatever the route prefix.
-function workbookSegmentIndex(segments: string[]): number {
+/**
+ * A request URL read as a path, unchecked: the raw segments after `…/drives/{driveId}/items/{itemId}/workbook/` (the
+ * first `workbook` at that place, whatever the route prefix) and the raw query. `undefined` when there is none.
+ */
+export function workbookTarget(url: string): { rest: string[]; query: string } | undefined {
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
+  const mark = target.indexOf('?');
+  const segments = (mark < 0 ? target : target.slice(0, mark)).split('/');
   for (let i = 0; i + 4 < segments.length; i += 1) {
-    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) return i + 4;
+    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) {
+      return { rest: segments.slice(i + 5), query: mark < 0 ? '' : target.slice(mark + 1) };
+    }
   }
-  return -1;
+  return undefined;
+}
+
+/** The id in `operations/{id}` (one trailing slash allowed), the path of a workbook operation's status; else undefined. */
+export function operationIdIn(path: string): string | undefined {
+  return /^operations\/([^/]+)\/?$/i.exec(path)?.[1];
 }
 
 function isSafeSegment(raw: string): boolean {
