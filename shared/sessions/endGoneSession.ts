@@ -10,13 +10,14 @@ import { updateSession } from './updateSession';
 /**
  * Graph answered a call in the session with its "session gone" (sessionFate.ts): the record ends as expired. Unless
  * Graph said so itself (404, `invalidSessionReCreatable`), Graph may still hold the session, so the broker also sends
- * it the close it now owes (closeOwed.ts). Returns the record as it finally stands.
+ * it the close it now owes (closeOwed.ts) — `close` makes that call, the caller's way or the sweep's. Logged and
+ * counted once, by whoever ended it. Returns the record as it finally stands.
  */
 export async function endGoneSession(
   record: StoredSession,
   error: unknown,
   invocation: Invocation,
-  deadline = invocation.deps.now() + ANSWER_BUDGET_MS,
+  options: { readonly by?: 'caller' | 'sweep'; readonly deadline?: number; readonly close?: () => Promise<void> } = {},
 ): Promise<StoredSession | undefined> {
   const { deps, log } = invocation;
   const endedAt = deps.now();
@@ -28,9 +29,13 @@ export async function endGoneSession(
   );
   if (final?.endReason === 'expiredInGraph' && final.endedAt === endedAt) {
     log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
-    deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'caller' });
-    await tryCloseOwed(final, invocation, () =>
-      deps.graph.closeSession(record, record.sessionId, graphCallOptions(invocation, deadline)),
+    deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: options.by ?? 'caller' });
+    const deadline = options.deadline ?? endedAt + ANSWER_BUDGET_MS;
+    await tryCloseOwed(
+      final,
+      invocation,
+      options.close ??
+        (() => deps.graph.closeSession(record, record.sessionId, graphCallOptions(invocation, deadline))),
     );
   }
   return final;

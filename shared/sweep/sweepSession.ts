@@ -1,3 +1,4 @@
+import { endGoneSession } from '../sessions/endGoneSession';
 import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Invocation } from '../deps';
@@ -5,7 +6,7 @@ import { ConcurrencyError, GraphError } from '../errors';
 import { cooldownUntil } from '../graph/cooldown';
 import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
-import { closeOwed, tryCloseOwed } from '../sessions/closeOwed';
+import { closeOwed } from '../sessions/closeOwed';
 import { isGoneInGraph, isSessionGone } from '../sessions/sessionFate';
 import { partitionKeyOf, sessionLogId } from '../store/sessionKeys';
 import { withSessionChanges, type StoredSession } from '../records/sessionRecord';
@@ -132,28 +133,17 @@ async function closeIdle(record: StoredSession, { deps, log }: Invocation, slots
 }
 
 async function refresh(record: StoredSession, invocation: Invocation, slots: GraphSlots): Promise<SweepOutcome> {
-  const { deps, log } = invocation;
+  const { deps } = invocation;
   try {
     await slots.use(() => deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now())));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
-    const endedAt = deps.now();
-    const graphCloseOwed = !isGoneInGraph(error);
-    const final = await updateSession(deps, record, (current) =>
-      current.state === 'live'
-        ? { state: 'expired', endReason: 'expiredInGraph', endedAt, ...(graphCloseOwed ? { graphCloseOwed } : {}) }
-        : undefined,
-    );
-    if (final?.state !== 'expired') return 'skipped';
-    log.info('Session expired in Graph.', { session: sessionLogId(record.sessionId) });
-    deps.telemetry.event('SessionExpired', { session: sessionLogId(record.sessionId), by: 'sweep' });
-    // Best effort now; a failure leaves the debt in the record, and the next tick pays it.
-    if (final.endedAt === endedAt) {
-      await tryCloseOwed(final, invocation, () =>
-        slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
-      );
-    }
-    return 'expired';
+    // The owed close is best effort now; a failure leaves the debt in the record, and the next tick pays it.
+    const final = await endGoneSession(record, error, invocation, {
+      by: 'sweep',
+      close: () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
+    });
+    return final?.state === 'expired' ? 'expired' : 'skipped';
   }
   const contact = deps.now();
   await updateSession(deps, record, (current) =>

@@ -128,7 +128,7 @@ async function noteSessionUse(
   if (reply.status >= 400) {
     const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), answeredAt);
     if (isSessionGoneAfterWorkbookCall(error)) {
-      await endGoneSession(record, error, invocation, deadline).catch(
+      await endGoneSession(record, error, invocation, { deadline }).catch(
         warnOnFailure(invocation.log, 'Could not record that Graph ended a session; the sweep finds it gone.', {
           requestId: invocation.requestId,
         }),
