@@ -94,16 +94,8 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
 
 /** Keeps the answer for the repeats. A failure is logged: a repeat then finds the claim and waits, then replays 504. */
 export async function keepAnswer(claim: StoredReplay, answer: WriteAnswer, invocation: Invocation): Promise<void> {
-  const kept = answer.body.byteLength <= REPLAY_BODY_LIMIT;
   try {
-    await invocation.deps.store.replaceReplay(claim, {
-      ...claim,
-      state: 'answered',
-      status: answer.status,
-      headers: JSON.stringify(answer.headers),
-      ...(kept ? { body: answer.body } : { body: undefined }),
-      bodyBytes: answer.body.byteLength,
-    });
+    await invocation.deps.store.replaceReplay(claim, { ...claim, ...answered(answer) });
   } catch (error) {
     invocation.log.warn(
       'Could not keep the answer of an idempotent write; its repeats will be told the outcome is unknown.',
@@ -157,17 +149,25 @@ export async function settleUnknown(
   try {
     return await invocation.deps.store.replaceReplay(existing, {
       ...existing,
-      state: 'answered',
-      status: answer.status,
-      headers: JSON.stringify(answer.headers),
-      body: answer.body,
-      bodyBytes: answer.body.byteLength,
+      ...answered(answer),
       ...(keepForSeconds === undefined ? {} : { dueAt: invocation.deps.now() + keepForSeconds * 1000 }),
     });
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;
     throw error;
   }
+}
+
+/** A key's record once its answer is in: the body kept when it fits (REPLAY_BODY_LIMIT), its size either way. */
+function answered(answer: WriteAnswer) {
+  const kept = answer.body.byteLength <= REPLAY_BODY_LIMIT;
+  return {
+    state: 'answered' as const,
+    status: answer.status,
+    headers: JSON.stringify(answer.headers),
+    body: kept ? answer.body : undefined,
+    bodyBytes: answer.body.byteLength,
+  };
 }
 
 function answerOf(record: StoredReplay): WriteAnswer {
