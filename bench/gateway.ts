@@ -1,7 +1,6 @@
 import { seededRandom } from '../dev/graphEmulator/seededRandom';
 import { cpuWindow, machineWindow } from './processCpu';
-import type { SessionCaller, Workbook } from './sessionCalls';
-import { expectOk } from './sessionCalls';
+import { type SessionCaller, type Workbook, expectOk } from './sessionCalls';
 import { percentile, round, summarize, type Summary } from './stats';
 
 /*

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * Hands a Node request to a function as the Functions library's own `HttpRequest`, its body streaming as the worker
  * streams it with `enableHttpStream` (host/declare.ts): the library's own stream path wraps a `Request` whose body is
  * the incoming message (`createStreamRequest` in @azure/functions). Nothing is read here: the function reads what it
- * needs and refuses the rest (shared/input/readBody.ts), so no body is ever held whole by the host.
+ * needs and refuses the rest (readBody in shared/input/brokerRequest.ts), so no body is ever held whole by the host.
  */
 export function toHttpRequest(incoming: IncomingMessage, url: URL, params: Record<string, string>): HttpRequest {
   const headers: Record<string, string> = {};

@@ -1,16 +1,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invocationOf } from '../host/invocationOf';
+import { invocationOf } from '../host/invocation';
 import { declareHttp } from '../host/declare';
 import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
-import { parseCaller } from '../shared/input/parseCaller';
+import { parseCaller, parseIdempotencyKey, refuseSimpleCrossSiteRequest } from '../shared/input/requestHeaders';
 import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
-import { parseIdempotencyKey } from '../shared/input/parseIdempotencyKey';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
-import { BODY_LIMITS } from '../shared/input/bodyLimits';
-import { readBody } from '../shared/input/readBody';
-import { refuseSimpleCrossSiteRequest } from '../shared/input/refuseSimpleCrossSiteRequest';
+import { BODY_LIMITS, readBody } from '../shared/input/brokerRequest';
 import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invocationOf } from '../host/invocationOf';
+import { invocationOf } from '../host/invocation';
 import { declareHttp } from '../host/declare';
 import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
-import { parseCaller } from '../shared/input/parseCaller';
+import { parseCaller } from '../shared/input/requestHeaders';
 import { parseOperationId } from '../shared/input/parseOperationId';
 import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
 import { parseWorkbookCall } from '../shared/input/parseWorkbookCall';

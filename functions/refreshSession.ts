@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invocationOf } from '../host/invocationOf';
+import { invocationOf } from '../host/invocation';
 import { declareHttp } from '../host/declare';
 import type { Deps } from '../shared/deps';
 import { parseSessionCall } from '../shared/input/parseSessionCall';

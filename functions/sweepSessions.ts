@@ -1,7 +1,7 @@
 import { DEFAULT_SWEEP_SCHEDULE } from '../shared/config';
 import { errorMessage } from '../shared/errorMessage';
 import type { InvocationContext, Timer } from '@azure/functions';
-import { invocationOf } from '../host/invocationOf';
+import { invocationOf } from '../host/invocation';
 import { declareTimer } from '../host/declare';
 import type { Deps } from '../shared/deps';
 import { sweepSessions as sweep } from '../shared/sweep/sweepSessions';

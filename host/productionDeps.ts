@@ -1,4 +1,4 @@
-import { isThrottling } from '../shared/graph/cooldown';
+import { isThrottling } from '../shared/graph/throttling';
 import { GRAPH_CALL_TIMEOUT_MS } from '../shared/budgets';
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
@@ -12,7 +12,7 @@ import { createLeaseStore } from '../shared/store/workbookLeaseStore';
 import { createTableAccess, type TableTarget } from '../shared/store/tableAccess';
 import { partitionKeyOf } from '../shared/store/sessionKeys';
 import { createWorkbookCooldowns } from '../shared/sweep/workbookCooldowns';
-import { cachedSessionStore } from '../shared/store/cachedSessionStore';
+import { cachedSessionStore } from '../shared/store/sessionStore';
 import { createTableSessionStore } from '../shared/store/tableSessionStore';
 import type { Telemetry } from '../shared/telemetry/telemetry';
 import { createTelemetry } from './createTelemetry';

@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import type { GraphClient } from './graph/graphClient';
+import type { CallOptions, GraphClient } from './graph/graphClient';
 import type { SessionStore } from './store/sessionStore';
 import type { WorkbookCooldowns } from './sweep/workbookCooldowns';
 import type { Telemetry } from './telemetry/telemetry';
@@ -37,4 +37,22 @@ export interface Invocation {
   readonly deps: Deps;
   readonly log: Logger;
   readonly requestId: string;
+}
+
+/**
+ * Options for a Graph call made on behalf of one invocation: its deadline, and the invocation's request id — sent to
+ * Graph as `client-request-id`, and logged with Graph's own `request-id` for every answer, so an id from a caller's
+ * answer finds Graph's, and Graph's finds the caller's.
+ */
+export function graphCallOptions(
+  invocation: Invocation,
+  deadline: number,
+  options: { readonly retry?: boolean } = {},
+): CallOptions {
+  return {
+    deadline,
+    ...options,
+    requestId: invocation.requestId,
+    onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),
+  };
 }

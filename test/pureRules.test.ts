@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../dev/routeTemplate';
-import { readBody } from '../shared/input/readBody';
+import { readBody } from '../shared/input/brokerRequest';
 import { GraphError, GraphUnavailableError } from '../shared/errors';
-import { cooldownUntil, isThrottling } from '../shared/graph/cooldown';
+import { cooldownUntil, isThrottling, retryAfterSeconds } from '../shared/graph/throttling';
 import { codeForStatus, statusForCode } from '../shared/graph/graphCodes';
-import { retryAfterSeconds } from '../shared/graph/retryAfter';
 import { isRetryable, retryDelayMs, retryKindFor } from '../shared/graph/retryPolicy';
 import { operationPollWaits } from '../shared/sessions/operationPollWaits';
 import { isGoneInGraph, isSessionGone, isSessionGoneAfterWorkbookCall } from '../shared/sessions/sessionFate';

@@ -3,8 +3,7 @@ import { GraphError, GraphUnavailableError, IdentityUnavailableError, ThrottledE
 import { parseGraphError } from './parseGraphError';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { WorkbookTurns } from '../workbook/workbookTurns';
-import { cooldownUntil } from './cooldown';
-import { retryAfterSeconds } from './retryAfter';
+import { cooldownUntil, retryAfterSeconds } from './throttling';
 import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import {
   toCreateResult,

@@ -1,7 +1,7 @@
 import { statusForCode } from './graphCodes';
 import { GraphError } from '../errors';
 import { parseGraphError } from './parseGraphError';
-import { retryAfterSeconds } from './retryAfter';
+import { retryAfterSeconds } from './throttling';
 
 export interface GraphSession {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { codeForStatus } from './graphCodes';
 import { GraphError } from '../errors';
-import { retryAfterSeconds } from './retryAfter';
+import { retryAfterSeconds } from './throttling';
 
 const MAX_MESSAGE = 500;
 

@@ -1,12 +1,8 @@
 import type { Config } from '../config';
 import type { SessionCallInput } from '../sessions/refreshSession';
-import type { BrokerRequest } from './brokerRequest';
-import { parseCaller } from './parseCaller';
-import { parseSessionId } from './parseSessionId';
+import { type BrokerRequest, BODY_LIMITS, readBody } from './brokerRequest';
+import { parseCaller, parseSessionId, refuseSimpleCrossSiteRequest } from './requestHeaders';
 import { parseWorkbookAddress } from './parseWorkbookAddress';
-import { BODY_LIMITS } from './bodyLimits';
-import { readBody } from './readBody';
-import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
 
 /** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
 export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {

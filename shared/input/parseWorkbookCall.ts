@@ -4,13 +4,14 @@ import type { GraphMethod } from '../graph/graphClient';
 import type { WorkbookAddress } from '../workbookAddress';
 import { requestHeadersFor } from '../workbook/forwardedHeaders';
 import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
-import { BODY_LIMITS } from './bodyLimits';
-import type { BrokerRequest } from './brokerRequest';
-import { parseCaller, type Caller } from './parseCaller';
-import { parseIdempotencyKey } from './parseIdempotencyKey';
-import { readBodyBytes } from './readBody';
-import { refuseSimpleCrossSiteRequest } from './refuseSimpleCrossSiteRequest';
-import { parseSessionId } from './parseSessionId';
+import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
+import {
+  parseCaller,
+  type Caller,
+  parseIdempotencyKey,
+  refuseSimpleCrossSiteRequest,
+  parseSessionId,
+} from './requestHeaders';
 import { parseWorkbookAddress } from './parseWorkbookAddress';
 
 /** A workbook call as the gateway forwards it; everything in it has been checked. */

@@ -3,7 +3,7 @@ import type { Invocation } from '../deps';
 import { isGoneInGraph } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
-import { updateSession } from './updateSession';
+import { updateSession } from './sessionAccess';
 
 /**
  * How long after a session ended the broker keeps trying to close it in Graph. Excel ends a session after about 5

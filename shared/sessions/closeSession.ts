@@ -1,12 +1,10 @@
-import type { Invocation } from '../deps';
-import { graphCallOptions } from './graphCallOptions';
+import { type Invocation, graphCallOptions } from '../deps';
 import { ANSWER_BUDGET_MS } from '../budgets';
-import { findSession } from './findSession';
+import { findSession, updateSession } from './sessionAccess';
 import { tryCloseOwed } from './closeOwed';
 import { isGoneInGraph, isSessionGone } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { SessionCallInput } from './refreshSession';
-import { updateSession } from './updateSession';
 
 /**
  * Closes the session in Graph and records it closed. Closing an ended session succeeds again (callers retry), and

@@ -1,16 +1,14 @@
 import { warnOnFailure } from '../errorMessage';
 import { randomUUID } from 'node:crypto';
-import type { Invocation } from '../deps';
+import { type Invocation, graphCallOptions } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/parseCaller';
-import { graphCallOptions } from './graphCallOptions';
+import type { Caller } from '../input/requestHeaders';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { operationPollWaits } from './operationPollWaits';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
 import type { StoredIdempotency } from '../records/idempotencyRecord';
-import { operationDueAt } from '../records/operationRecord';
-import type { OperationRecord, StoredOperation } from '../records/operationRecord';
+import { operationDueAt, type OperationRecord, type StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 export type { CreateOutcome } from './followOperation';

@@ -1,11 +1,10 @@
-import type { Invocation } from '../deps';
+import { type Invocation, graphCallOptions } from '../deps';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { tryCloseOwed } from './closeOwed';
-import { graphCallOptions } from './graphCallOptions';
 import { isGoneInGraph } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
-import { updateSession } from './updateSession';
+import { updateSession } from './sessionAccess';
 
 /**
  * Graph answered a call in the session with its "session gone" (sessionFate.ts): the record ends as expired. Unless

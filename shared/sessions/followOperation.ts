@@ -1,12 +1,10 @@
 import { sessionLogId } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
-import { graphCallOptions } from './graphCallOptions';
-import type { Invocation } from '../deps';
+import { graphCallOptions, type Invocation } from '../deps';
 import { ConcurrencyError, GraphError, SessionNotFoundError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import { operationPollWaits } from './operationPollWaits';
-import { withOperationChanges } from '../records/operationRecord';
-import type { StoredOperation } from '../records/operationRecord';
+import { withOperationChanges, type StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
 
 /** What a create came to: the session, or Graph still working on it (answer `202` with the broker's operation). */

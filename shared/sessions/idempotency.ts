@@ -1,7 +1,7 @@
 import type { Invocation } from '../deps';
 import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/parseCaller';
+import type { Caller } from '../input/requestHeaders';
 import type { CreateOutcome } from './followOperation';
 import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from '../records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../store/sessionKeys';

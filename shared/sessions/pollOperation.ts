@@ -1,7 +1,7 @@
 import type { Invocation } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/parseCaller';
+import type { Caller } from '../input/requestHeaders';
 import { POLL_BUDGET_MS } from '../budgets';
 import { followOperation, type CreateOutcome } from './followOperation';
 

@@ -1,11 +1,10 @@
 import { CLEANUP_CLOSE_BUDGET_MS } from '../budgets';
 import { errorMessage } from '../errorMessage';
-import { graphCallOptions } from './graphCallOptions';
-import type { Invocation } from '../deps';
+import { graphCallOptions, type Invocation } from '../deps';
 import { ConcurrencyError, StorageUnavailableError } from '../errors';
 import type { GraphSession } from '../graph/graphClient';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/parseCaller';
+import type { Caller } from '../input/requestHeaders';
 import { sessionLogId } from '../store/sessionKeys';
 import { sessionDueAt, type SessionRecord } from '../records/sessionRecord';
 

@@ -1,16 +1,14 @@
 import { warnOnFailure } from '../errorMessage';
-import type { Invocation } from '../deps';
+import { type Invocation, graphCallOptions } from '../deps';
 import { SessionNotFoundError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/parseCaller';
-import { graphCallOptions } from './graphCallOptions';
+import type { Caller } from '../input/requestHeaders';
 import { ANSWER_BUDGET_MS } from '../budgets';
-import { findSession } from './findSession';
+import { findSession, updateSession } from './sessionAccess';
 import { endGoneSession } from './endGoneSession';
 import { isSessionGone } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
-import { updateSession } from './updateSession';
 
 export interface SessionCallInput {
   readonly workbook: WorkbookAddress;

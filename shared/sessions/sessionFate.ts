@@ -1,4 +1,4 @@
-import { isThrottling } from '../graph/cooldown';
+import { isThrottling } from '../graph/throttling';
 import { GraphError } from '../errors';
 
 /** Inner codes Microsoft documents as "the session is dead: create a new one". */

@@ -3,6 +3,8 @@ import type { IdempotencyRecord, StoredIdempotency } from '../records/idempotenc
 import type { OperationRecord, StoredOperation } from '../records/operationRecord';
 import type { ReplayRecord, StoredReplay } from '../records/replayRecord';
 import type { SessionRecord, StoredSession } from '../records/sessionRecord';
+import { ConcurrencyError } from '../errors';
+import { partitionKeyOf, rowKeyOf } from './sessionKeys';
 
 /**
  * Where the broker's records live. The production store is Table Storage (tableSessionStore.ts); the interface keeps
@@ -10,7 +12,7 @@ import type { SessionRecord, StoredSession } from '../records/sessionRecord';
  * the first are conditional on the ETag read with the record: a lost race is a `ConcurrencyError`.
  */
 export interface SessionStore {
-  /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore.ts). */
+  /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore below). */
   getSession(
     workbook: WorkbookAddress,
     sessionId: string,
@@ -41,4 +43,54 @@ export interface SessionStore {
   deleteReplay(current: StoredReplay): Promise<void>;
   /** Workbook-write keys past their retention. */
   listDueReplays(now: number, pageSize: number): AsyncIterable<StoredReplay[]>;
+}
+
+/**
+ * Remembers the session records this instance last read or wrote, so a caller's refresh or close skips the point
+ * read when the record is at hand. This is safe because nothing is decided on the cached copy alone: every write
+ * that follows is conditional on its ETag, so a copy another instance (or the sweep) made stale fails that write,
+ * is dropped, and the record is read afresh. Bounded, oldest first out.
+ *
+ * Only a refresh uses a copy: if the table is down, the refresh answers 503 and Graph has at most kept a live session
+ * alive — nothing the table must know. A close reads fresh, so it never closes a session in Graph while the table
+ * cannot record it.
+ */
+export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
+  const cache = new Map<string, StoredSession>();
+  const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) =>
+    `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
+  const remember = (record: StoredSession) => {
+    const key = keyOf(record, record.sessionId);
+    cache.delete(key);
+    cache.set(key, record);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    return record;
+  };
+  const forget = (record: { driveId: string; itemId: string; sessionId: string }) =>
+    cache.delete(keyOf(record, record.sessionId));
+
+  return {
+    ...inner,
+    async getSession(workbook, sessionId, options) {
+      const cached = options?.fresh ? undefined : cache.get(keyOf(workbook, sessionId));
+      if (cached) return cached;
+      const record = await inner.getSession(workbook, sessionId);
+      return record ? remember(record) : undefined;
+    },
+    async insertSession(record) {
+      return remember(await inner.insertSession(record));
+    },
+    async replaceSession(current, next) {
+      try {
+        return remember(await inner.replaceSession(current, next));
+      } catch (error) {
+        if (error instanceof ConcurrencyError) forget(current);
+        throw error;
+      }
+    },
+    async deleteSession(current) {
+      forget(current);
+      await inner.deleteSession(current);
+    },
+  };
 }

@@ -1,5 +1,14 @@
 import { operationRowKeyOf, partitionKeyOf, rowKeyOf } from './sessionKeys';
-import { fromEntity, oneOf, toEntity, type FieldSchema } from './entityFields';
+import {
+  fromEntity,
+  oneOf,
+  toEntity,
+  type FieldSchema,
+  createTableAccess,
+  statusOf,
+  type Entity,
+  type TableTarget,
+} from './tableAccess';
 import {
   IDEMPOTENCY_STATES,
   idempotencyDueAt,
@@ -16,7 +25,6 @@ import {
 } from '../records/replayRecord';
 import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from '../records/sessionRecord';
 import type { SessionStore } from './sessionStore';
-import { createTableAccess, statusOf, type Entity, type TableTarget } from './tableAccess';
 
 export type { TableTarget } from './tableAccess';
 

@@ -1,7 +1,6 @@
 import type { WorkbookAddress } from '../workbookAddress';
-import { fromEntity, toEntity, type FieldSchema } from './entityFields';
+import { fromEntity, toEntity, type FieldSchema, statusOf, type TableAccess } from './tableAccess';
 import { LEASE_ROW_KEY, partitionKeyOf } from './sessionKeys';
-import { statusOf, type TableAccess } from './tableAccess';
 
 /**
  * The lease row of one workbook (PartitionKey = the workbook's, RowKey = `lease`): who holds the workbook's turn

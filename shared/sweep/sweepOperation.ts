@@ -3,8 +3,7 @@ import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Invocation } from '../deps';
 import { ConcurrencyError } from '../errors';
 import { followOperation } from '../sessions/followOperation';
-import { withOperationChanges } from '../records/operationRecord';
-import type { StoredOperation } from '../records/operationRecord';
+import { withOperationChanges, type StoredOperation } from '../records/operationRecord';
 import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
 

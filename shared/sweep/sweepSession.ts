@@ -3,14 +3,14 @@ import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
 import type { Invocation } from '../deps';
 import { ConcurrencyError, GraphError } from '../errors';
-import { cooldownUntil } from '../graph/cooldown';
+import { cooldownUntil } from '../graph/throttling';
 import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
 import { closeOwed } from '../sessions/closeOwed';
 import { isGoneInGraph, isSessionGone } from '../sessions/sessionFate';
 import { partitionKeyOf, sessionLogId } from '../store/sessionKeys';
 import { withSessionChanges, type StoredSession } from '../records/sessionRecord';
-import { updateSession } from '../sessions/updateSession';
+import { updateSession } from '../sessions/sessionAccess';
 
 export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
 

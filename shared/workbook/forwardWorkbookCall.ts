@@ -1,6 +1,6 @@
 import { operationIdIn } from './workbookPath';
 import { brokerApiUrl } from '../brokerUrls';
-import type { Invocation } from '../deps';
+import { type Invocation, graphCallOptions } from '../deps';
 import { warnOnFailure } from '../errorMessage';
 import { GraphUnavailableError, SessionNotFoundError } from '../errors';
 import { parseGraphError } from '../graph/parseGraphError';
@@ -8,8 +8,7 @@ import { retryKindFor } from '../graph/retryPolicy';
 import type { WorkbookCallInput } from '../input/parseWorkbookCall';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { endGoneSession } from '../sessions/endGoneSession';
-import { findSession } from '../sessions/findSession';
-import { graphCallOptions } from '../sessions/graphCallOptions';
+import { findSession } from '../sessions/sessionAccess';
 import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
 import type { StoredSession } from '../records/sessionRecord';
 import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';

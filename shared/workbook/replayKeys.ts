@@ -9,7 +9,7 @@ import {
 } from '../errors';
 import { errorMessage } from '../errorMessage';
 import { toErrorResponse } from '../errorResponse';
-import type { Caller } from '../input/parseCaller';
+import type { Caller } from '../input/requestHeaders';
 import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../records/replayRecord';
 import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';

@@ -1,7 +1,7 @@
 import type { Invocation } from '../deps';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
-import { updateSession } from '../sessions/updateSession';
+import { updateSession } from '../sessions/sessionAccess';
 import { errorMessage } from '../errorMessage';
 
 /** A burst of calls in one session costs at most one table write per this long. */

@@ -1,8 +1,26 @@
-import { ConcurrencyError, StorageUnavailableError } from '../errors';
+import { ConcurrencyError, SessionNotFoundError, StorageUnavailableError } from '../errors';
 import type { Deps } from '../deps';
+import type { WorkbookAddress } from '../workbookAddress';
+import type { Caller } from '../input/requestHeaders';
 import { withSessionChanges, type SessionRecord, type StoredSession } from '../records/sessionRecord';
 
-const ATTEMPTS = 4;
+/**
+ * The record a caller may act on. A session created by a signed-in caller belongs to that caller: anyone else gets
+ * the same 404 as for an unknown session, so ids cannot be probed.
+ */
+export async function findSession(
+  deps: Pick<Deps, 'store'>,
+  workbook: WorkbookAddress,
+  sessionId: string,
+  caller: Caller | undefined,
+  options: { readonly fresh?: boolean } = {},
+): Promise<StoredSession> {
+  const record = await deps.store.getSession(workbook, sessionId, options);
+  if (!record || (record.owner !== undefined && record.owner !== caller?.id)) throw new SessionNotFoundError();
+  return record;
+}
+
+const UPDATE_ATTEMPTS = 4;
 
 /**
  * Applies `change` to the record with a write conditional on its ETag. If someone else wrote first (the sweep, a
@@ -15,7 +33,7 @@ export async function updateSession(
   change: (record: StoredSession) => Partial<Omit<SessionRecord, 'dueAt'>> | undefined,
 ): Promise<StoredSession | undefined> {
   let record: StoredSession | undefined = current;
-  for (let attempt = 0; attempt < ATTEMPTS && record; attempt += 1) {
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS && record; attempt += 1) {
     const changes = change(record);
     if (changes === undefined) return record;
     try {

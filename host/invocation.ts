@@ -1,8 +1,13 @@
 import type { InvocationContext } from '@azure/functions';
-import type { Logger } from '../shared/deps';
+import type { Invocation, Deps, Logger } from '../shared/deps';
+
+/** One invocation's view of the deps: the shared effects plus this invocation's logger and request id. */
+export function invocationOf(context: InvocationContext, deps: Deps): Invocation {
+  return { deps, log: invocationLogger(context), requestId: deps.newRequestId() };
+}
 
 /** The session logic's logger over one invocation's context, so lines are correlated with the invocation. */
-export function invocationLogger(context: InvocationContext): Logger {
+function invocationLogger(context: InvocationContext): Logger {
   const line = (message: string, properties?: Record<string, unknown>) =>
     properties ? `${message} ${JSON.stringify(properties)}` : message;
   return {
