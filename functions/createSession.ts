@@ -6,7 +6,7 @@ import type { Deps } from '../shared/deps';
 import { parseCaller, parseIdempotencyKey, refuseSimpleCrossSiteRequest } from '../shared/input/requestHeaders';
 import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
-import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
+import { parseWorkbookAddress } from '../shared/workbookAddress';
 import { BODY_LIMITS, readBody } from '../shared/input/brokerRequest';
 import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';

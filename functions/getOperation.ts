@@ -5,7 +5,7 @@ import { toCreateResponse } from '../shared/createOutcomeResponse';
 import type { Deps } from '../shared/deps';
 import { parseCaller } from '../shared/input/requestHeaders';
 import { parseOperationId } from '../shared/input/parseOperationId';
-import { parseWorkbookAddress } from '../shared/input/parseWorkbookAddress';
+import { parseWorkbookAddress } from '../shared/workbookAddress';
 import { parseWorkbookCall } from '../shared/input/parseWorkbookCall';
 import { respond } from '../shared/respond';
 import { pollOperation } from '../shared/sessions/pollOperation';

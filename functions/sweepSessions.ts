@@ -5,15 +5,13 @@ import { invocationOf } from '../host/invocation';
 import { declareTimer } from '../host/declare';
 import type { Deps } from '../shared/deps';
 import { sweepSessions as sweep } from '../shared/sweep/sweepSessions';
-
-/** Four minutes: well inside the 5-minute functionTimeout in host.json, so a long sweep stops cleanly. */
-const BUDGET_MS = 4 * 60 * 1000;
+import { SWEEP_BUDGET_MS } from '../shared/budgets';
 
 /** Timer on %SWEEP_SCHEDULE%: keeps wanted sessions alive, closes abandoned ones, forgets old records. */
 export async function sweepSessions(timer: Timer, context: InvocationContext, deps: Deps): Promise<void> {
   const invocation = invocationOf(context, deps);
   try {
-    const summary = await sweep(invocation, { budgetMs: BUDGET_MS });
+    const summary = await sweep(invocation, { budgetMs: SWEEP_BUDGET_MS });
     invocation.log.info('Sweep finished.', { ...summary, isPastDue: timer.isPastDue });
   } catch (error) {
     // Storage down: nothing was lost, the next tick starts over. Said without internals.

@@ -1,3 +1,6 @@
+// Every time budget, timeout and wait of the broker, in one place: each is tuned against the others (a lease inside
+// the answer budget, a Graph call inside both), so they are read side by side.
+
 /**
  * How long the broker may work on one answer. Power Automate's HTTP action gives up after 120 s and re-sends; the
  * Functions host cuts HTTP responses at 230 s. Staying well inside both, a caller always gets an answer: the
@@ -36,3 +39,47 @@ export const MIN_WRITE_WINDOW_MS = 5_000;
 
 /** Closing a session just made whose record could not be written: best effort, so the caller's 503 is not delayed long. */
 export const CLEANUP_CLOSE_BUDGET_MS = 10_000;
+
+/** Four minutes: well inside the 5-minute functionTimeout in host.json, so a long sweep stops cleanly. */
+export const SWEEP_BUDGET_MS = 4 * 60 * 1000;
+
+/**
+ * How long after a session ended the broker keeps trying to close it in Graph. Excel ends a session after about 5
+ * (persistent) or 7 (non-persistent) idle minutes (https://learn.microsoft.com/graph/api/workbook-createsession);
+ * the broker stopped calling Graph with it when it ended, so past this Excel has surely closed it itself.
+ */
+export const CLOSE_OWED_FOR_MS = 10 * 60 * 1000;
+
+/** A repeat of a request whose first copy is still running (same Idempotency-Key) looks for its answer this often. */
+export const REPEAT_WAIT_MS = 250;
+
+/**
+ * The `Retry-After` the broker sends with its own 503s (Graph, the table or the identity out of reach), and with a
+ * 429/503 that came without one: the caller's retry policy (Power Automate's, a page's) then waits instead of guessing.
+ */
+export const COME_BACK_SECONDS = 5;
+
+/** The `Retry-After` on a 409 for a repeat whose first request is still running: it is usually done in moments. */
+export const IN_PROGRESS_COME_BACK_SECONDS = 2;
+
+/** A burst of calls in one session costs at most one table write per this long. */
+export const ACTIVITY_WRITE_EVERY_MS = 30_000;
+
+/** The workbook lease that keeps one call at a time per workbook across instances (workbook/tableTurns.ts). */
+export const LEASE_TIMING = Object.freeze({
+  /**
+   * How long a take or renewal holds the lease. The holder renews it while the call and its retry waits run, so a
+   * crashed holder blocks its workbook for at most this (plus the skew margin) — well inside a waiter's answer budget,
+   * where a lease covering the whole ANSWER_BUDGET_MS would turn every waiter's call into a 429 after a crash.
+   */
+  durationMs: 8_000,
+  /** Renewal while held: three chances before the lease would lapse, so one slow or failed table write costs nothing. */
+  renewEveryMs: 2_500,
+  /** A lapsed lease is taken over only this long after its end: instances' clocks differ by a little. */
+  skewMs: 1_000,
+  /** A waiter polls the row with back-off and jitter from the first to the second. */
+  pollStartMs: 5,
+  pollMaxMs: 50,
+  /** A released lease stays reserved this long for the instance that was waiting, so instances take turns. */
+  reserveMs: 1_000,
+});

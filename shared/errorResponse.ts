@@ -1,4 +1,5 @@
 import { BrokerError } from './errors';
+import { COME_BACK_SECONDS } from './budgets';
 
 /** A plain HTTP answer; the function adapters translate it for the Functions host. */
 export interface BrokerResponse {
@@ -18,11 +19,10 @@ export interface GraphErrorBody {
 }
 
 /**
- * A 429 or 503 always tells the caller when to come back. Graph sometimes sends neither without a Retry-After; the
- * caller's retry policy (Power Automate's, a page's) then gets this instead of guessing.
+ * A 429 or 503 always tells the caller when to come back. Graph sometimes sends one without a Retry-After; the
+ * caller's retry policy (Power Automate's, a page's) then gets COME_BACK_SECONDS instead of guessing.
  */
 const THROTTLE_STATUSES = new Set([429, 503]);
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 const GENERIC_MESSAGE = 'An unexpected error occurred in the session broker.';
 
@@ -47,8 +47,7 @@ export function toErrorResponse(error: unknown, requestId: string, now: number):
   };
   const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId };
   const retryAfter =
-    known?.retryAfterSeconds ??
-    (known && THROTTLE_STATUSES.has(known.status) ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    known?.retryAfterSeconds ?? (known && THROTTLE_STATUSES.has(known.status) ? COME_BACK_SECONDS : undefined);
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   return { status: known?.status ?? 500, headers, jsonBody: body };
 }

@@ -1,3 +1,5 @@
+import { COME_BACK_SECONDS, IN_PROGRESS_COME_BACK_SECONDS } from './budgets';
+
 /**
  * The broker's one error model. Every failure a caller can see is a `BrokerError`; `toErrorResponse` renders it in
  * Graph's error shape (see shared/errorResponse.ts). Anything else thrown is unexpected and becomes a generic 500.
@@ -65,14 +67,14 @@ export class GraphUnavailableError extends BrokerError {
     this.status = timedOut ? 504 : 503;
     this.code = timedOut ? 'gatewayTimeout' : 'serviceUnavailable';
   }
-  override readonly retryAfterSeconds = 5;
+  override readonly retryAfterSeconds = COME_BACK_SECONDS;
 }
 
 /** Table Storage failed or could not be reached. */
 export class StorageUnavailableError extends BrokerError {
   readonly status = 503;
   readonly code = 'serviceUnavailable';
-  override readonly retryAfterSeconds = 5;
+  override readonly retryAfterSeconds = COME_BACK_SECONDS;
   constructor(message = 'The session store is unavailable; try again shortly.', detail?: string) {
     super(message);
     this.detail = detail;
@@ -90,7 +92,7 @@ export class ConcurrencyError extends Error {
 export class IdentityUnavailableError extends BrokerError {
   readonly status = 503;
   readonly code = 'serviceUnavailable';
-  override readonly retryAfterSeconds = 5;
+  override readonly retryAfterSeconds = COME_BACK_SECONDS;
   constructor() {
     super('The broker could not obtain a token for Microsoft Graph.');
   }
@@ -122,7 +124,7 @@ export class UnprocessableEntityError extends BrokerError {
 export class InProgressError extends BrokerError {
   readonly status = 409;
   readonly code = 'conflict';
-  override readonly retryAfterSeconds = 2;
+  override readonly retryAfterSeconds = IN_PROGRESS_COME_BACK_SECONDS;
 }
 
 /**

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { StorageUnavailableError, ThrottledError } from '../shared/errors';
 import { createTableAccess } from '../shared/store/tableAccess';
 import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLeaseStore';
-import { LEASE_TIMING, tableTurns } from '../shared/workbook/tableTurns';
+import { LEASE_TIMING } from '../shared/budgets';
+import { tableTurns } from '../shared/workbook/tableTurns';
 import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { testTableName } from './support/azurite';
 

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { SessionCallInput } from '../sessions/refreshSession';
 import { type BrokerRequest, BODY_LIMITS, readBody } from './brokerRequest';
 import { parseCaller, parseSessionId, refuseSimpleCrossSiteRequest } from './requestHeaders';
-import { parseWorkbookAddress } from './parseWorkbookAddress';
+import { parseWorkbookAddress } from '../workbookAddress';
 
 /** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
 export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {

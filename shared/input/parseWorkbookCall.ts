@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { BadRequestError } from '../errors';
 import type { GraphMethod } from '../graph/graphClient';
-import type { WorkbookAddress } from '../workbookAddress';
+import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
 import { requestHeadersFor } from '../workbook/forwardedHeaders';
 import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
@@ -12,7 +12,6 @@ import {
   refuseSimpleCrossSiteRequest,
   parseSessionId,
 } from './requestHeaders';
-import { parseWorkbookAddress } from './parseWorkbookAddress';
 
 /** A workbook call as the gateway forwards it; everything in it has been checked. */
 export interface WorkbookCallInput {

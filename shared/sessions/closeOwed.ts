@@ -4,13 +4,7 @@ import { isGoneInGraph } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from './sessionAccess';
-
-/**
- * How long after a session ended the broker keeps trying to close it in Graph. Excel ends a session after about 5
- * (persistent) or 7 (non-persistent) idle minutes (https://learn.microsoft.com/graph/api/workbook-createsession);
- * the broker stopped calling Graph with it when it ended, so past this Excel has surely closed it itself.
- */
-export const CLOSE_OWED_FOR_MS = 10 * 60 * 1000;
+import { CLOSE_OWED_FOR_MS } from '../budgets';
 
 /**
  * Nothing left open. When the broker stops tracking a session that Graph may still hold (a `502`, a `503` with no

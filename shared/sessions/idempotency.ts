@@ -6,8 +6,7 @@ import type { CreateOutcome } from './followOperation';
 import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from '../records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
-
-const WAIT_MS = 250;
+import { REPEAT_WAIT_MS } from '../budgets';
 
 export type Claim =
   | { readonly kind: 'answered'; readonly outcome: CreateOutcome }
@@ -56,9 +55,9 @@ export async function claimIdempotencyKey(
         continue;
       }
     }
-    if (deps.now() + WAIT_MS >= deadline)
+    if (deps.now() + REPEAT_WAIT_MS >= deadline)
       throw new InProgressError('A createSession with this Idempotency-Key is still in progress.');
-    await deps.sleep(WAIT_MS);
+    await deps.sleep(REPEAT_WAIT_MS);
   }
 }
 

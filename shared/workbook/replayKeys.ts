@@ -13,6 +13,7 @@ import type { Caller } from '../input/requestHeaders';
 import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../records/replayRecord';
 import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';
+import { REPEAT_WAIT_MS } from '../budgets';
 
 /**
  * Idempotent workbook writes. A `POST` or `PATCH` with `Idempotency-Key` is done at most once: the first request
@@ -38,8 +39,6 @@ export interface WriteKey {
   readonly caller: Caller | undefined;
   readonly fingerprint: string;
 }
-
-const WAIT_MS = 250;
 
 export function fingerprintOf(method: string, path: string, query: string, body: Uint8Array | undefined): string {
   const hash = createHash('sha256').update(`${method}\n${path}\n${query}\n`);
@@ -70,9 +69,9 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
     const existing = await deps.store.getReplay(write.workbook, rowKey);
     if (existing === undefined) {
       // Deleted between our insert and our read (freed by its request): try again, but never past the deadline.
-      if (deps.now() + WAIT_MS >= deadline)
+      if (deps.now() + REPEAT_WAIT_MS >= deadline)
         throw new InProgressError('A request with this Idempotency-Key is still in progress.');
-      await deps.sleep(WAIT_MS);
+      await deps.sleep(REPEAT_WAIT_MS);
       continue;
     }
     if (existing.fingerprint !== write.fingerprint) {
@@ -86,9 +85,9 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
       if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
       continue;
     }
-    if (deps.now() + WAIT_MS >= deadline)
+    if (deps.now() + REPEAT_WAIT_MS >= deadline)
       throw new InProgressError('A request with this Idempotency-Key is still in progress.');
-    await deps.sleep(WAIT_MS);
+    await deps.sleep(REPEAT_WAIT_MS);
   }
 }
 

@@ -1,11 +1,9 @@
 import type { Invocation } from '../deps';
+import { ACTIVITY_WRITE_EVERY_MS } from '../budgets';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
 import { updateSession } from '../sessions/sessionAccess';
 import { errorMessage } from '../errorMessage';
-
-/** A burst of calls in one session costs at most one table write per this long. */
-export const ACTIVITY_WRITE_EVERY_MS = 30_000;
 
 /**
  * How stale the recorded activity of a session may get: the write interval, but never more than a quarter of the

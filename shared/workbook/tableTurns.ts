@@ -1,27 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { LEASE_TIMING } from '../budgets';
 import { ConcurrencyError, StorageUnavailableError, ThrottledError } from '../errors';
 import type { LeaseRow, LeaseStore } from '../store/workbookLeaseStore';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Turn, WorkbookTurns } from './workbookTurns';
-
-/** Every timing of the lease in one place (milliseconds). */
-export const LEASE_TIMING = Object.freeze({
-  /**
-   * How long a take or renewal holds the lease. The holder renews it while the call and its retry waits run, so a
-   * crashed holder blocks its workbook for at most this (plus the skew margin) — well inside a waiter's answer budget,
-   * where a lease covering the whole 40 s budget would turn every waiter's call into a 429 after a crash.
-   */
-  durationMs: 8_000,
-  /** Renewal while held: three chances before the lease would lapse, so one slow or failed table write costs nothing. */
-  renewEveryMs: 2_500,
-  /** A lapsed lease is taken over only this long after its end: instances' clocks differ by a little. */
-  skewMs: 1_000,
-  /** A waiter polls the row with back-off and jitter from the first to the second. */
-  pollStartMs: 5,
-  pollMaxMs: 50,
-  /** A released lease stays reserved this long for the instance that was waiting, so instances take turns. */
-  reserveMs: 1_000,
-});
 
 export interface TableTurnsOptions {
   /** This instance's own line: FIFO, and only its head competes for the table lease. */
