@@ -1,3 +1,4 @@
+import { withIdempotencyChanges } from '../shared/records/idempotencyRecord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyRowKeyOf } from '../shared/store/sessionKeys';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
@@ -101,12 +102,14 @@ describe('idempotent creates (Idempotency-Key)', () => {
 
   it('has the sweep delete keys the normal path left behind: an abandoned claim, and a key whose session record is gone', async () => {
     const workbook = { driveId: WORKBOOK.driveId, itemId: WORKBOOK.itemId };
-    await stack.deps.store.insertIdempotency({
-      ...workbook,
-      rowKey: 'kabandoned-claim',
-      state: 'pending',
-      claimedAt: stack.clock.now(),
-    });
+    await stack.deps.store.insertIdempotency(
+      withIdempotencyChanges({
+        ...workbook,
+        rowKey: 'kabandoned-claim',
+        state: 'pending',
+        claimedAt: stack.clock.now(),
+      }),
+    );
     const id = await idOf(await create(stack, 'run-orphaned-key'));
     const sessionRow = (await stack.rows()).find((r) => r.sessionId === id && String(r.rowKey).startsWith('s'));
     // As if the sweep's delete of the session had lost its key clean-up to a storage fault.

@@ -19,6 +19,8 @@ export interface IdempotencyRecord extends WorkbookAddress {
   readonly checkedAt?: number;
   /** The create's options; a repeat with other options is refused (422). */
   readonly fingerprint?: string;
+  /** When the sweep looks at it (idempotencyDueAt). */
+  readonly dueAt: number;
 }
 
 export interface StoredIdempotency extends IdempotencyRecord {
@@ -35,7 +37,16 @@ export const IDEMPOTENCY_CHECK_SECONDS = 86_400;
  * When the sweep looks at a key: a pending one when its claim is abandoned (its request crashed, or could not release
  * it while the table was down); a settled one once a day, to delete it if what it named is gone.
  */
-export function idempotencyDueAt(record: IdempotencyRecord): number {
+export function idempotencyDueAt(record: Omit<IdempotencyRecord, 'dueAt'>): number {
   if (record.state === 'pending') return record.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000;
   return (record.checkedAt ?? record.claimedAt) + IDEMPOTENCY_CHECK_SECONDS * 1000;
+}
+
+/** A copy of `record` with `changes` applied and `dueAt` recomputed. */
+export function withIdempotencyChanges(
+  record: Omit<IdempotencyRecord, 'dueAt'>,
+  changes: Partial<Omit<IdempotencyRecord, 'dueAt'>> = {},
+): IdempotencyRecord {
+  const merged = { ...record, ...changes };
+  return { ...merged, dueAt: idempotencyDueAt(merged) };
 }

@@ -44,7 +44,9 @@ export const REPLAY_CLAIM_SECONDS = 90;
 
 /**
  * When the sweep looks at a key: its retention after it was claimed, but never before its claim could have lapsed —
- * a claim still running must not be swept away under its request (a repeat would then do the write again).
+ * a claim still running must not be swept away under its request (a repeat would then do the write again). Set once,
+ * at the claim: keeping the answer does not move it, so this kind has no `withReplayChanges` (only the sweep, settling
+ * a claim it found abandoned, sets a date of its own).
  */
 export function replayDueAt(record: Pick<ReplayRecord, 'claimedAt'>, retentionSeconds: number): number {
   return record.claimedAt + Math.max(retentionSeconds, 2 * REPLAY_CLAIM_SECONDS) * 1000;

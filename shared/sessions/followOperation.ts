@@ -1,3 +1,4 @@
+import { withIdempotencyChanges } from '../records/idempotencyRecord';
 import { sessionLogId } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 import { graphCallOptions, type Invocation } from '../deps';
@@ -134,7 +135,7 @@ async function nameSessionUnderKey(
   const key = await deps.store.getIdempotency(operation, operation.idempotencyRowKey).catch(failed);
   if (key?.operationId !== operation.operationId) return;
   await deps.store
-    .replaceIdempotency(key, { ...key, state: 'created', sessionId, operationId: undefined })
+    .replaceIdempotency(key, withIdempotencyChanges(key, { state: 'created', sessionId, operationId: undefined }))
     .catch(failed);
 }
 

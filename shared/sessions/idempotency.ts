@@ -3,7 +3,11 @@ import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/requestHeaders';
 import type { CreateOutcome } from './followOperation';
-import { IDEMPOTENCY_CLAIM_SECONDS, type StoredIdempotency } from '../records/idempotencyRecord';
+import {
+  IDEMPOTENCY_CLAIM_SECONDS,
+  withIdempotencyChanges,
+  type StoredIdempotency,
+} from '../records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 import { REPEAT_WAIT_MS } from '../budgets';
@@ -28,7 +32,8 @@ export async function claimIdempotencyKey(
 ): Promise<Claim> {
   const { deps } = invocation;
   const rowKey = idempotencyRowKeyOf(caller?.id, key);
-  const fresh = () => ({ ...workbook, rowKey, state: 'pending' as const, claimedAt: deps.now(), fingerprint });
+  const fresh = () =>
+    withIdempotencyChanges({ ...workbook, rowKey, state: 'pending', claimedAt: deps.now(), fingerprint });
   for (;;) {
     try {
       return { kind: 'claimed', record: await deps.store.insertIdempotency(fresh()) };
@@ -69,8 +74,8 @@ export async function settleIdempotencyKey(
 ): Promise<void> {
   const next =
     outcome.kind === 'created'
-      ? { ...claim, state: 'created' as const, sessionId: outcome.session.id, operationId: undefined }
-      : { ...claim, state: 'accepted' as const, operationId: outcome.operationId, sessionId: undefined };
+      ? withIdempotencyChanges(claim, { state: 'created', sessionId: outcome.session.id, operationId: undefined })
+      : withIdempotencyChanges(claim, { state: 'accepted', operationId: outcome.operationId, sessionId: undefined });
   // A failed settle leaves the claim pending: repeats wait for it to lapse, then get 409 or a new session.
   await deps.store
     .replaceIdempotency(claim, next)

@@ -9,12 +9,7 @@ import {
   type Entity,
   type TableTarget,
 } from './tableAccess';
-import {
-  IDEMPOTENCY_STATES,
-  idempotencyDueAt,
-  type IdempotencyRecord,
-  type StoredIdempotency,
-} from '../records/idempotencyRecord';
+import { IDEMPOTENCY_STATES, type IdempotencyRecord, type StoredIdempotency } from '../records/idempotencyRecord';
 import { OPERATION_STATES, type OperationRecord, type StoredOperation } from '../records/operationRecord';
 import {
   REPLAY_CHUNK_BYTES,
@@ -158,8 +153,7 @@ export function createTableSessionStore(target: TableTarget): SessionStore {
   // A replayed body is split over binary properties (64 KiB each at most); `bodyStored` tells an empty body from none.
   const replayEntity = (r: ReplayRecord) =>
     toEntity(partitionKeyOf(r), r.rowKey, { ...r, ...bodyChunks(r.body), bodyStored: r.body !== undefined }, REPLAY);
-  const idempotencyEntity = (r: IdempotencyRecord) =>
-    toEntity(partitionKeyOf(r), r.rowKey, { ...r, dueAt: idempotencyDueAt(r) }, IDEMPOTENCY);
+  const idempotencyEntity = (r: IdempotencyRecord) => toEntity(partitionKeyOf(r), r.rowKey, r, IDEMPOTENCY);
 
   return {
     getSession: (workbook, sessionId) => get(partitionKeyOf(workbook), rowKeyOf(sessionId), readSession),
@@ -304,6 +298,7 @@ function readIdempotency(entity: Entity): StoredIdempotency {
     claimedAt: f.claimedAt ?? 0,
     checkedAt: f.checkedAt,
     ...(f.fingerprint === undefined ? {} : { fingerprint: f.fingerprint }),
+    dueAt: f.dueAt ?? 0,
     etag: f.etag,
   };
 }

@@ -1,6 +1,6 @@
 import type { Invocation } from '../deps';
 import { ConcurrencyError } from '../errors';
-import type { StoredIdempotency } from '../records/idempotencyRecord';
+import { withIdempotencyChanges, type StoredIdempotency } from '../records/idempotencyRecord';
 import type { StoredReplay } from '../records/replayRecord';
 import { settleUnknown } from '../workbook/replayKeys';
 
@@ -21,7 +21,7 @@ export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Invo
             ? await deps.store.getOperation(key, key.operationId)
             : undefined;
     if (named) {
-      await deps.store.replaceIdempotency(key, { ...key, checkedAt: deps.now() });
+      await deps.store.replaceIdempotency(key, withIdempotencyChanges(key, { checkedAt: deps.now() }));
       return 'skipped';
     }
     await deps.store.deleteIdempotency(key);
