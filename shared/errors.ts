@@ -62,8 +62,8 @@ export class GraphError extends BrokerError {
 export class GraphUnavailableError extends BrokerError {
   readonly status: number;
   readonly code: string;
-  constructor(timedOut: boolean) {
-    super(timedOut ? 'Microsoft Graph did not answer in time.' : 'Microsoft Graph could not be reached.');
+  constructor(timedOut: boolean, options?: ErrorOptions) {
+    super(timedOut ? 'Microsoft Graph did not answer in time.' : 'Microsoft Graph could not be reached.', options);
     this.status = timedOut ? 504 : 503;
     this.code = timedOut ? 'gatewayTimeout' : 'serviceUnavailable';
   }
@@ -75,8 +75,12 @@ export class StorageUnavailableError extends BrokerError {
   readonly status = 503;
   readonly code = 'serviceUnavailable';
   override readonly retryAfterSeconds = COME_BACK_SECONDS;
-  constructor(message = 'The session store is unavailable; try again shortly.', detail?: string) {
-    super(message);
+  constructor(
+    message = 'The session store is unavailable; try again shortly.',
+    detail?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
     this.detail = detail;
   }
   /** For the log only: what the storage SDK said, without request data. */
@@ -93,8 +97,8 @@ export class IdentityUnavailableError extends BrokerError {
   readonly status = 503;
   readonly code = 'serviceUnavailable';
   override readonly retryAfterSeconds = COME_BACK_SECONDS;
-  constructor() {
-    super('The broker could not obtain a token for Microsoft Graph.');
+  constructor(options?: ErrorOptions) {
+    super('The broker could not obtain a token for Microsoft Graph.', options);
   }
 }
 

@@ -123,8 +123,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const token = async (): Promise<string> => {
     try {
       return await options.getToken();
-    } catch {
-      throw new IdentityUnavailableError();
+    } catch (error) {
+      throw new IdentityUnavailableError({ cause: error });
     }
   };
 
@@ -155,7 +155,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       report(0);
-      throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError');
+      throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError', { cause: error });
     }
     call.onAnswer?.({
       action: request.action,

@@ -46,8 +46,7 @@ export async function recordNewSession(
     await deps.store.insertSession({ ...fields, dueAt: sessionDueAt(fields, deps.config) });
   } catch (error) {
     if (error instanceof ConcurrencyError) return; // already recorded by whoever finished first
-    if (options.closeOnFailure === false)
-      throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
+    if (options.closeOnFailure === false) throw asStorageUnavailable(error);
     log.warn('Session record could not be written; closing the Graph session again.', { session });
     try {
       await deps.graph.closeSession(
@@ -62,7 +61,7 @@ export async function recordNewSession(
         reason: errorMessage(closeError),
       });
     }
-    throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError();
+    throw asStorageUnavailable(error);
   }
   log.info('Session created.', { session, persistChanges: input.session.persistChanges });
   deps.telemetry.event('SessionCreated', {
@@ -71,4 +70,11 @@ export async function recordNewSession(
     idleTimeoutSeconds: input.idleTimeoutSeconds,
     owned: input.caller !== undefined,
   });
+}
+
+/** A failed record write as the caller hears it (503), keeping what failed as the cause. */
+function asStorageUnavailable(error: unknown): StorageUnavailableError {
+  return error instanceof StorageUnavailableError
+    ? error
+    : new StorageUnavailableError(undefined, undefined, { cause: error });
 }

@@ -88,10 +88,12 @@ function toStoreError(error: unknown): Error {
   const status = statusOf(error);
   if (status === 412 || status === 404 || status === 409) return new ConcurrencyError(`table answered ${status}`);
   const code = (error as { code?: unknown } | null)?.code;
-  // Only the status and the SDK's code are kept for the log: never the request, which carries signed headers.
+  // Only the status and the SDK's code go to the log (`detail`): never the request, which carries signed headers. The
+  // SDK's error stays as the cause, for a debugger; errorMessage never prints a cause.
   return new StorageUnavailableError(
     undefined,
     `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`,
+    { cause: error },
   );
 }
 
