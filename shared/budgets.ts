@@ -1,5 +1,8 @@
-// Every time budget, timeout and wait of the broker, in one place: each is tuned against the others (a lease inside
-// the answer budget, a Graph call inside both), so they are read side by side.
+// The broker's time budgets, timeouts and waits — how long it works on an answer, waits for a call, holds a turn, and
+// tells a caller to wait — in one place: each is tuned against the others (a lease inside the answer budget, a Graph
+// call inside both), so they are read side by side. Rules that own a duration stay with their rule: when a record
+// falls due (claims, grace) in records/, Graph retry back-off in graph/retryPolicy.ts, token renewal in
+// graph/cachedToken.ts, Graph's default cooldown in graph/throttling.ts.
 
 /**
  * How long the broker may work on one answer. Power Automate's HTTP action gives up after 120 s and re-sends; the
@@ -54,13 +57,17 @@ export const CLOSE_OWED_FOR_MS = 10 * 60 * 1000;
 export const REPEAT_WAIT_MS = 250;
 
 /**
- * The `Retry-After` the broker sends with its own 503s (Graph, the table or the identity out of reach), and with a
- * 429/503 that came without one: the caller's retry policy (Power Automate's, a page's) then waits instead of guessing.
+ * The `Retry-After` the broker sends with its own 503s and 504s (Graph, the table or the identity out of reach or too
+ * slow), with a 429/503 that came without one, and with a 202 for a create it could not follow to the end: the caller's
+ * retry policy (Power Automate's, a page's) then waits instead of guessing.
  */
 export const COME_BACK_SECONDS = 5;
 
 /** The `Retry-After` on a 409 for a repeat whose first request is still running: it is usually done in moments. */
 export const IN_PROGRESS_COME_BACK_SECONDS = 2;
+
+/** The `Retry-After` on the 202 a create's repeat gets while the long create its key names is still running. */
+export const REPEAT_POLL_AFTER_SECONDS = 1;
 
 /** A burst of calls in one session costs at most one table write per this long. */
 export const ACTIVITY_WRITE_EVERY_MS = 30_000;

@@ -77,10 +77,9 @@ export class StorageUnavailableError extends BrokerError {
   override readonly retryAfterSeconds = COME_BACK_SECONDS;
   constructor(
     message = 'The session store is unavailable; try again shortly.',
-    detail?: string,
-    options?: ErrorOptions,
+    { detail, cause }: { readonly detail?: string; readonly cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, cause === undefined ? undefined : { cause });
     this.detail = detail;
   }
   /** For the log only: what the storage SDK said, without request data. */

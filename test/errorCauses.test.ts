@@ -4,6 +4,8 @@ import { errorMessage } from '../shared/errorMessage';
 import { GraphUnavailableError, IdentityUnavailableError, StorageUnavailableError } from '../shared/errors';
 import { createGraphClient, type GraphClientOptions } from '../shared/graph/graphClient';
 import { createTableAccess } from '../shared/store/tableAccess';
+import type { Deps } from '../shared/deps';
+import { respond } from '../shared/respond';
 
 const WORKBOOK = { driveId: 'b!cause-drive', itemId: '01CAUSE' };
 
@@ -20,13 +22,12 @@ function client(overrides: Partial<GraphClientOptions>) {
   });
 }
 
-/** A loopback port nothing listens on: taken, then given back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
+/** A loopback server that drops every connection it is offered: a table that is there but never answers. */
+async function droppingServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('an error the broker answers with keeps what went wrong underneath as its cause', () => {
@@ -61,17 +62,44 @@ describe('an error the broker answers with keeps what went wrong underneath as i
   });
 
   it('the table out of reach: a 503 whose cause is the SDK error, its log detail only status and code', async () => {
-    const port = await closedPort();
-    const table = createTableAccess({
-      connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('k').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
-      tableName: 'causes',
-    });
-    const error = await table.run(() => Promise.resolve('never')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StorageUnavailableError);
-    expect((error as StorageUnavailableError).detail).toMatch(/^table storage failed: status none, code /);
-    const cause = (error as Error).cause;
-    expect(cause).toBeInstanceOf(Error);
-    expect(cause).not.toBeInstanceOf(StorageUnavailableError);
-    expect(errorMessage(error)).not.toContain(String(port));
+    const table = await droppingServer();
+    try {
+      const access = createTableAccess({
+        connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('k').toString('base64')};TableEndpoint=http://127.0.0.1:${table.port}/devstoreaccount1;`,
+        tableName: 'causes',
+      });
+      const error = await access.run(() => Promise.resolve('never')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageUnavailableError);
+      const { detail, cause } = error as StorageUnavailableError;
+      expect(detail).toMatch(/^table storage failed: status none, code [A-Z_]+$/);
+      expect(cause).toBeInstanceOf(Error);
+      expect(cause).not.toBeInstanceOf(StorageUnavailableError);
+    } finally {
+      await table.close();
+    }
+  });
+
+  it("the answer and the log line carry neither the cause's message nor any stack", async () => {
+    const secret = 'Bearer eyJ-a-token-in-the-cause';
+    const lines: string[] = [];
+    const line = (message: string, properties?: Record<string, unknown>) =>
+      lines.push(`${message} ${JSON.stringify(properties ?? {})}`);
+    const invocation = {
+      deps: { now: () => 0 } satisfies Pick<Deps, 'now'> as unknown as Deps,
+      log: { info: line, warn: line, error: line },
+      requestId: 'request-1',
+    };
+    const answers = [
+      await respond(invocation, () => Promise.reject(new GraphUnavailableError(false, { cause: new Error(secret) }))),
+      await respond(invocation, () =>
+        Promise.reject(new StorageUnavailableError(undefined, { detail: 'status none', cause: new Error(secret) })),
+      ),
+      await respond(invocation, () => Promise.reject(new Error('unexpected', { cause: new Error(secret) }))),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([503, 503, 500]);
+    expect(lines).toHaveLength(3);
+    const seen = JSON.stringify(answers) + lines.join('\n');
+    expect(seen).not.toContain('eyJ-a-token');
+    expect(seen).not.toMatch(/\n\s+at /);
   });
 });

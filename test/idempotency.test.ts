@@ -1,5 +1,5 @@
-import { withIdempotencyChanges } from '../shared/records/idempotencyRecord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withIdempotencyChanges } from '../shared/records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../shared/store/sessionKeys';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 

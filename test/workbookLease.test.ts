@@ -174,7 +174,7 @@ describe('the workbook lease', () => {
   });
 
   it('lets calls go ahead under the instance’s own line while the table cannot be reached, and says so', async () => {
-    const down = () => Promise.reject(new StorageUnavailableError(undefined, 'table down'));
+    const down = () => Promise.reject(new StorageUnavailableError(undefined, { detail: 'table down' }));
     const unguarded: string[] = [];
     const turns = tableTurns({
       local: inProcessTurns(now),

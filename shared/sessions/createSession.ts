@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Invocation, graphCallOptions } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/requestHeaders';
-import { ANSWER_BUDGET_MS } from '../budgets';
+import { ANSWER_BUDGET_MS, COME_BACK_SECONDS } from '../budgets';
 import { operationPollWaits } from './operationPollWaits';
 import { followOperation, type CreateOutcome } from './followOperation';
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from './idempotency';
@@ -113,7 +113,7 @@ async function create(
         ),
       );
     if (latest?.state === 'failed') throw error;
-    return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 5 };
+    return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: COME_BACK_SECONDS };
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
-import { REPEAT_WAIT_MS } from '../budgets';
+import { REPEAT_POLL_AFTER_SECONDS, REPEAT_WAIT_MS } from '../budgets';
 
 export type Claim =
   | { readonly kind: 'answered'; readonly outcome: CreateOutcome }
@@ -113,7 +113,7 @@ async function earlierOutcome(existing: StoredIdempotency, { deps }: Invocation)
   if (existing.state === 'accepted' && existing.operationId) {
     const operation = await deps.store.getOperation(existing, existing.operationId);
     if (operation?.state === 'running')
-      return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: 1 };
+      return { kind: 'pending', operationId: operation.operationId, retryAfterSeconds: REPEAT_POLL_AFTER_SECONDS };
     if (operation?.state === 'succeeded' && operation.sessionId) {
       const session = await deps.store.getSession(operation, operation.sessionId);
       if (session?.state === 'live')

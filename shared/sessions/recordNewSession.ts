@@ -74,7 +74,5 @@ export async function recordNewSession(
 
 /** A failed record write as the caller hears it (503), keeping what failed as the cause. */
 function asStorageUnavailable(error: unknown): StorageUnavailableError {
-  return error instanceof StorageUnavailableError
-    ? error
-    : new StorageUnavailableError(undefined, undefined, { cause: error });
+  return error instanceof StorageUnavailableError ? error : new StorageUnavailableError(undefined, { cause: error });
 }

@@ -7,9 +7,10 @@ import { ConcurrencyError } from '../errors';
 import { partitionKeyOf, rowKeyOf } from './sessionKeys';
 
 /**
- * Where the broker's records live. The production store is Table Storage (tableSessionStore.ts); the interface keeps
- * SDK types out of the session logic. Every read is a point read by key, except the sweep's `listDue…`. Writes after
- * the first are conditional on the ETag read with the record: a lost race is a `ConcurrencyError`.
+ * Where the broker's records live. The production store is Table Storage (tableSessionStore.ts), wrapped by
+ * cachedSessionStore below; the interface keeps SDK types out of the session logic. Every read is a point read by key,
+ * except the sweep's `listDue…`. Writes after the first are conditional on the ETag read with the record: a lost race
+ * is a `ConcurrencyError`.
  */
 export interface SessionStore {
   /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore below). */

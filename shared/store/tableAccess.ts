@@ -90,11 +90,10 @@ function toStoreError(error: unknown): Error {
   const code = (error as { code?: unknown } | null)?.code;
   // Only the status and the SDK's code go to the log (`detail`): never the request, which carries signed headers. The
   // SDK's error stays as the cause, for a debugger; errorMessage never prints a cause.
-  return new StorageUnavailableError(
-    undefined,
-    `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`,
-    { cause: error },
-  );
+  return new StorageUnavailableError(undefined, {
+    detail: `table storage failed: status ${status ?? 'none'}, code ${typeof code === 'string' ? code : 'none'}`,
+    cause: error,
+  });
 }
 
 // Records as entities: which property is stored how, written and read back the same way for every record kind.

@@ -21,8 +21,6 @@ import {
 import { END_REASONS, SESSION_STATES, type SessionRecord, type StoredSession } from '../records/sessionRecord';
 import type { SessionStore } from './sessionStore';
 
-export type { TableTarget } from './tableAccess';
-
 /*
  * Table Storage conventions (this file and sessionKeys.ts are the only ones that know them):
  * - PartitionKey `w<hash(drive, item)>`: one partition per workbook.
