@@ -1,11 +1,10 @@
-import { InvocationContext, type HttpResponseInit, type Timer } from '@azure/functions';
+import { InvocationContext, type Timer } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Declaration, TimerDeclaration } from '../host/declare';
+import { answerHttp, runTimer, type Declaration, type TimerDeclaration } from '../host/declare';
 import { productionDeps } from '../host/productionDeps';
 import type { Deps } from '../shared/deps';
-import { respondUnconfigured } from '../shared/respond';
 import { corsPolicy, type CorsOptions } from './cors';
 import { discardUnreadBody, toHttpRequest, writeResponse } from './httpBridge';
 import { lineWriter } from './lineWriter';
@@ -64,7 +63,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const invoke = (name: string): Promise<void> => {
     const declaration = find(name);
     if (declaration?.kind !== 'timer') return Promise.reject(new Error(`No timer function named ${name}.`));
-    return track(runTimer(declaration, deps, log, false));
+    return track(runLocalTimer(declaration, deps, log, false));
   };
 
   const server = createServer((request, response) => {
@@ -88,7 +87,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       const declaration = find(decodeURIComponent(admin[1]));
       if (declaration?.kind !== 'timer') return writeResponse(response, { status: 404 }, corsHeaders);
       request.resume();
-      void track(runTimer(declaration, deps, log, false));
+      void track(runLocalTimer(declaration, deps, log, false));
       return writeResponse(response, { status: 202 }, corsHeaders);
     }
     const routed = underRoutePrefix(url.pathname);
@@ -100,7 +99,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const httpRequest = toHttpRequest(request, url, match.params);
     const started = Date.now();
     const context = contextFor(match.declaration.name, randomUUID(), log);
-    const result = await withDeps(deps, context, (d) => match.declaration.handler(httpRequest, context, d));
+    const result = await answerHttp(match.declaration, httpRequest, context, deps);
     log(
       `${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`,
     );
@@ -116,7 +115,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     options.timers === false
       ? () => undefined
       : scheduleTimers(declarations, options.env ?? process.env, (declaration) =>
-          track(runTimer(declaration, deps, log, false)),
+          track(runLocalTimer(declaration, deps, log, false)),
         );
   const port = (server.address() as AddressInfo).port;
   return {
@@ -162,7 +161,7 @@ function contextFor(functionName: string, invocationId: string, log: (line: stri
   });
 }
 
-async function runTimer(
+async function runLocalTimer(
   declaration: TimerDeclaration,
   deps: () => Deps,
   log: (line: string) => void,
@@ -176,29 +175,10 @@ async function runTimer(
   };
   const context = contextFor(declaration.name, randomUUID(), log);
   try {
-    await withDeps(deps, context, async (d) => {
-      await declaration.handler(timer, context, d);
-      return {};
-    });
+    await runTimer(declaration, timer, context, deps);
   } catch (error) {
     log(`${now} [error] ${declaration.name} failed: ${error instanceof Error ? error.message : 'unknown'}`);
   }
-}
-
-/** As in Azure (host/declare.ts): a configuration error is logged with the setting's name, answered as a plain 500. */
-async function withDeps(
-  deps: () => Deps,
-  context: InvocationContext,
-  work: (deps: Deps) => Promise<HttpResponseInit>,
-): Promise<HttpResponseInit> {
-  let built: Deps;
-  try {
-    built = deps();
-  } catch (error) {
-    context.error(`Configuration error: ${error instanceof Error ? error.message : 'unknown'}`);
-    return respondUnconfigured(randomUUID(), Date.now());
-  }
-  return work(built);
 }
 
 /** The request target as a URL on this host, or `undefined` when it is not a path (Kestrel answers those 400). */

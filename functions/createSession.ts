@@ -1,41 +1,34 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invocationOf } from '../host/invocation';
+import type { HttpRequest } from '@azure/functions';
 import { declareHttp } from '../host/declare';
 import { toCreateResponse } from '../shared/createOutcomeResponse';
-import type { Deps } from '../shared/deps';
+import type { Invocation } from '../shared/deps';
+import type { BrokerResponse } from '../shared/errorResponse';
 import { parseCaller, parseIdempotencyKey, refuseSimpleCrossSiteRequest } from '../shared/input/requestHeaders';
 import { parseCreateSessionBody } from '../shared/input/parseCreateSessionBody';
 import { parseIdleTimeout } from '../shared/input/parseIdleTimeout';
 import { parseWorkbookAddress } from '../shared/workbookAddress';
 import { BODY_LIMITS, readBody } from '../shared/input/brokerRequest';
-import { respond } from '../shared/respond';
 import { createSession as createWorkbookSession } from '../shared/sessions/createSession';
 
 /** POST …/workbook/createSession → 201 `{"id", "persistChanges"}` (Graph's answer), or 202 + Location for a long create. */
-export async function createSession(
-  request: HttpRequest,
-  context: InvocationContext,
-  deps: Deps,
-): Promise<HttpResponseInit> {
-  const invocation = invocationOf(context, deps);
-  return respond(invocation, async () => {
-    refuseSimpleCrossSiteRequest(request.headers);
-    const workbook = parseWorkbookAddress(request.params, deps.config);
-    const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
-    const idempotencyKey = parseIdempotencyKey(request.headers);
-    const persistChanges = parseCreateSessionBody(await readBody(request, BODY_LIMITS.sessionCall));
-    const outcome = await createWorkbookSession(
-      {
-        workbook,
-        persistChanges,
-        idleTimeoutSeconds,
-        caller: parseCaller(request.headers),
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-      },
-      invocation,
-    );
-    return toCreateResponse(outcome, deps.config, workbook);
-  });
+export async function createSession(request: HttpRequest, invocation: Invocation): Promise<BrokerResponse> {
+  const { deps } = invocation;
+  refuseSimpleCrossSiteRequest(request.headers);
+  const workbook = parseWorkbookAddress(request.params, deps.config);
+  const idleTimeoutSeconds = parseIdleTimeout(request.headers, deps.config);
+  const idempotencyKey = parseIdempotencyKey(request.headers);
+  const persistChanges = parseCreateSessionBody(await readBody(request, BODY_LIMITS.sessionCall));
+  const outcome = await createWorkbookSession(
+    {
+      workbook,
+      persistChanges,
+      idleTimeoutSeconds,
+      caller: parseCaller(request.headers),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    },
+    invocation,
+  );
+  return toCreateResponse(outcome, deps.config, workbook);
 }
 
 declareHttp({

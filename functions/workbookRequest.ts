@@ -1,9 +1,8 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invocationOf } from '../host/invocation';
+import type { HttpRequest } from '@azure/functions';
 import { declareHttp } from '../host/declare';
-import type { Deps } from '../shared/deps';
+import type { Invocation } from '../shared/deps';
+import type { BrokerResponse } from '../shared/errorResponse';
 import { parseWorkbookCall } from '../shared/input/parseWorkbookCall';
-import { respond } from '../shared/respond';
 import { forwardWorkbookCall } from '../shared/workbook/forwardWorkbookCall';
 import { routeWorkbookRequest } from '../shared/workbook/routeWorkbookRequest';
 import { closeSession } from './closeSession';
@@ -16,26 +15,18 @@ import { refreshSession } from './refreshSession';
  * caller's session, and answered with Graph's answer. Handed a session call or an operation poll (see
  * routeWorkbookRequest.ts), it does what that function does.
  */
-export async function workbookRequest(
-  request: HttpRequest,
-  context: InvocationContext,
-  deps: Deps,
-): Promise<HttpResponseInit> {
+export async function workbookRequest(request: HttpRequest, invocation: Invocation): Promise<BrokerResponse> {
   switch (routeWorkbookRequest(request.method, request.url)) {
     case 'createSession':
-      return createSession(request, context, deps);
+      return createSession(request, invocation);
     case 'refreshSession':
-      return refreshSession(request, context, deps);
+      return refreshSession(request, invocation);
     case 'closeSession':
-      return closeSession(request, context, deps);
+      return closeSession(request, invocation);
     case 'getOperation':
-      return getOperation(request, context, deps);
-    case 'forward': {
-      const invocation = invocationOf(context, deps);
-      return respond(invocation, async () => ({
-        ...(await forwardWorkbookCall(await parseWorkbookCall(request, deps.config), invocation)),
-      }));
-    }
+      return getOperation(request, invocation);
+    case 'forward':
+      return forwardWorkbookCall(await parseWorkbookCall(request, invocation.deps.config), invocation);
   }
 }
 

@@ -7,8 +7,10 @@ import {
   type Timer,
 } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../shared/deps';
-import { respondUnconfigured } from '../shared/respond';
+import type { Deps, Invocation } from '../shared/deps';
+import type { BrokerResponse } from '../shared/errorResponse';
+import { respond, respondUnconfigured } from '../shared/respond';
+import { invocationOf } from './invocation';
 import { httpAuthLevelOf } from '../shared/config';
 import { productionDeps } from './productionDeps';
 import { resolveSchedule } from './resolveSchedule';
@@ -19,7 +21,8 @@ export interface HttpDeclaration {
   readonly methods: HttpMethod[];
   /** Relative to the `api/` prefix, in the Functions route syntax (`{name}` parameters). */
   readonly route: string;
-  readonly handler: (request: HttpRequest, context: InvocationContext, deps: Deps) => Promise<HttpResponseInit>;
+  /** What the function does with a request; whatever it throws becomes Graph's error shape (answerHttp). */
+  readonly handler: (request: HttpRequest, invocation: Invocation) => Promise<BrokerResponse>;
 }
 
 export interface TimerDeclaration {
@@ -29,7 +32,7 @@ export interface TimerDeclaration {
   readonly schedule: string;
   /** Values for settings the schedule names, used when they are unset. */
   readonly scheduleDefaults?: Readonly<Record<string, string>>;
-  readonly handler: (timer: Timer, context: InvocationContext, deps: Deps) => Promise<void>;
+  readonly handler: (timer: Timer, invocation: Invocation) => Promise<void>;
 }
 
 export type Declaration = HttpDeclaration | TimerDeclaration;
@@ -67,10 +70,34 @@ export function toAzureHttpHandler(
   declaration: HttpDeclaration,
   deps: () => Deps,
 ): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
-  return async (request, context) => {
-    const built = depsOrNull(context, deps);
-    return built ? declaration.handler(request, context, built) : respondUnconfigured(randomUUID(), Date.now());
-  };
+  return (request, context) => answerHttp(declaration, request, context, deps);
+}
+
+/**
+ * One HTTP invocation, as Azure and the local host both run it: the deps (or, when a setting is bad, the plain 500),
+ * this invocation's logger and request id, and `respond`, which turns whatever the handler throws into the answer.
+ */
+export async function answerHttp(
+  declaration: HttpDeclaration,
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: () => Deps,
+): Promise<HttpResponseInit> {
+  const built = depsOrNull(context, deps);
+  if (!built) return respondUnconfigured(randomUUID(), Date.now());
+  const invocation = invocationOf(context, built);
+  return respond(invocation, () => declaration.handler(request, invocation));
+}
+
+/** One timer invocation, as Azure and the local host both run it: nothing runs when a setting is bad (logged). */
+export async function runTimer(
+  declaration: TimerDeclaration,
+  timer: Timer,
+  context: InvocationContext,
+  deps: () => Deps,
+): Promise<void> {
+  const built = depsOrNull(context, deps);
+  if (built) await declaration.handler(timer, invocationOf(context, built));
 }
 
 export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void {
@@ -79,10 +106,7 @@ export function declareTimer(declaration: Omit<TimerDeclaration, 'kind'>): void 
   if (underLocalHost()) return;
   app.timer(full.name, {
     schedule: resolveSchedule(full.schedule, process.env, full.scheduleDefaults ?? {}),
-    handler: async (timer, context) => {
-      const deps = depsOrNull(context, productionDeps);
-      if (deps) await full.handler(timer, context, deps);
-    },
+    handler: (timer, context) => runTimer(full, timer, context, productionDeps),
   });
 }
 
