@@ -289,6 +289,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     workbook,
     headers: { 'workbook-session-id': sessionId },
   });
+  /** A GET of a URL Graph gave (an operation's, a session's), on the workbook it names. */
+  const graphUrlGet = (action: 'getOperation' | 'getSessionInfo', url: string): GraphRequest => ({
+    action,
+    url,
+    method: 'GET',
+    retryKind: 'idempotent',
+    ...onWorkbookOf(url),
+  });
 
   return {
     call: exchange,
@@ -315,29 +323,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       await send(sessionPost('closeSession', workbook, sessionId), call);
     },
     async getOperation(operationUrl, call) {
-      const answer = await send(
-        {
-          action: 'getOperation',
-          url: operationUrl,
-          method: 'GET',
-          retryKind: 'idempotent',
-          ...onWorkbookOf(operationUrl),
-        },
-        call,
-      );
+      const answer = await send(graphUrlGet('getOperation', operationUrl), call);
       return toOperationStatus(answer, options.now(), sameOrigin);
     },
     async getSessionInfo(resourceUrl, call) {
-      const answer = await send(
-        {
-          action: 'getSessionInfo',
-          url: resourceUrl,
-          method: 'GET',
-          retryKind: 'idempotent',
-          ...onWorkbookOf(resourceUrl),
-        },
-        call,
-      );
+      const answer = await send(graphUrlGet('getSessionInfo', resourceUrl), call);
       return toGraphSession(answer.text);
     },
   };
