@@ -30,6 +30,8 @@ export interface IdentityEndpointRequest {
   resource: string | null;
   clientId: string | null;
   status: number;
+  /** The id of the token issued (200 only): tells one token from another without the token itself. */
+  tokenId?: string;
 }
 
 export interface IdentityEndpoint {
@@ -44,6 +46,8 @@ export interface IdentityEndpoint {
   requests(): IdentityEndpointRequest[];
   /** True for an unexpired token this endpoint issued. */
   verify(token: string): boolean;
+  /** The id of a token this endpoint issued (as in `requests()`), or undefined for any other string. */
+  tokenIdOf(token: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -59,12 +63,21 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
 
   const sign = (payload: string): string => createHmac('sha256', key).update(payload).digest('base64url');
 
-  const issue = (resource: string, clientId: string): { token: string; exp: number } => {
+  // Each token carries its own id (`uti`, as Entra's tokens do), so two issued in the same second still differ.
+  const issue = (resource: string, clientId: string): { token: string; exp: number; uti: string } => {
     const oid = objectIds.get(clientId) ?? randomUUID();
     objectIds.set(clientId, oid);
     const exp = Math.floor(now() / 1000) + lifetime;
-    const payload = Buffer.from(JSON.stringify({ aud: resource, oid, appid: clientId, exp })).toString('base64url');
-    return { token: `emu.${payload}.${sign(`emu.${payload}`)}`, exp };
+    const uti = randomUUID();
+    const claims = { aud: resource, oid, appid: clientId, exp, uti };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return { token: `emu.${payload}.${sign(`emu.${payload}`)}`, exp, uti };
+  };
+  const signedClaims = (token: string): Record<string, unknown> | undefined => {
+    const [prefix, payload, signature, ...rest] = token.split('.');
+    if (prefix !== 'emu' || !payload || !signature || rest.length > 0) return undefined;
+    if (!safeEqual(signature, sign(`emu.${payload}`))) return undefined;
+    return readClaims(payload);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -72,8 +85,8 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     if (url.pathname !== TOKEN_PATH) return send(res, 404, { statusCode: 404, message: 'Not found' });
     const resource = url.searchParams.get('resource');
     const clientId = url.searchParams.get('client_id');
-    const status = (code: number, body: object): void => {
-      log.push({ at: now(), resource, clientId, status: code });
+    const status = (code: number, body: object, tokenId?: string): void => {
+      log.push({ at: now(), resource, clientId, status: code, ...(tokenId ? { tokenId } : {}) });
       send(res, code, body);
     };
     if (req.method !== 'GET') return status(405, error(405, 'Only GET is supported.'));
@@ -86,9 +99,10 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     }
     if (!resource) return status(400, error(400, 'The resource query parameter is required.'));
     const appid = clientId ?? systemClientId;
-    const { token, exp } = issue(resource, appid);
+    const { token, exp, uti } = issue(resource, appid);
     // expires_on is epoch seconds as a string, as App Service sends it; MSAL also accepts ISO 8601.
-    status(200, { access_token: token, expires_on: String(exp), resource, token_type: 'Bearer', client_id: appid });
+    const body = { access_token: token, expires_on: String(exp), resource, token_type: 'Bearer', client_id: appid };
+    status(200, body, uti);
   };
 
   const server = createServer(handle);
@@ -105,10 +119,12 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     requestCount: () => log.filter((r) => r.status === 200).length,
     requests: () => log.map((r) => ({ ...r })),
     verify: (token) => {
-      const [prefix, payload, signature, ...rest] = token.split('.');
-      if (prefix !== 'emu' || !payload || !signature || rest.length > 0) return false;
-      if (!safeEqual(signature, sign(`emu.${payload}`))) return false;
-      return readExp(payload) * 1000 > now();
+      const exp = signedClaims(token)?.exp;
+      return typeof exp === 'number' && exp * 1000 > now();
+    },
+    tokenIdOf: (token) => {
+      const uti = signedClaims(token)?.uti;
+      return typeof uti === 'string' ? uti : undefined;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -135,14 +151,12 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function readExp(payload: string): number {
+function readClaims(payload: string): Record<string, unknown> | undefined {
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims === 'object' && claims !== null && 'exp' in claims && typeof claims.exp === 'number') {
-      return claims.exp;
-    }
+    if (typeof claims === 'object' && claims !== null) return claims as Record<string, unknown>;
   } catch {
     // A signed payload we cannot parse was not issued by this endpoint's code; treat as invalid.
   }
-  return 0;
+  return undefined;
 }

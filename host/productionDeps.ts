@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { loadConfig, type Config } from '../shared/config';
 import type { Clock, Deps } from '../shared/deps';
-import { cachedToken } from '../shared/graph/cachedToken';
+import { cachedToken, type ExpiringToken, type TokenSource } from '../shared/graph/cachedToken';
+import type { ManagedIdentityApplication } from '@azure/msal-node';
 import { createGraphClient } from '../shared/graph/graphClient';
 import { inProcessTurns, withCooldowns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
 import { tableTurns } from '../shared/workbook/tableTurns';
@@ -45,16 +46,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
   const sleep = (ms: number) => clock.sleep(ms);
   const telemetry = watch.telemetry ?? createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
-  // A token Graph refused (401) is dropped, and the credential built anew: the identity SDK keeps its own token cache,
-  // which a fresh instance does not share, so the next request really fetches a new token.
-  const token = cachedToken(
-    async () => {
-      const fetched = await credential.getToken(GRAPH_SCOPE);
-      if (!fetched) throw new Error('no token');
-      return fetched;
-    },
-    () => Date.now(),
-  );
+  const token = cachedToken(graphTokens(config, credential), () => Date.now());
   const table: TableTarget = config.tableEndpoint
     ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
     : { connectionString: requireConnection(config), tableName: config.tableName };
@@ -91,10 +83,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
         }
       },
       getToken: () => token.get(),
-      dropToken: (refused) => {
-        token.drop(refused);
-        credential.renew();
-      },
+      dropToken: (refused) => token.drop(refused),
       turns,
     }),
     store: cachedSessionStore(createTableSessionStore(table)),
@@ -140,7 +129,7 @@ function requireConnection(config: Config): string {
  * credential is used as it is; elsewhere DefaultAzureCredential, so a developer signed in with the Azure CLI can
  * point a local run at real Graph. The SDK caches tokens and renews them 5 minutes before expiry.
  */
-function lazyCredential(config: Config): TokenCredential & { renew(): void } {
+function lazyCredential(config: Config): TokenCredential & { reload(): void } {
   let credential: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
     const identity = await import('@azure/identity');
@@ -162,8 +151,48 @@ function lazyCredential(config: Config): TokenCredential & { renew(): void } {
       });
       return (await credential).getToken(scopes, options);
     },
-    renew() {
+    reload() {
       credential = undefined;
+    },
+  };
+}
+
+/**
+ * Graph tokens: the credential's, and after Graph refused one (401) a renewed one that no cache answers.
+ *
+ * A new ManagedIdentityCredential does not renew: it reads MSAL's token cache, which the whole process shares, and
+ * @azure/identity 4.x neither passes `claims` nor offers a forced refresh to MSAL. MSAL's own managed-identity client
+ * does — `acquireToken({ forceRefresh: true })` asks the identity endpoint whatever the cache holds
+ * (https://learn.microsoft.com/javascript/api/@azure/msal-node/managedidentityrequestparams) — and stores the new
+ * token in that shared cache, so the credential serves it from then on too. Other credentials (a developer's Azure
+ * CLI sign-in) keep no token in this process: building them anew is enough.
+ */
+function graphTokens(config: Config, credential: ReturnType<typeof lazyCredential>): TokenSource {
+  const resource = GRAPH_SCOPE.replace(/\/\.default$/, '');
+  let msalApp: Promise<ManagedIdentityApplication> | undefined;
+  const current = async (): Promise<ExpiringToken> => {
+    const fetched = await credential.getToken(GRAPH_SCOPE);
+    if (!fetched) throw new Error('no token');
+    return fetched;
+  };
+  return {
+    current,
+    async renewed() {
+      if (!config.managedIdentityEndpoint) {
+        credential.reload();
+        return current();
+      }
+      msalApp ??= import('@azure/msal-node').then(
+        (msal) =>
+          new msal.ManagedIdentityApplication({
+            ...(config.managedIdentityClientId
+              ? { managedIdentityIdParams: { userAssignedClientId: config.managedIdentityClientId } }
+              : {}),
+          }),
+      );
+      const result = await (await msalApp).acquireToken({ resource, forceRefresh: true });
+      if (result.expiresOn === null) throw new Error('The identity gave a token without an expiry.');
+      return { token: result.accessToken, expiresOnTimestamp: result.expiresOn.getTime() };
     },
   };
 }

@@ -35,7 +35,13 @@ describe('ManagedIdentityCredential against the local identity endpoint', () => 
     expect(token.token.startsWith('emu.')).toBe(true);
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3500_000);
     expect(endpoint.requests().slice(before)).toEqual([
-      { at: expect.any(Number), resource: 'https://graph.microsoft.com', clientId: null, status: 200 },
+      {
+        at: expect.any(Number),
+        resource: 'https://graph.microsoft.com',
+        clientId: null,
+        status: 200,
+        tokenId: endpoint.tokenIdOf(token.token),
+      },
     ]);
   });
 
@@ -55,7 +61,13 @@ describe('ManagedIdentityCredential against the local identity endpoint', () => 
     const token = await new ManagedIdentityCredential({ clientId }).getToken('https://vault.azure.net/.default');
 
     expect(endpoint.requests().slice(before)).toEqual([
-      { at: expect.any(Number), resource: 'https://vault.azure.net', clientId, status: 200 },
+      {
+        at: expect.any(Number),
+        resource: 'https://vault.azure.net',
+        clientId,
+        status: 200,
+        tokenId: endpoint.tokenIdOf(token.token),
+      },
     ]);
     const claims: unknown = JSON.parse(Buffer.from(token.token.split('.')[1] ?? '', 'base64url').toString('utf8'));
     expect(claims).toMatchObject({ aud: 'https://vault.azure.net', appid: clientId });
