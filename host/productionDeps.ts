@@ -36,11 +36,18 @@ const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** What a test may set beside the clock: a telemetry it watches, and Graph call timings short enough to wait out. */
+export interface TestTuning {
+  readonly telemetry?: Telemetry;
+  readonly graphCallTimeoutMs?: number;
+  readonly graphCallHoldMs?: number;
+}
+
 /**
  * The clock is the effect tests replace here, and a test may watch telemetry; everything else is real and configured
  * by `config`.
  */
-export function createDeps(config: Config, clock: Clock = systemClock, watch: { telemetry?: Telemetry } = {}): Deps {
+export function createDeps(config: Config, clock: Clock = systemClock, watch: TestTuning = {}): Deps {
   const credential = lazyCredential(config);
   const now = () => clock.now();
   const sleep = (ms: number) => clock.sleep(ms);
@@ -64,7 +71,8 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: { 
       now,
       sleep,
       random: Math.random,
-      timeoutMs: GRAPH_CALL_TIMEOUT_MS,
+      timeoutMs: watch.graphCallTimeoutMs ?? GRAPH_CALL_TIMEOUT_MS,
+      ...(watch.graphCallHoldMs === undefined ? {} : { holdMs: watch.graphCallHoldMs }),
       onCall: (call) => {
         telemetry.dependency({
           name: call.action,

@@ -24,6 +24,15 @@ export const OPERATION_POLL_MAX_MS = 30_000;
 /** One Graph call, within whatever budget its caller has: a call that hangs longer is given up and retried or answered. */
 export const GRAPH_CALL_TIMEOUT_MS = 20_000;
 
+/**
+ * How long a call the broker stopped waiting for (GRAPH_CALL_TIMEOUT_MS) may still hold its workbook, counted from
+ * when it was sent. Graph may still be working on it, so the workbook's turn — and the lease across instances — is
+ * kept until Graph answers or the connection ends; at this bound the broker ends the connection itself and gives the
+ * turn up. A minute: Excel's calls that run longer are the long-running operations Graph answers with 202 at once
+ * (https://learn.microsoft.com/graph/workbook-best-practice#working-with-apis-that-take-a-long-time-to-complete).
+ */
+export const GRAPH_CALL_HOLD_MS = 60_000;
+
 /** One Table Storage operation: past this the store is taken as unavailable (503 with Retry-After). */
 export const TABLE_OPERATION_TIMEOUT_MS = 10_000;
 

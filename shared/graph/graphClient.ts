@@ -1,4 +1,5 @@
-import { MIN_WRITE_WINDOW_MS } from '../budgets';
+import { GRAPH_CALL_HOLD_MS, MIN_WRITE_WINDOW_MS } from '../budgets';
+import { startExchange, within, type FetchedAnswer } from './unwaitedExchange';
 import { GraphError, GraphUnavailableError, IdentityUnavailableError, ThrottledError } from '../errors';
 import { parseGraphError } from './parseGraphError';
 import type { WorkbookAddress } from '../workbookAddress';
@@ -82,6 +83,11 @@ export interface GraphClient {
   getSessionInfo(resourceUrl: string, options: CallOptions): Promise<GraphSession>;
 }
 
+/** An attempt the broker stopped waiting for, which Graph may still be working on: ended when `settled` resolves. */
+interface Unwaited {
+  settled?: Promise<void>;
+}
+
 export interface GraphCallRecord {
   readonly action: string;
   readonly method: GraphMethod;
@@ -101,8 +107,10 @@ export interface GraphClientOptions {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
-  /** Longest a single call may take, within the deadline. */
+  /** Longest the broker waits for a single call's answer, within the deadline. */
   readonly timeoutMs: number;
+  /** Longest a call it stopped waiting for may hold the workbook before its connection is ended (GRAPH_CALL_HOLD_MS). */
+  readonly holdMs?: number;
   /** One call at a time per workbook; absent, calls are not queued. */
   readonly turns?: WorkbookTurns;
   /** Told of every Graph call once it ends (for telemetry); never given the token. */
@@ -117,6 +125,7 @@ export interface GraphClientOptions {
  */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const origin = new URL(options.baseUrl).origin;
+  const holdMs = options.holdMs ?? GRAPH_CALL_HOLD_MS;
   const workbookUrl = (workbook: WorkbookAddress, path: string) =>
     `${options.baseUrl}/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${path}`;
 
@@ -128,7 +137,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   };
 
-  const once = async (request: GraphRequest, call: CallOptions, bearer: string): Promise<GraphReply> => {
+  const once = async (
+    request: GraphRequest,
+    call: CallOptions,
+    bearer: string,
+    unwaited: Unwaited,
+  ): Promise<GraphReply> => {
     const started = options.now();
     const report = (status: number, retryAfterSeconds?: number) =>
       options.onCall?.({
@@ -138,25 +152,21 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         durationMs: options.now() - started,
         retryAfterSeconds,
       });
-    let response: Response;
-    let body: Uint8Array;
+    const exchange = startExchange(options.fetch, request.url, requestInit(request, call, bearer), holdMs);
+    let fetched: FetchedAnswer | undefined;
     try {
-      response = await options.fetch(request.url, {
-        method: request.method,
-        headers: {
-          accept: 'application/json',
-          ...(call.requestId ? { 'client-request-id': call.requestId } : {}),
-          ...request.headers,
-          authorization: `Bearer ${bearer}`,
-        },
-        ...(request.method === 'GET' ? {} : { body: request.body ?? (request.method === 'POST' ? '' : undefined) }),
-        signal: AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, call.deadline - started))),
-      });
-      body = new Uint8Array(await response.arrayBuffer());
+      fetched = await within(exchange.answer, Math.min(options.timeoutMs, call.deadline - started));
     } catch (error) {
       report(0);
-      throw new GraphUnavailableError(error instanceof Error && error.name === 'TimeoutError', { cause: error });
+      throw new GraphUnavailableError(false, { cause: error });
     }
+    if (fetched === undefined) {
+      // Not answered in time: the caller is told so, while the call may still be running at Graph.
+      unwaited.settled = exchange.settled;
+      report(0);
+      throw new GraphUnavailableError(true);
+    }
+    const { response, body } = fetched;
     call.onAnswer?.({
       action: request.action,
       status: response.status,
@@ -171,21 +181,35 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 
   // A 401 means Graph refused the broker's own token (expired early, or revoked): drop it, fetch another, try once.
-  const authorized = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
+  const authorized = async (request: GraphRequest, call: CallOptions, unwaited: Unwaited): Promise<GraphReply> => {
     const bearer = await token();
-    const first = await once(request, call, bearer);
+    const first = await once(request, call, bearer, unwaited);
     if (first.status !== 401) return first;
     options.dropToken?.(bearer);
-    const second = await once(request, call, await token());
+    const second = await once(request, call, await token(), unwaited);
     if (second.status !== 401) return second;
     throw new GraphError(502, 'badGateway', "Microsoft Graph refused the broker's token.", undefined, undefined);
   };
 
-  const withRetries = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
+  // A retry never goes in beside an attempt Graph may still be working on: it waits for that one to end, and when
+  // it does not end within the budget there is no retry.
+  const previousEnded = async (unwaited: Unwaited, call: CallOptions, reserve: number): Promise<boolean> => {
+    if (unwaited.settled === undefined) return true;
+    const ended = await within(
+      unwaited.settled.then(() => true),
+      call.deadline - options.now() - reserve,
+    );
+    if (ended) unwaited.settled = undefined;
+    return ended === true;
+  };
+
+  const withRetries = async (request: GraphRequest, call: CallOptions, unwaited: Unwaited): Promise<GraphReply> => {
     // A write keeps a window at the end of the budget in which it is never sent (MIN_WRITE_WINDOW_MS).
     const reserve = request.retryKind === 'idempotent' ? 0 : MIN_WRITE_WINDOW_MS;
     let last: GraphReply | undefined;
+    let failure: unknown;
     for (let attempt = 1; ; attempt += 1) {
+      if (attempt > 1 && !(await previousEnded(unwaited, call, reserve))) throw failure;
       if (call.deadline - options.now() < reserve) {
         if (last !== undefined) return last;
         throw new ThrottledError(
@@ -194,9 +218,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         );
       }
       let reply: GraphReply | undefined;
-      let failure: unknown;
       try {
-        reply = await authorized(request, call);
+        reply = await authorized(request, call, unwaited);
         last = reply;
         if (reply.status < 400) return reply;
         failure = parseGraphError(reply.status, reply.headers, '', options.now());
@@ -223,18 +246,21 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   // The turn is held through the retries and their waits: nothing else goes to a workbook Graph asked us to leave.
   // A throttling answer passed on to the caller hands its cooldown to the turn, for whoever calls the workbook next.
+  // A call the broker stopped waiting for keeps the turn until it ends at Graph (unwaitedExchange.ts).
   const exchange = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
     const target = sameOrigin(request.url);
     const turn =
       request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
+    const unwaited: Unwaited = {};
     let cooldown: number | undefined;
     try {
-      const reply = await withRetries({ ...request, url: target }, call);
+      const reply = await withRetries({ ...request, url: target }, call, unwaited);
       const at = options.now();
       cooldown = cooldownUntil(reply.status, retryAfterSeconds(reply.headers.get('retry-after'), at), at);
       return reply;
     } finally {
-      turn?.release(cooldown);
+      if (unwaited.settled === undefined) turn?.release(cooldown);
+      else void unwaited.settled.then(() => turn?.release(cooldown));
     }
   };
 
@@ -330,5 +356,19 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const answer = await send(graphUrlGet('getSessionInfo', resourceUrl), call);
       return toGraphSession(answer.text);
     },
+  };
+}
+
+/** The fetch options of one attempt: the caller's headers, the broker's token, a body unless it is a GET. */
+function requestInit(request: GraphRequest, call: CallOptions, bearer: string): RequestInit {
+  return {
+    method: request.method,
+    headers: {
+      accept: 'application/json',
+      ...(call.requestId ? { 'client-request-id': call.requestId } : {}),
+      ...request.headers,
+      authorization: `Bearer ${bearer}`,
+    },
+    ...(request.method === 'GET' ? {} : { body: request.body ?? (request.method === 'POST' ? '' : undefined) }),
   };
 }

@@ -70,6 +70,9 @@ export async function startBrokerStack(
     routeOrder?: LocalHostOptions['routeOrder'];
     /** Watches what the broker reports, in place of Application Insights. */
     telemetry?: Telemetry;
+    /** Graph call timings short enough for a test to wait out (real time: they bound waits on the network). */
+    graphCallTimeoutMs?: number;
+    graphCallHoldMs?: number;
   } = {},
 ): Promise<BrokerStack> {
   identity ??= startIdentityEndpoint().then((endpoint) => {
@@ -111,7 +114,11 @@ export async function startBrokerStack(
     PUBLIC_BASE_URL: host.url,
     ...options.settings,
   });
-  deps = createDeps(config, clock, options.telemetry ? { telemetry: options.telemetry } : {});
+  deps = createDeps(config, clock, {
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.graphCallTimeoutMs === undefined ? {} : { graphCallTimeoutMs: options.graphCallTimeoutMs }),
+    ...(options.graphCallHoldMs === undefined ? {} : { graphCallHoldMs: options.graphCallHoldMs }),
+  });
   const table = TableClient.fromConnectionString(connection, tableName, { allowInsecureConnection: true });
   return {
     url: host.url,
