@@ -156,6 +156,20 @@ describe('the workbook lease', () => {
     await until(async () => (await raw.read(workbook)) === undefined);
   });
 
+  it('tells a caller the whole cooldown Graph asked for as its Retry-After, however long (no 30 s cap)', async () => {
+    const workbook = freshWorkbook();
+    const a = await instance().take(workbook, t + FAR);
+    a.release(t + 110_000);
+    await until(async () => (await raw.read(workbook))?.holder === undefined);
+
+    const refused = await instance()
+      .take(workbook, t + 40_000)
+      .catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ThrottledError);
+    expect((refused as ThrottledError).retryAfterSeconds).toBe(110);
+  });
+
   it('serves one instance’s callers in arrival order, with only the head of its line touching the table', async () => {
     const workbook = freshWorkbook();
     const one = instance();

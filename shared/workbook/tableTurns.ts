@@ -59,7 +59,7 @@ export function tableTurns(options: TableTurnsOptions): WorkbookTurns {
       if (cooling && !busyUntil && until >= deadline) {
         throw new ThrottledError(
           'Microsoft Graph asked for a pause on this workbook; try again after it.',
-          secondsUntil(until, at),
+          cooldownSecondsLeft(until, at),
         );
       }
       if (at >= deadline)
@@ -203,5 +203,10 @@ function pollDelay(attempt: number, random: number): number {
 
 /** A hint, not a promise: whole seconds until `until`, at least one, at most thirty. */
 function secondsUntil(until: number, at: number): number {
-  return Math.min(30, Math.max(1, Math.ceil((until - at) / 1000)));
+  return Math.min(30, cooldownSecondsLeft(until, at));
+}
+
+/** Graph's own pause, handed on whole: a caller told less would only come back to be refused again. */
+function cooldownSecondsLeft(until: number, at: number): number {
+  return Math.max(1, Math.ceil((until - at) / 1000));
 }
