@@ -2,6 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import { declareHttp } from '../host/declare';
 import type { Invocation } from '../shared/deps';
 import type { BrokerResponse } from '../shared/errorResponse';
+import { MethodNotAllowedError } from '../shared/errors';
 import { parseWorkbookCall } from '../shared/input/parseWorkbookCall';
 import { forwardWorkbookCall } from '../shared/workbook/forwardWorkbookCall';
 import { routeWorkbookRequest } from '../shared/workbook/routeWorkbookRequest';
@@ -27,6 +28,8 @@ export async function workbookRequest(request: HttpRequest, invocation: Invocati
       return getOperation(request, invocation);
     case 'forward':
       return forwardWorkbookCall(await parseWorkbookCall(request, invocation.deps.config), invocation);
+    case 'sessionCallMethodNotAllowed':
+      throw new MethodNotAllowedError(['POST']);
   }
 }
 

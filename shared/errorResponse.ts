@@ -1,4 +1,4 @@
-import { BrokerError } from './errors';
+import { BrokerError, MethodNotAllowedError } from './errors';
 import { COME_BACK_SECONDS } from './budgets';
 
 /** A plain HTTP answer; the function adapters translate it for the Functions host. */
@@ -49,5 +49,6 @@ export function toErrorResponse(error: unknown, requestId: string, now: number):
   const retryAfter =
     known?.retryAfterSeconds ?? (known && THROTTLE_STATUSES.has(known.status) ? COME_BACK_SECONDS : undefined);
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
   return { status: known?.status ?? 500, headers, jsonBody: body };
 }

@@ -20,6 +20,21 @@ export class BadRequestError extends BrokerError {
   readonly code = 'badRequest';
 }
 
+/** A session route called with another method than the one it takes; the answer names it in `Allow`. */
+export class MethodNotAllowedError extends BrokerError {
+  readonly status = 405;
+  readonly code = 'methodNotAllowed';
+  constructor(readonly allowed: readonly string[]) {
+    super(`This call takes ${allowed.join(', ')} only.`);
+  }
+}
+
+/** A body in a format Graph's workbook API does not take (it takes JSON). */
+export class UnsupportedMediaTypeError extends BrokerError {
+  readonly status = 415;
+  readonly code = 'unsupportedMediaType';
+}
+
 export class PayloadTooLargeError extends BrokerError {
   readonly status = 413;
   readonly code = 'payloadTooLarge';

@@ -18,12 +18,18 @@ const json = { 'content-type': 'application/json' };
 const session = { 'workbook-session-id': 'cluster=EMU1&session=15.abc/def+ghi=' };
 
 interface Case {
+  method?: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   status: number;
   code: string;
+  /** The Allow header a 405 names. */
+  allow?: string;
 }
+
+const rangeA1 = `${item}/worksheets('Sheet1')/range(address='A1')`;
+const rowsAdd = `${item}/tables('Table1')/rows/add`;
 
 const cases: Record<string, Case> = {
   'malformed JSON': {
@@ -178,6 +184,67 @@ const cases: Record<string, Case> = {
     status: 400,
     code: 'badRequest',
   },
+  'invalid JSON on a range PATCH': {
+    method: 'PATCH',
+    path: rangeA1,
+    headers: json,
+    body: '{"values": [[1]',
+    status: 400,
+    code: 'badRequest',
+  },
+  'invalid JSON on rows/add': {
+    path: rowsAdd,
+    headers: json,
+    body: '{"values": [[1]]',
+    status: 400,
+    code: 'badRequest',
+  },
+  'bytes that are not UTF-8 on rows/add': {
+    path: rowsAdd,
+    headers: json,
+    body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+    status: 400,
+    code: 'badRequest',
+  },
+  'a text/plain body on rows/add': {
+    path: rowsAdd,
+    headers: { 'content-type': 'text/plain' },
+    body: '{"values": [[1]]}',
+    status: 415,
+    code: 'unsupportedMediaType',
+  },
+  'an application/xml body on a range PATCH': {
+    method: 'PATCH',
+    path: rangeA1,
+    headers: { 'content-type': 'application/xml' },
+    body: '<values><v>1</v></values>',
+    status: 415,
+    code: 'unsupportedMediaType',
+  },
+  'GET on createSession': {
+    method: 'GET',
+    path: `${item}/createSession`,
+    status: 405,
+    code: 'methodNotAllowed',
+    allow: 'POST',
+  },
+  'PATCH on closeSession': {
+    method: 'PATCH',
+    path: `${item}/closeSession`,
+    headers: { ...json, ...session },
+    body: '{}',
+    status: 405,
+    code: 'methodNotAllowed',
+    allow: 'POST',
+  },
+  'DELETE on refreshSession': {
+    method: 'DELETE',
+    path: `${item}/refreshSession`,
+    headers: session,
+    status: 405,
+    code: 'methodNotAllowed',
+    allow: 'POST',
+  },
   'a drive id of implausible length': {
     path: `/api/drives/b!${'x'.repeat(300)}/items/${WORKBOOK.itemId}/workbook/createSession`,
     status: 400,
@@ -188,8 +255,14 @@ const cases: Record<string, Case> = {
 describe('bad input is refused with a Graph-shaped 4xx and touches nothing', () => {
   it.each(Object.entries(cases))('refuses %s', async (_name, c) => {
     stack.emulator.resetCalls();
-    const response = await rawRequest(stack.url, c.path, { headers: c.headers, body: c.body ?? '' });
+    const response = await rawRequest(stack.url, c.path, {
+      ...(c.method ? { method: c.method } : {}),
+      headers: c.headers,
+      body: c.body ?? '',
+    });
     expect(response.status).toBe(c.status);
+    expect(response.headers['request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    if (c.allow !== undefined) expect(response.headers.allow).toBe(c.allow);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const body = JSON.parse(response.text) as {
       error: { code: string; message: string; innerError: Record<string, string> };

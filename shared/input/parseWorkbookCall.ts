@@ -5,6 +5,7 @@ import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
 import { requestHeadersFor } from '../workbook/forwardedHeaders';
 import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
+import { requireJsonBody } from './jsonBody';
 import {
   parseCaller,
   type Caller,
@@ -32,7 +33,7 @@ const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'
 /**
  * Checks a forwarded call before anything is called or written: the workbook (ids, allowed drive), the path after
  * `workbook/` (workbookPath.ts), the session header when there is one, a browser's simple cross-site write, and
- * the body — refused past 4 MiB while it streams in.
+ * the body — refused past 4 MiB while it streams in, and unless it is JSON (jsonBody.ts).
  */
 export async function parseWorkbookCall(
   request: BrokerRequest & { readonly method: string; readonly url: string },
@@ -45,6 +46,7 @@ export async function parseWorkbookCall(
   const sessionId = request.headers.get('workbook-session-id') === null ? undefined : parseSessionId(request.headers);
   if (method !== 'GET') refuseSimpleCrossSiteRequest(request.headers);
   const bytes = method === 'GET' ? undefined : await readBodyBytes(request, BODY_LIMITS.workbookCall);
+  if (bytes !== undefined && bytes.byteLength > 0) requireJsonBody(request.headers, bytes);
   return {
     workbook,
     method,

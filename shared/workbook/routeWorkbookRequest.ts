@@ -6,7 +6,8 @@ import { operationIdIn, workbookTarget } from './workbookPath';
  * handed the paths of createSession, refreshSession, closeSession and getOperation; it then does exactly what they
  * do. One trailing slash is ignored, as the host's routing ignores it for those routes.
  */
-export type WorkbookRoute = 'createSession' | 'refreshSession' | 'closeSession' | 'getOperation' | 'forward';
+export type WorkbookRoute =
+  'createSession' | 'refreshSession' | 'closeSession' | 'getOperation' | 'forward' | 'sessionCallMethodNotAllowed';
 
 const sessionCalls: ReadonlyMap<string, WorkbookRoute> = new Map([
   ['createsession', 'createSession'],
@@ -30,6 +31,7 @@ export function routeWorkbookRequest(method: string, url: string): WorkbookRoute
   const rest = decodedOrRaw(raw);
   const verb = method.toUpperCase();
   const sessionCall = sessionCalls.get(rest.toLowerCase());
-  if (sessionCall !== undefined) return verb === 'POST' ? sessionCall : 'forward';
+  // A session call is a POST; any other method on its path is refused here, never forwarded to Graph.
+  if (sessionCall !== undefined) return verb === 'POST' ? sessionCall : 'sessionCallMethodNotAllowed';
   return verb === 'GET' && operationIdIn(rest) !== undefined ? 'getOperation' : 'forward';
 }
