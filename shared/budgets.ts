@@ -72,11 +72,15 @@ export const REPEAT_WAIT_MS = 250;
  */
 export const COME_BACK_SECONDS = 5;
 
-/** The `Retry-After` on a 409 for a repeat whose first request is still running: it is usually done in moments. */
-export const IN_PROGRESS_COME_BACK_SECONDS = 2;
-
 /** The `Retry-After` on the 202 a create's repeat gets while the long create its key names is still running. */
 export const REPEAT_POLL_AFTER_SECONDS = 1;
+
+/**
+ * A claim on an Idempotency-Key (a create's or a write's) says its request is alive: written at the claim and renewed
+ * while the request works. A repeat that finds it past `aliveUntil` (plus the skew) knows the request died — an
+ * instance killed — as fast as a workbook lease lapses, instead of after the whole claim window.
+ */
+export const CLAIM_TIMING = Object.freeze({ aliveForMs: 8_000, renewEveryMs: 2_500, skewMs: 1_000 });
 
 /** A burst of calls in one session costs at most one table write per this long. */
 export const ACTIVITY_WRITE_EVERY_MS = 30_000;

@@ -1,4 +1,4 @@
-import { COME_BACK_SECONDS, IN_PROGRESS_COME_BACK_SECONDS } from './budgets';
+import { COME_BACK_SECONDS } from './budgets';
 
 /**
  * The broker's one error model. Every failure a caller can see is a `BrokerError`; `toErrorResponse` renders it in
@@ -138,11 +138,19 @@ export class UnprocessableEntityError extends BrokerError {
   readonly code = 'unprocessableEntity';
 }
 
-/** A repeat whose first request is still running outlasted the answer budget: come back shortly. */
+/**
+ * A repeat whose first request is still running, and alive, outlasted the answer budget. `retryAfterSeconds`: how
+ * long until that request has its answer at the latest (claimHeartbeat.ts).
+ */
 export class InProgressError extends BrokerError {
   readonly status = 409;
   readonly code = 'conflict';
-  override readonly retryAfterSeconds = IN_PROGRESS_COME_BACK_SECONDS;
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /**

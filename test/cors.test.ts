@@ -101,7 +101,7 @@ describe('CORS in the local host, as Host.CORS configures it', () => {
     ['a 400 from a function', SESSION_PATH('createSession'), 'POST', '{not json', 400],
     ['a 404 for an unknown session', SESSION_PATH('refreshSession'), 'POST', '', 404],
     ["the host's 404 for no route", '/api/nothing-here', 'POST', '', 404],
-    ["the host's 404 for a wrong method", SESSION_PATH('createSession'), 'GET', undefined, 404],
+    ['the 405 for a session call with another method', SESSION_PATH('createSession'), 'GET', undefined, 405],
   ])('marks errors too: %s', async (_, path, method, body, status) => {
     const response = await rawRequest(stack.url, path, {
       method,

@@ -17,20 +17,23 @@ let identity: IdentityEndpoint;
 let emulator: GraphEmulator;
 let a: BrokerChild;
 let b: BrokerChild;
+let tableName: string;
+
+const settings = () => ({
+  GRAPH_BASE_URL: emulator.url,
+  IDENTITY_ENDPOINT: identity.url,
+  IDENTITY_HEADER: identity.header,
+  SESSION_TABLE_CONNECTION: inject('azuriteConnectionString'),
+  SESSION_TABLE_NAME: tableName,
+  ALLOWED_DRIVE_IDS: '*',
+});
 
 beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), 'two-instances-drive-'));
   identity = await startIdentityEndpoint();
   emulator = await startGraphEmulator({ drive: { path: folder }, acceptToken: (token) => identity.verify(token) });
-  const settings = {
-    GRAPH_BASE_URL: emulator.url,
-    IDENTITY_ENDPOINT: identity.url,
-    IDENTITY_HEADER: identity.header,
-    SESSION_TABLE_CONNECTION: inject('azuriteConnectionString'),
-    SESSION_TABLE_NAME: testTableName('replayInstances'),
-    ALLOWED_DRIVE_IDS: '*',
-  };
-  [a, b] = await Promise.all([startBrokerChild(settings), startBrokerChild(settings)]);
+  tableName = testTableName('replayInstances');
+  [a, b] = await Promise.all([startBrokerChild(settings()), startBrokerChild(settings())]);
 }, 60_000);
 afterAll(async () => {
   await Promise.all([a, b].map((child) => child?.kill()));
@@ -84,4 +87,30 @@ it('replays, on the other instance, a rows/add whose connection dropped after Gr
   expect(repeat).toEqual(first);
   expect(emulator.calls().filter((call) => call.op === 'addTableRows')).toHaveLength(1);
   expect(await rowsLabelled('Dropped')).toBe(1);
+}, 60_000);
+
+it('answers a repeat of a write whose instance was killed mid-call with the outcome-unknown 504 once the claim falls silent, not 409 at the end of its budget', async () => {
+  const doomed = await startBrokerChild(settings());
+  // The write stays in Graph long enough to kill its instance while it runs.
+  emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'latency', latencyMs: 5_000, times: 1 });
+  const key = `killed-${Date.now()}`;
+  const orphan = addRow(doomed, key, 'Killed').catch(() => 'connection lost');
+  while (emulator.concurrency().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await doomed.kill();
+  expect(await orphan).toBe('connection lost');
+
+  const repeat = await fetch(b.workbookUrl(DEMO, "tables('Sales')/rows/add"), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+    body: JSON.stringify({ values: [['Killed', 'Row', 1, 1, 1]] }),
+  });
+
+  expect(repeat.status).toBe(504);
+  expect(((await repeat.json()) as { error: { code: string } }).error.code).toBe('gatewayTimeout');
+  // The repeat did not send the write again: only the killed instance's call reached Graph.
+  while (emulator.concurrency().inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(emulator.calls().filter((call) => call.op === 'addTableRows')).toHaveLength(1);
+  expect(await rowsLabelled('Killed')).toBe(1);
+  // Every later repeat, on either instance, gets the same answer.
+  expect((await addRow(a, key, 'Killed')).status).toBe(504);
 }, 60_000);

@@ -15,6 +15,8 @@ export interface IdempotencyRecord extends WorkbookAddress {
   readonly operationId?: string;
   /** When the current request claimed the key; a pending claim older than IDEMPOTENCY_CLAIM_SECONDS is abandoned. */
   readonly claimedAt: number;
+  /** While pending: until when its request is known to be alive (claimHeartbeat.ts); past it, it died. */
+  readonly aliveUntil?: number;
   /** When the sweep last found the session or operation it names still there. */
   readonly checkedAt?: number;
   /** The create's options; a repeat with other options is refused (422). */

@@ -14,6 +14,8 @@ export interface ReplayRecord extends WorkbookAddress {
   /** sha256 of method, path, query and body: the same key with another request is refused (422). */
   readonly fingerprint: string;
   readonly claimedAt: number;
+  /** While pending: until when its request is known to be alive (claimHeartbeat.ts); past it, it died. */
+  readonly aliveUntil?: number;
   readonly status?: number;
   /** The answer's headers, as JSON. */
   readonly headers?: string;
@@ -39,7 +41,10 @@ export const REPLAY_CHUNK_BYTES = 60 * 1024;
 export const REPLAY_CHUNKS = 14;
 export const REPLAY_BODY_LIMIT = REPLAY_CHUNK_BYTES * REPLAY_CHUNKS;
 
-/** Longer than any forwarded call may take (the answer budget), so a live claim is never judged abandoned. */
+/**
+ * Longer than any forwarded call may take (the answer budget), so a live claim is never judged abandoned: how a claim
+ * written without `aliveUntil` (before the heartbeat) is judged, and how long the sweep leaves a pending one alone.
+ */
 export const REPLAY_CLAIM_SECONDS = 90;
 
 /**

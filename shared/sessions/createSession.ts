@@ -10,6 +10,7 @@ import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey } from
 import type { StoredIdempotency } from '../records/idempotencyRecord';
 import { operationDueAt, type OperationRecord, type StoredOperation } from '../records/operationRecord';
 import { recordNewSession } from './recordNewSession';
+import { keepClaimAlive } from '../store/claimHeartbeat';
 
 export type { CreateOutcome } from './followOperation';
 
@@ -44,14 +45,20 @@ export async function createSession(input: CreateSessionInput, invocation: Invoc
     if (claimed.kind === 'answered') return claimed.outcome;
     claim = claimed.record;
   }
-  try {
-    const outcome = await create(input, invocation, deadline, claim?.rowKey);
-    if (claim) await settleIdempotencyKey(claim, outcome, invocation);
-    return outcome;
-  } catch (error) {
-    if (claim) await releaseIdempotencyKey(claim, invocation);
-    throw error;
+  if (claim === undefined) return create(input, invocation, deadline, undefined);
+  // While the create runs, the claim says this request is alive; a repeat that finds it silent claims the key afresh.
+  const heartbeat = keepClaimAlive(claim, (current, next) => deps.store.replaceIdempotency(current, next), deps.now);
+  const made = await create(input, invocation, deadline, claim.rowKey).then(
+    (outcome) => ({ outcome }),
+    (error: unknown) => ({ error }),
+  );
+  const held = await heartbeat.stop();
+  if ('error' in made) {
+    await releaseIdempotencyKey(held, invocation);
+    throw made.error;
   }
+  await settleIdempotencyKey(held, made.outcome, invocation);
+  return made.outcome;
 }
 
 async function create(

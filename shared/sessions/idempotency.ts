@@ -11,6 +11,7 @@ import {
 import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
 import { REPEAT_POLL_AFTER_SECONDS, REPEAT_WAIT_MS } from '../budgets';
+import { aliveFrom, claimIsAbandoned, secondsUntilAnswered } from '../store/claimHeartbeat';
 
 export type Claim =
   | { readonly kind: 'answered'; readonly outcome: CreateOutcome }
@@ -33,7 +34,7 @@ export async function claimIdempotencyKey(
   const { deps } = invocation;
   const rowKey = idempotencyRowKeyOf(caller?.id, key);
   const fresh = () =>
-    withIdempotencyChanges({ ...workbook, rowKey, state: 'pending', claimedAt: deps.now(), fingerprint });
+    withIdempotencyChanges({ ...workbook, rowKey, state: 'pending', ...aliveFrom(deps.now()), fingerprint });
   for (;;) {
     try {
       return { kind: 'claimed', record: await deps.store.insertIdempotency(fresh()) };
@@ -50,8 +51,7 @@ export async function claimIdempotencyKey(
     }
     const earlier = await earlierOutcome(existing, invocation);
     if (earlier) return { kind: 'answered', outcome: earlier };
-    const abandoned =
-      existing.state !== 'pending' || existing.claimedAt + IDEMPOTENCY_CLAIM_SECONDS * 1000 <= deps.now();
+    const abandoned = existing.state !== 'pending' || claimIsAbandoned(existing, deps.now(), IDEMPOTENCY_CLAIM_SECONDS);
     if (abandoned) {
       try {
         return { kind: 'claimed', record: await deps.store.replaceIdempotency(existing, fresh()) };
@@ -60,8 +60,12 @@ export async function claimIdempotencyKey(
         continue;
       }
     }
-    if (deps.now() + REPEAT_WAIT_MS >= deadline)
-      throw new InProgressError('A createSession with this Idempotency-Key is still in progress.');
+    if (deps.now() + REPEAT_WAIT_MS >= deadline) {
+      throw new InProgressError(
+        'A createSession with this Idempotency-Key is still in progress.',
+        secondsUntilAnswered(existing, deps.now()),
+      );
+    }
     await deps.sleep(REPEAT_WAIT_MS);
   }
 }

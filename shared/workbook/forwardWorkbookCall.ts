@@ -15,6 +15,7 @@ import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
 import { claimWriteKey, fingerprintOf, freeWriteKey, keepAnswer, renderedError } from './replayKeys';
 import { recordActivity } from './sessionActivity';
+import { keepClaimAlive } from '../store/claimHeartbeat';
 
 /** Graph's answer as the caller gets it: status and body bytes unchanged, the listed headers only. */
 export interface WorkbookCallAnswer {
@@ -50,21 +51,27 @@ export async function forwardWorkbookCall(
     deadline,
   );
   if (claim.kind === 'replay') return claim.answer;
-  let answer: WorkbookCallAnswer;
-  try {
-    answer = await makeCall(input, deadline, invocation);
-  } catch (error) {
+  // While the call runs, the claim says this request is alive; a repeat that finds it silent knows the request died.
+  const { store, now } = invocation.deps;
+  const heartbeat = keepClaimAlive(claim.record, (current, next) => store.replaceReplay(current, next), now);
+  const made = await makeCall(input, deadline, invocation).then(
+    (answer) => ({ answer }),
+    (error: unknown) => ({ error }),
+  );
+  const held = await heartbeat.stop();
+  if ('error' in made) {
     // No answer came back after the call went out: Graph may have acted, so this is the answer every repeat gets.
-    if (error instanceof GraphUnavailableError) {
-      const unknown = renderedError(error, invocation);
-      await keepAnswer(claim.record, unknown, invocation);
+    if (made.error instanceof GraphUnavailableError) {
+      const unknown = renderedError(made.error, invocation);
+      await keepAnswer(held, unknown, invocation);
       return unknown;
     }
-    await freeWriteKey(claim.record, invocation);
-    throw error;
+    await freeWriteKey(held, invocation);
+    throw made.error;
   }
-  if (answer.status === 429 || answer.status === 503) await freeWriteKey(claim.record, invocation);
-  else await keepAnswer(claim.record, answer, invocation);
+  const { answer } = made;
+  if (answer.status === 429 || answer.status === 503) await freeWriteKey(held, invocation);
+  else await keepAnswer(held, answer, invocation);
   return answer;
 }
 

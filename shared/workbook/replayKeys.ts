@@ -14,6 +14,7 @@ import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay
 import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';
 import { REPEAT_WAIT_MS } from '../budgets';
+import { aliveFrom, claimIsAbandoned, secondsUntilAnswered } from '../store/claimHeartbeat';
 
 /**
  * Idempotent workbook writes. A `POST` or `PATCH` with `Idempotency-Key` is done at most once: the first request
@@ -50,14 +51,14 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
   const { deps } = invocation;
   const rowKey = replayRowKeyOf(write.caller?.id, write.key);
   const fresh = () => {
-    const claimedAt = deps.now();
+    const life = aliveFrom(deps.now());
     return {
       ...write.workbook,
       rowKey,
       state: 'pending' as const,
       fingerprint: write.fingerprint,
-      claimedAt,
-      dueAt: replayDueAt({ claimedAt }, deps.config.retentionSeconds),
+      ...life,
+      dueAt: replayDueAt(life, deps.config.retentionSeconds),
     };
   };
   for (;;) {
@@ -69,8 +70,7 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
     const existing = await deps.store.getReplay(write.workbook, rowKey);
     if (existing === undefined) {
       // Deleted between our insert and our read (freed by its request): try again, but never past the deadline.
-      if (deps.now() + REPEAT_WAIT_MS >= deadline)
-        throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+      if (deps.now() + REPEAT_WAIT_MS >= deadline) throw stillInProgress(1);
       await deps.sleep(REPEAT_WAIT_MS);
       continue;
     }
@@ -80,15 +80,19 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
       );
     }
     if (existing.state === 'answered') return { kind: 'replay', answer: answerOf(existing) };
-    if (existing.claimedAt + REPLAY_CLAIM_SECONDS * 1000 <= deps.now()) {
+    // Its request died (an instance killed) after it may have reached Graph: the outcome is unknown, for good.
+    if (claimIsAbandoned(existing, deps.now(), REPLAY_CLAIM_SECONDS)) {
       const settled = await settleUnknown(existing, invocation);
       if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
       continue;
     }
-    if (deps.now() + REPEAT_WAIT_MS >= deadline)
-      throw new InProgressError('A request with this Idempotency-Key is still in progress.');
+    if (deps.now() + REPEAT_WAIT_MS >= deadline) throw stillInProgress(secondsUntilAnswered(existing, deps.now()));
     await deps.sleep(REPEAT_WAIT_MS);
   }
+}
+
+function stillInProgress(retryAfterSeconds: number): InProgressError {
+  return new InProgressError('A request with this Idempotency-Key is still in progress.', retryAfterSeconds);
 }
 
 /** Keeps the answer for the repeats. A failure is logged: a repeat then finds the claim and waits, then replays 504. */
