@@ -3,8 +3,7 @@ import path from 'node:path';
 import { startAzurite } from '../dev/azurite';
 import { createTableAccess } from '../shared/store/tableAccess';
 import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLeaseStore';
-import { tableTurns } from '../shared/workbook/tableTurns';
-import { inProcessTurns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
+import { createWorkbookGate, type WorkbookGate } from '../shared/gate/workbookGate';
 import { machine, writeSection } from './benchmarksFile';
 import { summarize, type Summary } from './stats';
 
@@ -56,16 +55,12 @@ async function main(): Promise<void> {
   }
 }
 
-function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookTurns {
-  const now = () => Date.now();
-  const local = inProcessTurns(now);
-  if (mode === 'instance') return local;
-  return tableTurns({
-    local,
-    leases,
-    now,
+function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookGate {
+  return createWorkbookGate({
+    now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,
+    ...(mode === 'table' ? { leases } : {}),
   });
 }
 
@@ -76,7 +71,7 @@ function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookTurns
  */
 async function run(
   mode: 'instance' | 'table',
-  lines: WorkbookTurns[],
+  lines: WorkbookGate[],
   workbook: { driveId: string; itemId: string },
   counted: ReturnType<typeof countingStore>,
 ): Promise<Scenario> {

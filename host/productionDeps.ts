@@ -7,12 +7,10 @@ import type { Clock, Deps } from '../shared/deps';
 import { cachedToken, type ExpiringToken, type TokenSource } from '../shared/graph/cachedToken';
 import type { ManagedIdentityApplication } from '@azure/msal-node';
 import { createGraphClient } from '../shared/graph/graphClient';
-import { inProcessTurns, withCooldowns, type WorkbookTurns } from '../shared/workbook/workbookTurns';
-import { tableTurns } from '../shared/workbook/tableTurns';
+import { createWorkbookGate, type WorkbookGate } from '../shared/gate/workbookGate';
 import { createLeaseStore } from '../shared/store/workbookLeaseStore';
 import { createTableAccess, type TableTarget } from '../shared/store/tableAccess';
 import { partitionKeyOf } from '../shared/store/sessionKeys';
-import { createWorkbookCooldowns } from '../shared/sweep/workbookCooldowns';
 import { cachedSessionStore } from '../shared/store/sessionStore';
 import { createTableSessionStore } from '../shared/store/tableSessionStore';
 import type { Telemetry } from '../shared/telemetry/telemetry';
@@ -57,14 +55,13 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
   const table: TableTarget = config.tableEndpoint
     ? { endpoint: config.tableEndpoint, credential, tableName: config.tableName }
     : { connectionString: requireConnection(config), tableName: config.tableName };
-  const turns = workbookTurns(config, table, { now, sleep }, telemetry);
   return {
     config,
     now,
     sleep,
     newRequestId: randomUUID,
     telemetry,
-    cooldowns: createWorkbookCooldowns(),
+    gate: workbookGate(config, table, { now, sleep }, telemetry),
     graph: createGraphClient({
       baseUrl: config.graphBaseUrl,
       fetch: (input, init) => fetch(input, init),
@@ -92,7 +89,6 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
       },
       getToken: () => token.get(),
       dropToken: (refused) => token.drop(refused),
-      turns,
     }),
     store: cachedSessionStore(createTableSessionStore(table)),
   };
@@ -102,20 +98,16 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
  * `instance`: the in-process line alone. `table`: the same line, whose head then takes the workbook's lease in the
  * session table, so calls from every instance (and the sweep) take turns too.
  */
-function workbookTurns(
+function workbookGate(
   config: Config,
   table: TableTarget,
   clock: { now: () => number; sleep: (ms: number) => Promise<void> },
   telemetry: Telemetry,
-): WorkbookTurns {
-  const local = withCooldowns(inProcessTurns(clock.now), clock);
-  if (config.workbookLease === 'instance') return local;
-  return tableTurns({
-    local,
-    leases: createLeaseStore(createTableAccess(table)),
-    now: clock.now,
-    sleep: clock.sleep,
+): WorkbookGate {
+  return createWorkbookGate({
+    ...clock,
     random: Math.random,
+    ...(config.workbookLease === 'table' ? { leases: createLeaseStore(createTableAccess(table)) } : {}),
     // Both mean a call ran without the lease's guard across instances: rare, and worth an operator's look.
     onLost: (workbook) => telemetry.event('WorkbookLeaseLost', { workbook: partitionKeyOf(workbook) }),
     onUnguarded: (workbook) => telemetry.event('WorkbookLeaseUnavailable', { workbook: partitionKeyOf(workbook) }),

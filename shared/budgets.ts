@@ -93,8 +93,17 @@ export const LEASE_TIMING = Object.freeze({
    * where a lease covering the whole ANSWER_BUDGET_MS would turn every waiter's call into a 429 after a crash.
    */
   durationMs: 8_000,
-  /** Renewal while held: three chances before the lease would lapse, so one slow or failed table write costs nothing. */
-  renewEveryMs: 2_500,
+  /**
+   * Renewal while held: four chances before the lease would lapse, so one slow or failed table write costs nothing.
+   * It is also how soon a holder busy with its own line learns that another instance named itself waiting, so it
+   * bounds how long that instance waits (plus the call in progress).
+   */
+  renewEveryMs: 2_000,
+  /**
+   * A lease whose line fell empty is kept this long before it is given up, so a caller's next call — sent as soon as
+   * the last was answered — finds it still held and writes nothing to the table.
+   */
+  lingerMs: 100,
   /** A lapsed lease is taken over only this long after its end: instances' clocks differ by a little. */
   skewMs: 1_000,
   /** A waiter polls the row with back-off and jitter from the first to the second. */

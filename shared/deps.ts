@@ -1,7 +1,8 @@
 import type { Config } from './config';
 import type { CallOptions, GraphClient } from './graph/graphClient';
 import type { SessionStore } from './store/sessionStore';
-import type { WorkbookCooldowns } from './sweep/workbookCooldowns';
+import type { WorkbookGate } from './gate/workbookGate';
+import type { WorkbookAddress } from './workbookAddress';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface Logger {
@@ -28,8 +29,8 @@ export interface Deps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly newRequestId: () => string;
   readonly telemetry: Telemetry;
-  /** Throttled workbooks, remembered for the life of the process. */
-  readonly cooldowns: WorkbookCooldowns;
+  /** One call at a time per workbook, and Graph's cooldowns: every Graph call's turn comes from here. */
+  readonly gate: WorkbookGate;
 }
 
 /** What one invocation adds to the deps: its logger, and the request id its answer and log lines carry. */
@@ -40,18 +41,23 @@ export interface Invocation {
 }
 
 /**
- * Options for a Graph call made on behalf of one invocation: its deadline, and the invocation's request id — sent to
- * Graph as `client-request-id`, and logged with Graph's own `request-id` for every answer, so an id from a caller's
- * answer finds Graph's, and Graph's finds the caller's.
+ * Options for a Graph call on `workbook` made on behalf of one invocation: the workbook's turn, taken now through the
+ * gate and handed to the call (which releases it); the deadline; and the invocation's request id — sent to Graph as
+ * `client-request-id`, and logged with Graph's own `request-id` for every answer, so an id from a caller's answer
+ * finds Graph's, and Graph's finds the caller's. Pass the result straight to the Graph call: a turn taken and not
+ * handed to a call would hold the workbook.
  */
-export function graphCallOptions(
+export async function graphCallOptions(
   invocation: Invocation,
+  workbook: WorkbookAddress,
   deadline: number,
   options: { readonly retry?: boolean } = {},
-): CallOptions {
+): Promise<CallOptions> {
+  const turn = await invocation.deps.gate.take(workbook, deadline);
   return {
     deadline,
     ...options,
+    turn,
     requestId: invocation.requestId,
     onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),
   };

@@ -18,8 +18,8 @@ afterAll(async () => {
 });
 
 /** The broker's records, without the workbook's lease row. */
-const records = async () => (await stack.rows()).filter((row) => row.rowKey !== 'lease');
-const leaseRow = async () => (await stack.rows()).find((row) => row.rowKey === 'lease');
+const records = () => stack.rows();
+const leaseRow = async () => (await stack.leaseRows())[0];
 
 type ErrorBody = { error: { code: string; message: string; innerError: { code?: string; 'request-id': string } } };
 

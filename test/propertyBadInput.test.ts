@@ -468,6 +468,7 @@ function isSessionCall(method: string, path: string): boolean {
   return method === 'POST' && /\/workbook\/(create|refresh|close)session\/?(\?|#|$)/i.test(path);
 }
 
+/** The broker's records (an earlier call's lease, lingering a moment after its answer, is the gate's: not one). */
 async function tableSnapshot(): Promise<Map<string, string>> {
   const rows = await stack.rows();
   return new Map(rows.map((row) => [`${String(row.partitionKey)}/${String(row.rowKey)}`, String(row.etag)]));

@@ -4,7 +4,7 @@ import { BadRequestError, ThrottledError } from '../shared/errors';
 import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
 import { operationTemplate } from '../shared/workbook/operationTemplate';
 import { parseWorkbookPath } from '../shared/workbook/workbookPath';
-import { inProcessTurns, withCooldowns } from '../shared/workbook/workbookTurns';
+import { createWorkbookGate } from '../shared/gate/workbookGate';
 
 // The gateway's pure rules, case by case: which paths may be forwarded, which headers cross, how Graph's locations
 // are moved to the broker, how a call is named in telemetry, and the per-workbook turn.
@@ -119,11 +119,15 @@ describe("a forwarded call's telemetry name", () => {
   });
 });
 
+/** The gate without a lease (WORKBOOK_LEASE=instance): the in-process line alone. */
+const inProcessGate = (now: () => number) =>
+  createWorkbookGate({ now, sleep: () => Promise.resolve(), random: () => 0.5 });
+
 describe('the per-workbook turn', () => {
   const workbook = { driveId: 'd', itemId: 'i' };
 
   it('serves callers one at a time in arrival order, and other workbooks at once', async () => {
-    const turns = inProcessTurns(() => 0);
+    const turns = inProcessGate(() => 0);
     const order: string[] = [];
     const first = await turns.take(workbook, 10_000);
     const second = turns.take(workbook, 10_000).then((turn) => (order.push('second'), turn));
@@ -140,7 +144,7 @@ describe('the per-workbook turn', () => {
   });
 
   it('answers a caller whose turn does not come by its deadline with 429 and Retry-After, and keeps the line moving', async () => {
-    const turns = inProcessTurns(() => 1000);
+    const turns = inProcessGate(() => 1000);
     const held = await turns.take(workbook, 2000);
     const late = turns.take(workbook, 1000); // deadline already reached
     await expect(late).rejects.toBeInstanceOf(ThrottledError);
@@ -177,7 +181,7 @@ describe("Graph's cooldown, kept in the process", () => {
     let now = 1_000_000;
     const slept: number[] = [];
     const clock = { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) };
-    const turns = withCooldowns(inProcessTurns(clock.now), clock);
+    const turns = createWorkbookGate({ ...clock, random: () => 0.5 });
     const workbook = { driveId: 'd', itemId: 'cool' };
     (await turns.take(workbook, now + 40_000)).release(now + 5_000);
     await expect(turns.take(workbook, now + 1_000)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 5 });
@@ -186,5 +190,6 @@ describe("Graph's cooldown, kept in the process", () => {
     turn.release();
     (await turns.take({ driveId: 'd', itemId: 'other' }, now + 1_000)).release();
     expect(slept).toEqual([5_000]);
+    expect(turns.pausedUntil(workbook, now)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { startExchange, within, type FetchedAnswer } from './unwaitedExchange';
 import { GraphError, GraphUnavailableError, IdentityUnavailableError, ThrottledError } from '../errors';
 import { parseGraphError } from './parseGraphError';
 import type { WorkbookAddress } from '../workbookAddress';
-import type { WorkbookTurns } from '../workbook/workbookTurns';
+import type { Turn } from '../gate/workbookGate';
 import { cooldownUntil, retryAfterSeconds } from './throttling';
 import { isRetryable, retryDelayMs, type RetryKind } from './retryPolicy';
 import {
@@ -29,6 +29,11 @@ export interface CallOptions {
   readonly requestId?: string;
   /** Told of every answer Graph gave, with Graph's own request-id, so the invocation's log holds both ids. */
   readonly onAnswer?: (answer: GraphAnswer) => void;
+  /**
+   * The workbook's turn (workbookGate.ts), taken by the caller and handed over: the call holds it through its
+   * retries and releases it — with Graph's cooldown when Graph asked for one — however it ends.
+   */
+  readonly turn?: Turn;
 }
 
 export interface GraphAnswer {
@@ -53,8 +58,6 @@ export interface GraphRequest {
   readonly retryKind: RetryKind;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
-  /** The workbook it is made on: it waits its turn there, one call at a time (workbookTurns.ts). */
-  readonly workbook?: WorkbookAddress;
 }
 
 /** Graph's answer as it came, whatever its status: the gateway passes it on, the session calls read it. */
@@ -68,7 +71,7 @@ export interface GraphClient {
   /**
    * Any call, answered with what Graph finally said after the retries its kind allows — an error status is an answer
    * too. Throws only when no answer came (`GraphUnavailableError`), no token could be had, Graph refused the
-   * broker's token twice (`502`), or the workbook's turn did not come by the deadline (`429`).
+   * broker's token twice (`502`).
    */
   call(request: GraphRequest, options: CallOptions): Promise<GraphReply>;
   /** `{GRAPH_BASE_URL}/drives/{driveId}/items/{itemId}/workbook/{path}`, `path` taken as already encoded. */
@@ -111,8 +114,6 @@ export interface GraphClientOptions {
   readonly timeoutMs: number;
   /** Longest a call it stopped waiting for may hold the workbook before its connection is ended (GRAPH_CALL_HOLD_MS). */
   readonly holdMs?: number;
-  /** One call at a time per workbook; absent, calls are not queued. */
-  readonly turns?: WorkbookTurns;
   /** Told of every Graph call once it ends (for telemetry); never given the token. */
   readonly onCall?: (call: GraphCallRecord) => void;
 }
@@ -248,13 +249,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   // A throttling answer passed on to the caller hands its cooldown to the turn, for whoever calls the workbook next.
   // A call the broker stopped waiting for keeps the turn until it ends at Graph (unwaitedExchange.ts).
   const exchange = async (request: GraphRequest, call: CallOptions): Promise<GraphReply> => {
-    const target = sameOrigin(request.url);
-    const turn =
-      request.workbook && options.turns ? await options.turns.take(request.workbook, call.deadline) : undefined;
+    const turn = call.turn;
     const unwaited: Unwaited = {};
     let cooldown: number | undefined;
     try {
-      const reply = await withRetries({ ...request, url: target }, call, unwaited);
+      const reply = await withRetries({ ...request, url: sameOrigin(request.url) }, call, unwaited);
       const at = options.now();
       cooldown = cooldownUntil(reply.status, retryAfterSeconds(reply.headers.get('retry-after'), at), at);
       return reply;
@@ -291,17 +290,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return url.toString();
   };
 
-  const workbookOf = (url: string): WorkbookAddress | undefined => {
-    const match = /\/drives\/([^/]+)\/items\/([^/]+)\/workbook\//i.exec(new URL(url).pathname);
-    return match?.[1] && match[2]
-      ? { driveId: decodeURIComponent(match[1]), itemId: decodeURIComponent(match[2]) }
-      : undefined;
-  };
-  const onWorkbookOf = (url: string) => {
-    const workbook = workbookOf(sameOrigin(url));
-    return workbook === undefined ? {} : { workbook };
-  };
-
   // refreshSession and closeSession: a bodyless POST in the session, which repeating changes nothing.
   const sessionPost = (
     action: 'refreshSession' | 'closeSession',
@@ -312,7 +300,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     url: workbookUrl(workbook, action),
     method: 'POST',
     retryKind: 'idempotent',
-    workbook,
     headers: { 'workbook-session-id': sessionId },
   });
   /** A GET of a URL Graph gave (an operation's, a session's), on the workbook it names. */
@@ -321,7 +308,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     url,
     method: 'GET',
     retryKind: 'idempotent',
-    ...onWorkbookOf(url),
   });
 
   return {
@@ -334,7 +320,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           url: workbookUrl(workbook, 'createSession'),
           method: 'POST',
           retryKind: 'create',
-          workbook,
           headers: { 'content-type': 'application/json', prefer: 'respond-async' },
           body: JSON.stringify({ persistChanges }),
         },

@@ -14,11 +14,11 @@ import type { SessionCallInput } from './refreshSession';
 export async function closeSession(input: SessionCallInput, invocation: Invocation): Promise<void> {
   const { deps, log } = invocation;
   const record = await findSession(deps, input.workbook, input.sessionId, input.caller, { fresh: true });
-  const close = () =>
+  const close = async () =>
     deps.graph.closeSession(
       input.workbook,
       input.sessionId,
-      graphCallOptions(invocation, deps.now() + ANSWER_BUDGET_MS),
+      await graphCallOptions(invocation, input.workbook, deps.now() + ANSWER_BUDGET_MS),
     );
   if (record.state !== 'live') return tryCloseOwed(record, invocation, close);
   let graphCloseOwed = false;

@@ -71,7 +71,7 @@ async function create(
   const result = await deps.graph.createSession(
     input.workbook,
     input.persistChanges,
-    graphCallOptions(invocation, deadline),
+    await graphCallOptions(invocation, input.workbook, deadline),
   );
   const keyed = idempotencyRowKey ? { idempotencyRowKey } : {};
   if (result.kind === 'created') {
@@ -139,11 +139,17 @@ async function abandonOperation(
   try {
     const nextWait = operationPollWaits();
     for (;;) {
-      const status = await deps.graph.getOperation(operationUrl, graphCallOptions(invocation, deadline));
+      const status = await deps.graph.getOperation(
+        operationUrl,
+        await graphCallOptions(invocation, workbook, deadline),
+      );
       if (status.status === 'failed') return;
       if (status.status === 'succeeded') {
-        const session = await deps.graph.getSessionInfo(status.resourceUrl, graphCallOptions(invocation, deadline));
-        await deps.graph.closeSession(workbook, session.id, graphCallOptions(invocation, deadline));
+        const session = await deps.graph.getSessionInfo(
+          status.resourceUrl,
+          await graphCallOptions(invocation, workbook, deadline),
+        );
+        await deps.graph.closeSession(workbook, session.id, await graphCallOptions(invocation, workbook, deadline));
         return;
       }
       const wait = nextWait(status.retryAfterSeconds);

@@ -34,7 +34,8 @@ export async function endGoneSession(
       final,
       invocation,
       options.close ??
-        (() => deps.graph.closeSession(record, record.sessionId, graphCallOptions(invocation, deadline))),
+        (async () =>
+          deps.graph.closeSession(record, record.sessionId, await graphCallOptions(invocation, record, deadline))),
     );
   }
   return final;

@@ -40,7 +40,7 @@ export async function followOperation(
       );
     }
     const status = await deps.graph
-      .getOperation(current.graphOperationUrl, graphCallOptions(invocation, deadline))
+      .getOperation(current.graphOperationUrl, await graphCallOptions(invocation, current, deadline))
       .catch((error: unknown) => {
         // Graph no longer knows the operation: it will never produce a session.
         if (error instanceof GraphError && error.status === 404) return { status: 'failed' as const, error };
@@ -48,7 +48,7 @@ export async function followOperation(
       });
     if (status.status === 'succeeded') {
       const session = await deps.graph
-        .getSessionInfo(status.resourceUrl, graphCallOptions(invocation, deadline))
+        .getSessionInfo(status.resourceUrl, await graphCallOptions(invocation, current, deadline))
         .catch((error: unknown) => {
           if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
           throw error;

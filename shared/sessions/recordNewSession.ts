@@ -52,7 +52,7 @@ export async function recordNewSession(
       await deps.graph.closeSession(
         input.workbook,
         input.session.id,
-        graphCallOptions(invocation, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
+        await graphCallOptions(invocation, input.workbook, deps.now() + CLEANUP_CLOSE_BUDGET_MS),
       );
     } catch (closeError) {
       // Nothing more can be done now: Excel ends it after its idle expiry (~5-7 min). Said loudly for the operator.

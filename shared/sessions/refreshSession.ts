@@ -36,7 +36,9 @@ export async function refreshSession(input: SessionCallInput, invocation: Invoca
         ? { lastCallerActivityAt: now, lastGraphContactAt: now, deferredUntil: undefined }
         : undefined,
     ),
-    deps.graph.refreshSession(input.workbook, input.sessionId, graphCallOptions(invocation, now + ANSWER_BUDGET_MS)),
+    graphCallOptions(invocation, input.workbook, now + ANSWER_BUDGET_MS).then((options) =>
+      deps.graph.refreshSession(input.workbook, input.sessionId, options),
+    ),
   ]);
   const recorded = recording.status === 'fulfilled' ? recording.value : undefined;
   if (refreshing.status === 'rejected') {

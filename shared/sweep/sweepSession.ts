@@ -1,8 +1,10 @@
 import { endGoneSession } from '../sessions/endGoneSession';
 import { SWEEP_CALL_BUDGET_MS } from '../budgets';
 import { errorMessage, warnOnFailure } from '../errorMessage';
-import type { Invocation } from '../deps';
-import { ConcurrencyError, GraphError } from '../errors';
+import type { Deps, Invocation } from '../deps';
+import { ConcurrencyError, GraphError, ThrottledError } from '../errors';
+import type { CallOptions } from '../graph/graphClient';
+import type { WorkbookAddress } from '../workbookAddress';
 import { cooldownUntil } from '../graph/throttling';
 import { forgetIdempotencyKey } from '../sessions/forgetIdempotencyKey';
 import type { GraphSlots } from './graphSlots';
@@ -15,10 +17,13 @@ import { updateSession } from '../sessions/sessionAccess';
 export type SweepOutcome = 'refreshed' | 'closed' | 'expired' | 'deleted' | 'deferred' | 'failed' | 'skipped';
 
 /**
- * The sweep's Graph calls are not retried: a throttled workbook is paused instead (it must not hold up the others),
- * and anything else is simply tried again next tick.
+ * The sweep's Graph calls pass the workbook's gate like every other, and are not retried: a throttled workbook is
+ * paused instead (it must not hold up the others), and anything else is simply tried again next tick.
  */
-const sweepCall = (now: number) => ({ deadline: now + SWEEP_CALL_BUDGET_MS, retry: false });
+async function sweepCall(deps: Deps, workbook: WorkbookAddress): Promise<CallOptions> {
+  const deadline = deps.now() + SWEEP_CALL_BUDGET_MS;
+  return { deadline, retry: false, turn: await deps.gate.take(workbook, deadline) };
+}
 
 /**
  * The keep-alive policy for one due record. Every write is conditional on the ETag the sweep read: if a caller (or
@@ -41,11 +46,11 @@ export async function sweepSession(
       await forgetIdempotencyKey(record, record.idempotencyRowKey, { sessionId: record.sessionId }, invocation);
       return 'deleted';
     }
-    const pausedUntil = deps.cooldowns.pausedUntil(workbook, now);
+    const pausedUntil = deps.gate.pausedUntil(record, now);
     if (pausedUntil !== undefined) return await defer(record, pausedUntil, invocation);
     if (ended) {
       await closeOwed(record, invocation, () =>
-        slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
+        slots.use(async () => deps.graph.closeSession(record, record.sessionId, await sweepCall(deps, record))),
       );
       return 'closed';
     }
@@ -61,7 +66,6 @@ export async function sweepSession(
     if (error instanceof ConcurrencyError) return 'skipped';
     const until = throttledUntil(error, deps.now());
     if (until !== undefined) {
-      deps.cooldowns.pause(workbook, until);
       log.warn('Graph throttled a workbook; the sweep leaves it alone until its cooldown ends.', {
         workbook,
         until: new Date(until).toISOString(),
@@ -86,7 +90,7 @@ async function closeIdle(record: StoredSession, { deps, log }: Invocation, slots
   // Graph dropped it without saying so itself (a 502, say): it may still hold it, so the next tick closes it again.
   let graphCloseOwed = false;
   try {
-    await slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now())));
+    await slots.use(async () => deps.graph.closeSession(record, record.sessionId, await sweepCall(deps, record)));
   } catch (error) {
     graphCloseOwed = !isGoneInGraph(error);
     if (!isSessionGone(error)) {
@@ -135,13 +139,14 @@ async function closeIdle(record: StoredSession, { deps, log }: Invocation, slots
 async function refresh(record: StoredSession, invocation: Invocation, slots: GraphSlots): Promise<SweepOutcome> {
   const { deps } = invocation;
   try {
-    await slots.use(() => deps.graph.refreshSession(record, record.sessionId, sweepCall(deps.now())));
+    await slots.use(async () => deps.graph.refreshSession(record, record.sessionId, await sweepCall(deps, record)));
   } catch (error) {
     if (!isSessionGone(error)) throw error;
     // The owed close is best effort now; a failure leaves the debt in the record, and the next tick pays it.
     const final = await endGoneSession(record, error, invocation, {
       by: 'sweep',
-      close: () => slots.use(() => deps.graph.closeSession(record, record.sessionId, sweepCall(deps.now()))),
+      close: () =>
+        slots.use(async () => deps.graph.closeSession(record, record.sessionId, await sweepCall(deps, record))),
     });
     return final?.state === 'expired' ? 'expired' : 'skipped';
   }
@@ -157,6 +162,8 @@ async function refresh(record: StoredSession, invocation: Invocation, slots: Gra
 
 /** When a 429, or a 503 with Retry-After, lets the workbook be called again; `undefined` for any other failure. */
 function throttledUntil(error: unknown, now: number): number | undefined {
+  // The gate's own refusal: Graph's cooldown, or a turn that did not come within the sweep's budget.
+  if (error instanceof ThrottledError) return now + error.retryAfterSeconds * 1000;
   return error instanceof GraphError ? cooldownUntil(error.status, error.retryAfterSeconds, now) : undefined;
 }
 

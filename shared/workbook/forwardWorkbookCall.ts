@@ -95,9 +95,8 @@ async function makeCall(
       retryKind: input.idempotencyKey === undefined ? retryKindFor(input.method) : 'write',
       headers: input.headers,
       ...(input.body === undefined ? {} : { body: input.body }),
-      workbook: input.workbook,
     },
-    graphCallOptions(invocation, deadline),
+    await graphCallOptions(invocation, input.workbook, deadline),
   );
   if (record !== undefined) await noteSessionUse(record, reply, deadline, invocation);
 

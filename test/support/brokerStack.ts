@@ -8,6 +8,7 @@ import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
 import type { Telemetry } from '../../shared/telemetry/telemetry';
 import { testTableName } from './azurite';
+import { LEASE_ROW_KEY } from '../../shared/store/sessionKeys';
 
 export const WORKBOOK = { driveId: 'b!test-drive-0001', itemId: '01TESTWORKBOOK' } as const;
 
@@ -48,8 +49,13 @@ export interface BrokerStack {
   readonly clock: TestClock;
   /** Every line the functions logged. */
   readonly logs: string[];
-  /** Rows in the broker's table, each as Table Storage holds it. */
+  /**
+   * The broker's records in its table (sessions, operations, keys), each as Table Storage holds it. The workbook
+   * gate's lease rows are not among them: a lease lingers a moment after a call (so the caller's next call writes
+   * nothing), which is the gate's business, not a record's — `leaseRows` has them.
+   */
   rows(): Promise<Array<Record<string, unknown>>>;
+  leaseRows(): Promise<Array<Record<string, unknown>>>;
   sessionUrl(action: string, workbook?: { driveId: string; itemId: string }): string;
   close(): Promise<void>;
 }
@@ -130,13 +136,10 @@ export async function startBrokerStack(
     clock,
     logs,
     async rows() {
-      const rows: Array<Record<string, unknown>> = [];
-      try {
-        for await (const entity of table.listEntities()) rows.push(entity);
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error; // table not created yet: no rows
-      }
-      return rows;
+      return (await allRows(table)).filter((row) => row.rowKey !== LEASE_ROW_KEY);
+    },
+    async leaseRows() {
+      return (await allRows(table)).filter((row) => row.rowKey === LEASE_ROW_KEY);
     },
     sessionUrl(action, workbook = WORKBOOK) {
       return `${host.url}/api/drives/${encodeURIComponent(workbook.driveId)}/items/${encodeURIComponent(workbook.itemId)}/workbook/${action}`;
@@ -146,6 +149,16 @@ export async function startBrokerStack(
       await emulator.close();
     },
   };
+}
+
+async function allRows(table: TableClient): Promise<Array<Record<string, unknown>>> {
+  const rows: Array<Record<string, unknown>> = [];
+  try {
+    for await (const entity of table.listEntities()) rows.push(entity);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error; // table not created yet: no rows
+  }
+  return rows;
 }
 
 /** POST to one of the broker's session routes. */
