@@ -6,16 +6,18 @@ import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLease
 import { createWorkbookGate, type WorkbookGate } from '../shared/gate/workbookGate';
 import { machine, writeSection } from './benchmarksFile';
 import { summarize, type Summary } from './stats';
+import { LEASE_TIMING } from '../shared/budgets';
 
 /**
  * bench:lease — what WORKBOOK_LEASE=table costs per Graph call, beside the in-process line (`instance`), over real
- * Azurite on loopback: table operations and milliseconds to take the turn (the caller waits for it) and to give it
- * back (after the answer has gone, off the caller's path). Each "call" holds the turn for a fixed stand-in for
- * Graph's time. Two `tableTurns` on one table are two instances; in one process they share an event loop, which
- * flatters neither side (both pay it).
+ * Azurite on loopback, and how two instances share one workbook under continuous traffic. Each instance keeps
+ * CALLERS_PER_INSTANCE callers sending calls back to back for SECONDS, so its line never empties; each "call" holds
+ * the turn for a fixed stand-in for Graph's time. Two gates on one table are two instances; in one process they share
+ * an event loop, which flatters neither side (both pay it).
  */
-const CALLS = Number(process.env.BENCH_LEASE_CALLS ?? 500);
+const SECONDS = Number(process.env.BENCH_LEASE_SECONDS ?? 10);
 const HOLD_MS = Number(process.env.BENCH_LEASE_HOLD_MS ?? 5);
+const CALLERS_PER_INSTANCE = Number(process.env.BENCH_LEASE_CALLERS ?? 2);
 const DEADLINE_MS = 40_000;
 
 interface Scenario {
@@ -23,12 +25,12 @@ interface Scenario {
   readonly mode: 'instance' | 'table';
   readonly instances: number;
   readonly calls: number;
-  /** Caller's wait for the turn: queueing behind other calls included. */
+  /** Caller's wait for the turn: queueing behind other calls included. `max` is the longest any caller waited. */
   readonly takeMs: Summary;
-  /** Giving the turn back, after the answer. */
-  readonly releaseMs: Summary;
   readonly tableOpsPerCall: number;
   readonly opsByKind: Record<string, number>;
+  /** Each instance's share of the calls served. */
+  readonly shares: readonly number[];
   readonly callsPerSecond: number;
 }
 
@@ -45,8 +47,8 @@ async function main(): Promise<void> {
       for (const instances of [1, 2]) {
         const workbook = { driveId: 'b!bench', itemId: `01LEASE-${mode}-${instances}` };
         counted.reset();
-        const lines = Array.from({ length: instances }, () => turnsFor(mode, counted.store));
-        scenarios.push(await run(mode, lines, workbook, counted));
+        const gates = Array.from({ length: instances }, () => gateFor(mode, counted.store));
+        scenarios.push(await run(mode, gates, workbook, counted));
       }
     }
     report(scenarios);
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   }
 }
 
-function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookGate {
+function gateFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookGate {
   return createWorkbookGate({
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -65,48 +67,46 @@ function turnsFor(mode: 'instance' | 'table', leases: LeaseStore): WorkbookGate 
 }
 
 /**
- * Every instance sends its share of the calls back to back, one at a time (a busy flow per instance): with two
- * instances on one workbook, each call finds the other instance's call holding or waiting — full contention.
- * `instance` with two lines on one workbook is the no-lease baseline: it does overlap, which is the point of the lease.
+ * Continuous traffic from every instance for SECONDS. `instance` with two gates on one workbook is the no-lease
+ * baseline: it does overlap, which is the point of the lease.
  */
 async function run(
   mode: 'instance' | 'table',
-  lines: WorkbookGate[],
+  gates: WorkbookGate[],
   workbook: { driveId: string; itemId: string },
   counted: ReturnType<typeof countingStore>,
 ): Promise<Scenario> {
   const take: number[] = [];
-  const release: number[] = [];
-  const perLine = Math.ceil(CALLS / lines.length);
+  const served = gates.map(() => 0);
   const started = performance.now();
+  const until = started + SECONDS * 1000;
+  const caller = async (gate: WorkbookGate, instance: number) => {
+    while (performance.now() < until) {
+      const asked = performance.now();
+      const turn = await gate.take(workbook, Date.now() + DEADLINE_MS);
+      take.push(performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+      served[instance] = (served[instance] ?? 0) + 1;
+      turn.release();
+    }
+  };
   await Promise.all(
-    lines.map(async (line) => {
-      for (let n = 0; n < perLine; n += 1) {
-        const asked = performance.now();
-        const turn = await line.take(workbook, Date.now() + DEADLINE_MS);
-        take.push(performance.now() - asked);
-        await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
-        const releasing = performance.now();
-        turn.release();
-        // The release's table write runs after the answer; wait for it only to time it and to keep calls apart.
-        await counted.settled();
-        release.push(performance.now() - releasing);
-      }
-    }),
+    gates.flatMap((gate, instance) => Array.from({ length: CALLERS_PER_INSTANCE }, () => caller(gate, instance))),
   );
   const elapsed = performance.now() - started;
-  const calls = perLine * lines.length;
+  await counted.settled();
+  const calls = served.reduce((sum, n) => sum + n, 0);
   const ops = counted.ops();
   const total = Object.values(ops).reduce((sum, n) => sum + n, 0);
   return {
-    name: `${mode}, ${lines.length === 1 ? 'one instance, no contention' : `${lines.length} instances contending for one workbook`}`,
+    name: `${mode}, ${gates.length === 1 ? 'one instance' : `${gates.length} instances on one workbook`}`,
     mode,
-    instances: lines.length,
+    instances: gates.length,
     calls,
     takeMs: summarize(take),
-    releaseMs: summarize(release),
-    tableOpsPerCall: Math.round((total / calls) * 100) / 100,
+    tableOpsPerCall: Math.round((total / calls) * 1000) / 1000,
     opsByKind: ops,
+    shares: served.map((n) => Math.round((n / calls) * 1000) / 1000),
     callsPerSecond: Math.round((calls / elapsed) * 1000),
   };
 }
@@ -138,8 +138,11 @@ function countingStore(inner: LeaseStore) {
     store,
     ops: () => ({ ...counts }),
     reset: () => void (counts = {}),
-    /** Resolves once the release just started has reached the table (or at once for the in-process line). */
-    settled: () => new Promise<void>((resolve) => (running === 0 ? setImmediate(resolve) : idle.push(resolve))),
+    /** Resolves once every lease has been given back (the linger included), so the counts are whole. */
+    settled: () =>
+      new Promise<void>((resolve) => setTimeout(resolve, LEASE_TIMING.lingerMs * 3)).then(
+        () => new Promise<void>((resolve) => (running === 0 ? setImmediate(resolve) : idle.push(resolve))),
+      ),
   };
 }
 
@@ -148,28 +151,32 @@ function report(scenarios: Scenario[]): void {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   writeFileSync(
     path.join(root, 'bench/results/lease.json'),
-    `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, scenarios }, null, 2)}\n`,
+    `${JSON.stringify({ machine: machine(), seconds: SECONDS, holdMs: HOLD_MS, callersPerInstance: CALLERS_PER_INSTANCE, scenarios }, null, 2)}\n`,
   );
   const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
   const rows = scenarios.map((s) => {
     const ops =
       Object.entries(s.opsByKind)
-        .map(([kind, n]) => `${kind} ${Math.round((n / s.calls) * 100) / 100}`)
+        .map(([kind, n]) => `${kind} ${n}`)
         .join(', ') || '—';
-    return `| ${s.name} | ${s.calls} | ${ms(s.takeMs.p50)} / ${ms(s.takeMs.p99)} | ${ms(s.releaseMs.p50)} / ${ms(s.releaseMs.p99)} | **${s.tableOpsPerCall}** (${ops}) | ${s.callsPerSecond} |`;
+    const shares = s.shares.map((share) => `${Math.round(share * 100)} %`).join(' / ');
+    return `| ${s.name} | ${s.calls} | ${ms(s.takeMs.p50)} / ${ms(s.takeMs.p99)} / **${ms(s.takeMs.max)}** | **${s.tableOpsPerCall}** (${ops}) | ${shares} | ${s.callsPerSecond} |`;
   });
   const body = `## Workbook lease (\`npm run bench:lease\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, Azurite in memory on loopback. ${CALLS} calls per row, each holding
-the turn ${HOLD_MS} ms (a stand-in for Graph); each instance sends its calls one after another. "take" is what the caller
-waits for its turn (queueing included); "release" runs after the answer has gone, off the caller's path.
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, Azurite in memory on loopback. Each instance keeps
+${CALLERS_PER_INSTANCE} callers sending calls back to back for ${SECONDS} s, so its line never empties; each call holds the turn
+${HOLD_MS} ms (a stand-in for Graph). "take" is what a caller waits for its turn, queueing included; max is the longest
+any caller waited. "share" is each instance's part of the calls served.
 
-| scenario | calls | take p50 / p99 (ms) | release p50 / p99 (ms) | table ops per call | calls/s |
-|---|---:|---:|---:|---|---:|
+| scenario | calls | take p50 / p99 / max (ms) | table ops per call (all ops) | share | calls/s |
+|---|---:|---:|---|---|---:|
 ${rows.join('\n')}
 
 With two instances and \`instance\`, the two lines do not see each other: calls overlap on the workbook (what the lease
-exists to stop), so that row is the speed of no rule across instances, not a fair baseline.`;
+exists to stop), so that row is the speed of no rule across instances, not a fair baseline. With \`table\`, the lease
+stays with an instance while its line has callers and goes to the other at the holder's next renewal (every
+${LEASE_TIMING.renewEveryMs / 1000} s) once that one has named itself waiting: the longest wait is about one renewal interval.`;
   writeSection(path.join(root, 'BENCHMARKS.md'), 'lease', body);
   console.log(body);
 }
