@@ -3,6 +3,7 @@ import type { GatewayFanOut, GatewayOverhead } from './gateway';
 import type { SideBySide } from './sideBySide';
 import type { Summary } from './stats';
 import type { SweepBenchResult } from './sweep';
+import type { TableOpsFigure } from './tableOps';
 import type { ThroughputLevel } from './throughput';
 
 /** Per call kind and both pooled. */
@@ -35,6 +36,8 @@ export interface Figures {
     readonly maxInFlightPerWorkbook: number;
   }>;
   readonly sweep: readonly SweepBenchResult[];
+  /** Table operations per gateway call when one instance serves a workbook, counted at the wire (tableOps.ts). */
+  readonly gatewayTableOps: readonly TableOpsFigure[];
 }
 
 export interface ColdStart {

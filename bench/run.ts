@@ -31,6 +31,7 @@ import {
   type GatewayOverhead,
 } from './gateway';
 import { evaluateTargets } from './targets';
+import { measureTableOps, type TableOpsFigure } from './tableOps';
 import { measureRefreshThroughput, type ThroughputLevel } from './throughput';
 
 /**
@@ -58,6 +59,7 @@ const FAN_OUT = {
 /** Graph's latency per call in the fan-out: 20 ms, and 100 ms where the lower bound outweighs what the machine's CPU can do. */
 const FAN_OUT_LATENCIES_MS = (process.env.BENCH_FANOUT_LATENCIES_MS ?? '20,100').split(',').map(Number);
 const RUN_SWEEP = process.env.BENCH_SWEEP !== '0';
+const TABLE_OPS_CALLS = knob('BENCH_TABLE_OPS_CALLS', 1000);
 /** BENCH_CPU_PROF=1: the measured broker runs under --cpu-prof; its profile lands in bench/results (git-ignored). */
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
   let gatewayAt0ms: GatewayOverhead;
   let gatewayAt100ms: GatewayOverhead;
   const gatewayFanOut: GatewayFanOut[] = [];
+  let gatewayTableOps: TableOpsFigure[];
   let throughput: ThroughputLevel[];
   let coldStart: ColdStart;
   let tokens: TokenUse;
@@ -174,6 +177,15 @@ async function main(): Promise<void> {
     const identityRequests = stack.identity.requestCount() - tokensBefore;
     const brokerCalls = viaBroker.calls() + 1; // + the cold start's first createSession
     tokens = { identityRequests, brokerCalls, per1000Calls: round((identityRequests / brokerCalls) * 1000, 3) };
+    // One broker per checkout at a time (the stack lock): the measured one stops before the counted one starts.
+    await broker.stop();
+    broker = undefined;
+    gatewayTableOps = await phase('table operations per gateway call (a broker of its own, counted at the wire)', () =>
+      measureTableOps(stack, admin, [
+        { graphLatencyMs: 0, calls: TABLE_OPS_CALLS },
+        { graphLatencyMs: 100, calls: Math.max(1, Math.round(TABLE_OPS_CALLS / 10)) },
+      ]),
+    );
   } finally {
     await broker?.stop();
     await stack.close();
@@ -206,6 +218,7 @@ async function main(): Promise<void> {
       maxInFlightPerWorkbook: f.maxInFlightPerWorkbook,
     })),
     sweep,
+    gatewayTableOps,
   };
   const results: BenchResults = {
     date: new Date().toISOString(),

@@ -9,9 +9,9 @@ export function evaluateTargets(figures: Figures): Target[] {
   const targets: Target[] = [
     {
       name: 'overheadMsP50',
-      goal: '≤ 5 ms',
+      goal: '≤ 4 ms',
       measured: perCall(figures.overheadMsP50, ' ms', 2),
-      met: worst(figures.overheadMsP50) <= 5,
+      met: worst(figures.overheadMsP50) <= 4,
     },
     {
       name: 'overheadRatioAt100ms',
@@ -45,11 +45,21 @@ export function evaluateTargets(figures: Figures): Target[] {
       measured: figures.gatewayRatioAt100ms.toFixed(3),
       met: figures.gatewayRatioAt100ms <= 1.02,
     },
-    ...figures.gatewayFanOut.map((f) => ({
-      name: `gateway fan-out wall ÷ per-workbook serial lower bound, Graph at ${f.graphLatencyMs} ms; one in flight per workbook`,
-      goal: '≤ 1.15; 1',
-      measured: `${f.ratio.toFixed(3)} (direct, same run: ${f.directRatio.toFixed(3)}); ${f.maxInFlightPerWorkbook}`,
-      met: f.ratio <= 1.15 && f.maxInFlightPerWorkbook <= 1,
+    ...figures.gatewayFanOut.map((f) => {
+      // Microsoft's latency for an Excel call is 100 ms and up; at 20 ms the bound is CPU work on two cores.
+      const goal = f.graphLatencyMs >= 100 ? 1.15 : 1.5;
+      return {
+        name: `gateway fan-out wall ÷ per-workbook serial lower bound, Graph at ${f.graphLatencyMs} ms; one in flight per workbook`,
+        goal: `≤ ${goal}; 1`,
+        measured: `${f.ratio.toFixed(3)} (direct, same run: ${f.directRatio.toFixed(3)}); ${f.maxInFlightPerWorkbook}`,
+        met: f.ratio <= goal && f.maxInFlightPerWorkbook <= 1,
+      };
+    }),
+    ...figures.gatewayTableOps.map((t) => ({
+      name: `table operations per gateway call, one instance serving the workbook, Graph at ${t.graphLatencyMs} ms`,
+      goal: '≤ 0.1',
+      measured: `${t.perCall} (${t.tableOps} ops, ${t.leaseOps} of them the lease's, in ${t.calls} calls)`,
+      met: t.perCall <= 0.1,
     })),
   );
   for (const sweep of figures.sweep) {

@@ -15,6 +15,12 @@ export interface WorkbookGate {
   take(workbook: WorkbookAddress, deadline: number): Promise<Turn>;
   /** When Graph's cooldown for the workbook ends, as this instance knows it; `undefined` when it may be called now. */
   pausedUntil(workbook: WorkbookAddress, now: number): number | undefined;
+  /**
+   * The workbook's current tenure: the same object for as long as this instance holds the workbook without a break,
+   * so that no other instance has called Graph on it meanwhile; `undefined` when it does not hold it. With no lease
+   * (WORKBOOK_LEASE=instance, which presumes one instance) the whole process is one tenure.
+   */
+  tenureOf(workbook: WorkbookAddress): object | undefined;
 }
 
 export interface Turn {
@@ -59,6 +65,7 @@ interface Lane {
  */
 export function createWorkbookGate(options: GateOptions): WorkbookGate {
   const lanes = new Map<string, Lane>();
+  const processTenure = {};
   const laneOf = (workbook: WorkbookAddress): Lane => {
     const key = workbookKey(workbook);
     let lane = lanes.get(key);
@@ -161,6 +168,11 @@ export function createWorkbookGate(options: GateOptions): WorkbookGate {
     pausedUntil(workbook, now) {
       const until = lanes.get(workbookKey(workbook))?.cooldownUntil ?? 0;
       return until > now ? until : undefined;
+    },
+    tenureOf(workbook) {
+      if (options.leases === undefined) return processTenure;
+      const lease = lanes.get(workbookKey(workbook))?.lease;
+      return lease !== undefined && !lease.lost && !lease.wanted ? lease : undefined;
     },
   };
 }

@@ -13,7 +13,7 @@ export async function findSession(
   workbook: WorkbookAddress,
   sessionId: string,
   caller: Caller | undefined,
-  options: { readonly fresh?: boolean } = {},
+  options: { readonly fresh?: boolean; readonly tenure?: object } = {},
 ): Promise<StoredSession> {
   const record = await deps.store.getSession(workbook, sessionId, options);
   if (!record || (record.owner !== undefined && record.owner !== caller?.id)) throw new SessionNotFoundError();

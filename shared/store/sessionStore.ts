@@ -13,11 +13,14 @@ import { partitionKeyOf, rowKeyOf } from './sessionKeys';
  * is a `ConcurrencyError`.
  */
 export interface SessionStore {
-  /** `fresh`: read the table even where a copy is at hand (see cachedSessionStore below). */
+  /**
+   * `fresh`: read the table even where a copy is at hand, unless the copy was read in `tenure` (see
+   * cachedSessionStore below).
+   */
   getSession(
     workbook: WorkbookAddress,
     sessionId: string,
-    options?: { readonly fresh?: boolean },
+    options?: { readonly fresh?: boolean; readonly tenure?: object },
   ): Promise<StoredSession | undefined>;
   insertSession(record: SessionRecord): Promise<StoredSession>;
   replaceSession(current: StoredSession, next: SessionRecord): Promise<StoredSession>;
@@ -54,16 +57,19 @@ export interface SessionStore {
  *
  * Only a refresh uses a copy: if the table is down, the refresh answers 503 and Graph has at most kept a live session
  * alive — nothing the table must know. A close reads fresh, so it never closes a session in Graph while the table
- * cannot record it.
+ * cannot record it. A forwarded call reads fresh too, once per `tenure` of the workbook's gate (workbookGate.ts):
+ * while this instance holds the workbook without a break no other instance calls Graph on it, so none can have
+ * closed the session meanwhile; a copy read in that tenure stays good for it. A copy this instance wrote is not
+ * tied to any tenure.
  */
 export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
-  const cache = new Map<string, StoredSession>();
+  const cache = new Map<string, { readonly record: StoredSession; readonly tenure?: object }>();
   const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) =>
     `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
-  const remember = (record: StoredSession) => {
+  const remember = (record: StoredSession, tenure?: object) => {
     const key = keyOf(record, record.sessionId);
     cache.delete(key);
-    cache.set(key, record);
+    cache.set(key, tenure === undefined ? { record } : { record, tenure });
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
     return record;
   };
@@ -73,10 +79,12 @@ export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): Ses
   return {
     ...inner,
     async getSession(workbook, sessionId, options) {
-      const cached = options?.fresh ? undefined : cache.get(keyOf(workbook, sessionId));
-      if (cached) return cached;
+      const cached = cache.get(keyOf(workbook, sessionId));
+      const tenure = options?.tenure;
+      if (cached !== undefined && tenure !== undefined && cached.tenure === tenure) return cached.record;
+      if (cached !== undefined && !options?.fresh) return cached.record;
       const record = await inner.getSession(workbook, sessionId);
-      return record ? remember(record) : undefined;
+      return record ? remember(record, tenure) : undefined;
     },
     async insertSession(record) {
       return remember(await inner.insertSession(record));

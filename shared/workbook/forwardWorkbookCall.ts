@@ -108,13 +108,19 @@ async function makeCall(
   };
 }
 
-// Read fresh, not from this instance's copy: a session another instance closed must not get another Graph call.
+// Read fresh, not from this instance's copy — a session another instance closed must not get another Graph call —
+// unless the copy was read while this instance has held the workbook without a break (the gate's tenure): then no
+// other instance can have closed it in Graph, and the steady state reads nothing.
 async function liveSession(
   input: WorkbookCallInput,
   sessionId: string,
   invocation: Invocation,
 ): Promise<StoredSession> {
-  const record = await findSession(invocation.deps, input.workbook, sessionId, input.caller, { fresh: true });
+  const tenure = invocation.deps.gate.tenureOf(input.workbook);
+  const record = await findSession(invocation.deps, input.workbook, sessionId, input.caller, {
+    fresh: true,
+    ...(tenure === undefined ? {} : { tenure }),
+  });
   if (record.state !== 'live') throw new SessionNotFoundError();
   return record;
 }

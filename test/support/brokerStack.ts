@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { startGraphEmulator, type EmulatorOptions, type GraphEmulator } from '../../dev/graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from '../../dev/identityEndpoint';
 import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../dev/localHost';
+import { startCountingTableProxy, type CountingTableProxy } from '../../dev/countingTableProxy';
 import { createDeps } from '../../host/productionDeps';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
@@ -49,6 +50,8 @@ export interface BrokerStack {
   readonly clock: TestClock;
   /** Every line the functions logged. */
   readonly logs: string[];
+  /** The broker's table operations since the last reset (with `countTableOps`). */
+  readonly tableOps: CountingTableProxy | undefined;
   /**
    * The broker's records in its table (sessions, operations, keys), each as Table Storage holds it. The workbook
    * gate's lease rows are not among them: a lease lingers a moment after a call (so the caller's next call writes
@@ -79,6 +82,8 @@ export async function startBrokerStack(
     /** Graph call timings short enough for a test to wait out (real time: they bound waits on the network). */
     graphCallTimeoutMs?: number;
     graphCallHoldMs?: number;
+    /** The broker talks to Azurite through a proxy that counts its table operations (`tableOps`). */
+    countTableOps?: boolean;
   } = {},
 ): Promise<BrokerStack> {
   identity ??= startIdentityEndpoint().then((endpoint) => {
@@ -96,6 +101,7 @@ export async function startBrokerStack(
   });
   const tableName = testTableName('broker');
   const connection = inject('azuriteConnectionString');
+  const counter = options.countTableOps ? await startCountingTableProxy(connection) : undefined;
   const logs: string[] = [];
   // The host listens first, so the deps know its address (the broker's own, for the Locations it hands out).
   let deps: Deps | undefined;
@@ -114,7 +120,7 @@ export async function startBrokerStack(
     IDENTITY_ENDPOINT: id.url,
     IDENTITY_HEADER: id.header,
     GRAPH_BASE_URL: emulator.url,
-    SESSION_TABLE_CONNECTION: connection,
+    SESSION_TABLE_CONNECTION: counter?.connectionString ?? connection,
     SESSION_TABLE_NAME: tableName,
     ALLOWED_DRIVE_IDS: '*',
     PUBLIC_BASE_URL: host.url,
@@ -135,6 +141,7 @@ export async function startBrokerStack(
     table,
     clock,
     logs,
+    tableOps: counter,
     async rows() {
       return (await allRows(table)).filter((row) => row.rowKey !== LEASE_ROW_KEY);
     },
@@ -147,6 +154,7 @@ export async function startBrokerStack(
     async close() {
       await host.close();
       await emulator.close();
+      await counter?.close();
     },
   };
 }
