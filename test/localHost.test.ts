@@ -1,7 +1,27 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_FUNCTION_MESSAGE } from '../dev/hostRefusal';
 import { loadFunctions } from '../dev/loadFunctions';
 import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
 import { rawRequest } from './support/rawRequest';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const graphError = (code: string, message: string, requestId: string) => ({
+  error: { code, message, innerError: { 'request-id': requestId, date: expect.any(String) as unknown } },
+});
+
+/** Sends bytes as they are and reads everything the server writes back before it closes the connection. */
+function rawExchange(base: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(bytes));
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
 
 let stack: BrokerStack;
 beforeAll(async () => {
@@ -28,6 +48,7 @@ describe('the local host behaves like the Functions host', () => {
 
   it.each([
     ['HEAD', '/api/drives/b!d/items/01I/workbook/createSession'],
+    ['TRACE', '/api/drives/b!d/items/01I/workbook/worksheets'],
     ['OPTIONS', '/api/drives/b!d/items/01I/workbook/refreshSession'],
     ['POST', '/api/drives/b!d/items/01I/notebook/unknownAction'],
     ['POST', '/api/nothing-here'],
@@ -35,15 +56,48 @@ describe('the local host behaves like the Functions host', () => {
     ['POST', '/api/drives/b!d//items/01I/workbook/createSession'],
     ['POST', '/api/drives//b!d/items/01I/workbook/createSession'],
   ])(
-    'answers %s %s with 404 and an empty body, as the host does for no route or a wrong method',
+    "answers %s %s with the host's 404 for no route or a wrong method, in Graph's error shape with a request-id",
     async (method, path) => {
       stack.emulator.resetCalls();
       const response = await rawRequest(stack.url, path, { method });
       expect(response.status).toBe(404);
-      expect(response.text).toBe('');
+      const requestId = String(response.headers['request-id']);
+      expect(requestId).toMatch(UUID);
+      // A HEAD answer has no body by HTTP's rules; its headers still say what it would have been.
+      if (method !== 'HEAD') {
+        expect(JSON.parse(response.text)).toEqual(graphError('itemNotFound', NO_FUNCTION_MESSAGE, requestId));
+      }
+      expect(response.headers['content-type']).toBe('application/json');
       expect(stack.emulator.calls()).toEqual([]);
     },
   );
+
+  it("answers a request head over Node's 16 KiB limit with 431 in Graph's error shape, before any function", async () => {
+    stack.emulator.resetCalls();
+    const response = await rawRequest(stack.url, stack.sessionUrl('worksheets').replace(stack.url, ''), {
+      method: 'GET',
+      headers: { 'x-padding': 'x'.repeat(20_000) },
+    });
+    expect(response.status).toBe(431);
+    const requestId = String(response.headers['request-id']);
+    expect(requestId).toMatch(UUID);
+    expect(JSON.parse(response.text)).toEqual(
+      graphError('requestHeaderFieldsTooLarge', 'The request line and headers are too large.', requestId),
+    );
+    expect(stack.emulator.calls()).toEqual([]);
+  });
+
+  it("answers a target that is not a path, and bytes that are not HTTP, with 400 in Graph's error shape", async () => {
+    const absolute = await rawRequest(stack.url, 'http://elsewhere.example/api/nothing', { method: 'GET' });
+    expect(absolute.status).toBe(400);
+    expect(JSON.parse(absolute.text)).toMatchObject({ error: { code: 'badRequest' } });
+    expect(String(absolute.headers['request-id'])).toMatch(UUID);
+
+    const garbage = await rawExchange(stack.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(garbage).toMatch(/\r\nrequest-id: [0-9a-f-]{36}\r\n/);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'badRequest' } });
+  });
 
   it('matches route literals case-insensitively, as ASP.NET routing does', async () => {
     const response = await post(
@@ -64,5 +118,6 @@ describe('the local host behaves like the Functions host', () => {
     expect(accepted.status).toBe(202);
     const unknown = await rawRequest(stack.url, '/admin/functions/noSuchFunction', { body: '{"input":""}' });
     expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toMatchObject({ error: { code: 'itemNotFound', message: NO_FUNCTION_MESSAGE } });
   });
 });
