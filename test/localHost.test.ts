@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_FUNCTION_MESSAGE } from '../dev/hostRefusal';
 import { loadFunctions } from '../dev/loadFunctions';
-import { post, startBrokerStack, type BrokerStack } from './support/brokerStack';
+import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 import { rawRequest } from './support/rawRequest';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -119,5 +119,61 @@ describe('the local host behaves like the Functions host', () => {
     const unknown = await rawRequest(stack.url, '/admin/functions/noSuchFunction', { body: '{"input":""}' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text)).toMatchObject({ error: { code: 'itemNotFound', message: NO_FUNCTION_MESSAGE } });
+  });
+});
+
+describe('the path a function sees, tidied as the host in Azure tidies it', () => {
+  const workbook = () => new URL(stack.sessionUrl('')).pathname.replace(/\/$/, '');
+  const graphPath = () => new URL(stack.emulator.url).pathname + workbook().replace(/^\/api/, '');
+
+  it.each([
+    ['a "." segment', '/./worksheets', '/worksheets'],
+    ['an encoded "." segment', '/%2e/worksheets', '/worksheets'],
+    ['a ".." segment', '/tables/../worksheets', '/worksheets'],
+    ['an encoded ".." segment', '/tables/%2E%2e/worksheets', '/worksheets'],
+    ['a backslash', '/worksheets\\Sheet1', '/worksheets/Sheet1'],
+    ['an encoded backslash', '/worksheets%5CSheet1', '/worksheets/Sheet1'],
+    ['an encoded backslash in lower case', '/worksheets%5cSheet1', '/worksheets/Sheet1'],
+  ])('resolves %s before the broker sees the path: Graph gets the tidied path', async (_label, sent, tidied) => {
+    stack.emulator.resetCalls();
+    const response = await rawRequest(stack.url, `${workbook()}${sent}`, { method: 'GET' });
+    expect(response.status).toBe(200);
+    expect(stack.emulator.calls().map((call) => call.path)).toEqual([`${graphPath()}${tidied}`]);
+  });
+
+  it('never lets ".." carry a call out of the route: what is left is the route it names, or no route at all', async () => {
+    stack.emulator.addWorkbook(WORKBOOK.driveId, '01NEIGHBOUR');
+    stack.emulator.resetCalls();
+    // Climbing out of one workbook's path lands on another route, which is simply a call to that route.
+    const neighbour = await rawRequest(stack.url, `${workbook()}/../../01NEIGHBOUR/workbook/worksheets`, {
+      method: 'GET',
+    });
+    expect(neighbour.status).toBe(200);
+    const neighbourPath = graphPath().replace(`/items/${WORKBOOK.itemId}/`, '/items/01NEIGHBOUR/');
+    expect(stack.emulator.calls().map((call) => call.path)).toEqual([`${neighbourPath}/worksheets`]);
+    // Climbing past the route prefix, with dots or backslashes, leaves no route: the host's 404, no Graph call.
+    stack.emulator.resetCalls();
+    for (const climb of [
+      '/../../../../../x',
+      '/%2e%2e%5c%2e%2e%5c%2e%2e%5c%2e%2e%5c%2e%2e%5cx',
+      '\\..\\..\\..\\..\\..\\x',
+    ]) {
+      const response = await rawRequest(stack.url, `${workbook()}${climb}`, { method: 'GET' });
+      expect(response.status, climb).toBe(404);
+      expect(JSON.parse(response.text), climb).toMatchObject({ error: { message: NO_FUNCTION_MESSAGE } });
+    }
+    const drive = await rawRequest(stack.url, `/api/drives/b!x%5Cy/items/${WORKBOOK.itemId}/workbook/createSession`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(drive.status).toBe(404);
+    expect(stack.emulator.calls()).toEqual([]);
+  });
+
+  it('leaves an encoded slash encoded, so the broker refuses it (400) rather than guess which path was meant', async () => {
+    stack.emulator.resetCalls();
+    const response = await rawRequest(stack.url, `${workbook()}/worksheets/a%2Fb`, { method: 'GET' });
+    expect(response.status).toBe(400);
+    expect(stack.emulator.calls()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_FUNCTION_MESSAGE } from '../dev/hostRefusal';
+import { readRequestTarget } from '../dev/requestTarget';
 import { underRoutePrefix } from '../dev/routePrefix';
 import { matchRoute } from '../dev/routeTemplate';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
@@ -433,17 +434,13 @@ const requests: fc.Arbitrary<BadRequest> = fc
 
 /**
  * Makes the workbook a request names exist in the emulator, whatever its ids, by reading the request target with the
- * local host's own routing (a path under an origin, WHATWG URL rules; the route prefix without regard to case, as
- * ASP.NET does; segments percent-decoded). A request that reaches Graph is then never refused by Graph. Reading the
+ * local host's own routing (its path tidied as the host tidies it, dev/requestTarget.ts; the route prefix without
+ * regard to case, as ASP.NET does; segments percent-decoded). A request that reaches Graph is then never refused by Graph. Reading the
  * path any other way lets a route the host serves (`/API/...`) reach Graph for a workbook that was never added.
  */
 function ensureWorkbookFor(path: string): void {
-  let pathname: string;
-  try {
-    pathname = new URL(`http://localhost${path}`).pathname;
-  } catch {
-    return;
-  }
+  const pathname = readRequestTarget(path, undefined)?.pathname;
+  if (pathname === undefined) return;
   const routed = underRoutePrefix(pathname);
   const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
   if (params?.driveId !== undefined && params.itemId !== undefined)
@@ -452,12 +449,8 @@ function ensureWorkbookFor(path: string): void {
 
 /** Where Graph may be called for a request: only under the workbook its path names, as the host routes it. */
 function workbookPrefixOf(path: string): string | undefined {
-  let pathname: string;
-  try {
-    pathname = new URL(`http://localhost${path}`).pathname;
-  } catch {
-    return undefined;
-  }
+  const pathname = readRequestTarget(path, undefined)?.pathname;
+  if (pathname === undefined) return undefined;
   const routed = underRoutePrefix(pathname);
   const params = routed === undefined ? undefined : matchRoute(ANY_WORKBOOK_ROUTE, routed);
   if (params?.driveId === undefined || params.itemId === undefined) return undefined;
