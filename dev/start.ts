@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../shared/config';
 import { startAzurite, startOwnAzurite, superviseAzurite } from './azurite';
+import { checkoutRoot } from './checkoutRoot';
 import { toCorsOptions, type CorsOptions } from './cors';
 import { emulatorPort, listenOn, type EmulatorPort } from './emulatorPort';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID, startGraphEmulator, type GraphEmulator } from './graphEmulator';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identityEndpoint';
 import { startLocalHost } from './localHost';
 import { readLocalSettings, type LocalSettings } from './localSettings';
+import { writeStackFile } from './stackFile';
 import { acquireStackLock } from './stackLock';
 
 /** Where the emulator's drive lives unless EMULATOR_DRIVE_FOLDER says otherwise (ignored by git). */
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   if (!env.SESSION_TABLE_CONNECTION && !env.SESSION_TABLE_ENDPOINT) await startTable(root, env);
   const emulator = graphPort ? await startGraph(root, env, graphPort) : undefined;
   if (!emulator) say(`Graph: ${env.GRAPH_BASE_URL}`);
-  await startFunctions(env, settings, cors, emulator);
+  const functionsUrl = await startFunctions(env, settings, cors, emulator);
+  writeStackFile(root, functionsUrl, env); // removed when this process exits, however it exits
+  say('Another instance of the broker on this stack (another terminal): npm run start:second');
   say('Ctrl-C stops everything.');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -98,7 +101,7 @@ async function startFunctions(
   settings: LocalSettings,
   cors: CorsOptions | undefined,
   emulator: GraphEmulator | undefined,
-): Promise<void> {
+): Promise<string> {
   const port = Number(env.PORT ?? settings.port ?? 7071);
   const host = await startLocalHost({ port, env, cors });
   // As Core Tools does: the site's own address, from which the broker builds the Locations it hands out.
@@ -116,23 +119,11 @@ async function startFunctions(
     say(
       `Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`,
     );
+  return host.url;
 }
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
-
-/**
- * The checkout this file belongs to, whether it runs compiled (dist/dev) or from source (dev). LOCAL_STACK_ROOT
- * names another folder to treat as the checkout (its local.settings.json, .azurite/, local-drive/ and lock): tests
- * start whole stacks there without touching the checkout's own.
- */
-function checkoutRoot(from: string): string {
-  if (process.env.LOCAL_STACK_ROOT) return path.resolve(process.env.LOCAL_STACK_ROOT);
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
-  }
-}
 
 /** Stops every part of the stack, last started first (the host before what it calls), then exits. */
 async function stopAll(code: number): Promise<void> {
