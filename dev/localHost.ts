@@ -47,8 +47,9 @@ export interface LocalHost {
  * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
  * `/api/...` with the host's methods and statuses (404 for an unknown route *and* for a wrong method —
  * https://github.com/Azure/azure-functions-host/issues/10098 — in Graph's error shape here, see dev/hostRefusal.ts),
- * `POST /admin/functions/{name}` → 202, and timers on their schedules. Like Core Tools it does not check function keys. With `cors`, it answers browsers'
- * preflights itself and marks every answer for allowed origins, as the host's CORS middleware does (dev/cors.ts).
+ * `POST /admin/functions/{name}` → 202, and timers on their schedules. Like Core Tools it does not check function
+ * keys. With `cors`, it answers browsers' preflights itself and marks every answer for allowed origins, as the host's
+ * CORS middleware does (dev/cors.ts). It reads each request's path as the host in Azure does (dev/requestTarget.ts).
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const loaded = await loadFunctions();
