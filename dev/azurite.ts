@@ -16,19 +16,48 @@ const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 const STDERR_LINES_KEPT = 20;
 
+/**
+ * How often Azurite writes a changed table to its --location file. Its table store is LokiJS with autosave every
+ * 5 s, fixed in Azurite (LokiTableMetadataStore: `autosaveInterval: 5000`, no option), so a kill -9 lost up to 5 s of
+ * acknowledged writes. Loki saves only when something changed, to a temporary file it then renames, so a short
+ * interval costs nothing when idle and never leaves half a file.
+ */
+export const AZURITE_SAVE_INTERVAL_MS = 200;
+
 /*
- * Azurite runs under this preamble rather than directly, and is stopped by closing its stdin. The pipe also closes
- * when our process dies in any way — even SIGKILL, when no 'exit' handler runs — so no orphan outlives us.
- * On end of input it runs Azurite's own SIGINT handler (emitted, not signalled, so it also works on Windows), which
- * closes the server and saves a --location database; Loki otherwise autosaves only every 5 s. Then it exits, with
- * a hard exit as backstop.
+ * Azurite runs under this preamble rather than directly:
+ * - It is stopped by closing its stdin. The pipe also closes when our process dies in any way — even SIGKILL, when
+ *   no 'exit' handler runs — so no orphan outlives us.
+ * - End of input, SIGTERM and SIGHUP (a closed terminal) all run Azurite's own SIGINT handler (emitted, not
+ *   signalled, so it also works on Windows), which closes the server and saves the table; by default those signals
+ *   would end the process without saving. A hard exit is the backstop.
+ * - Loki's autosave interval is AZURITE_SAVE_INTERVAL_MS instead of Azurite's 5 s, so only a kill -9 of Azurite
+ *   itself (or a crash of the machine) can lose writes, and only those of the last moment. This patches the one
+ *   LokiJS Azurite loads (resolved from Azurite's own folder) before Azurite creates its database.
  */
 const PREAMBLE = `
-process.stdin.once('end', () => {
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
   process.stdin.destroy();
-  if (!process.emit('SIGINT')) process.exit(0);
   setTimeout(() => process.exit(0), 3000).unref();
-}).resume();
+};
+process.on('SIGINT', stop);
+const closeAzurite = () => {
+  if (stopping) return;
+  if (process.listenerCount('SIGINT') > 1) process.emit('SIGINT');
+  else process.exit(0);
+};
+process.stdin.once('end', closeAzurite).resume();
+process.once('SIGTERM', closeAzurite);
+process.once('SIGHUP', closeAzurite);
+const Loki = require(require.resolve('lokijs', { paths: [require('path').dirname(process.argv[1])] }));
+const configure = Loki.prototype.configureOptions;
+Loki.prototype.configureOptions = function (options, initial) {
+  const patched = options && options.autosave ? { ...options, autosaveInterval: ${AZURITE_SAVE_INTERVAL_MS} } : options;
+  return configure.call(this, patched, initial);
+};
 require(process.argv[1]);
 `;
 

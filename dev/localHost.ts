@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { answerHttp, runTimer, type Declaration, type TimerDeclaration } from '../host/declare';
 import { productionDeps } from '../host/productionDeps';
 import type { Deps } from '../shared/deps';
-import { corsPolicy, type CorsOptions } from './cors';
+import { answerClientError } from './clientError';
+import { corsPolicy, type CorsOptions, type CorsPolicy } from './cors';
+import { hostRefusal } from './hostRefusal';
 import { discardUnreadBody, toHttpRequest, writeResponse } from './httpBridge';
 import { lineWriter } from './lineWriter';
 import { loadFunctions } from './loadFunctions';
+import { readRequestTarget } from './requestTarget';
 import { underRoutePrefix } from './routePrefix';
 import { matchRoute } from './routeTemplate';
 import { scheduleTimers } from './scheduleTimers';
@@ -42,10 +45,11 @@ export interface LocalHost {
 
 /**
  * A stand-in for the Functions host for machines without Core Tools: the functions' own declarations served on
- * `/api/...` with the host's methods and statuses (404 with an empty body for an unknown route *and* for a wrong
- * method — https://github.com/Azure/azure-functions-host/issues/10098), `POST /admin/functions/{name}` → 202, and
- * timers on their schedules. Like Core Tools it does not check function keys. With `cors`, it answers browsers'
- * preflights itself and marks every answer for allowed origins, as the host's CORS middleware does (dev/cors.ts).
+ * `/api/...` with the host's methods and statuses (404 for an unknown route *and* for a wrong method —
+ * https://github.com/Azure/azure-functions-host/issues/10098 — in Graph's error shape here, see dev/hostRefusal.ts),
+ * `POST /admin/functions/{name}` → 202, and timers on their schedules. Like Core Tools it does not check function
+ * keys. With `cors`, it answers browsers' preflights itself and marks every answer for allowed origins, as the host's
+ * CORS middleware does (dev/cors.ts). It reads each request's path as the host in Azure does (dev/requestTarget.ts).
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const loaded = await loadFunctions();
@@ -66,47 +70,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     return track(runLocalTimer(declaration, deps, log, false));
   };
 
-  const server = createServer((request, response) => {
-    const corsHeaders = cors?.responseHeaders(request.headers) ?? {};
-    handle(request, response, corsHeaders).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { ...corsHeaders, 'content-length': '0' });
-      response.end();
-    });
-  });
-  const handle = async (request: IncomingMessage, response: ServerResponse, corsHeaders: Record<string, string>) => {
-    // Read the request target as a path: `new URL('//x', base)` would take `x` for a host.
-    const url = parseTarget(request.url ?? '/', request.headers.host);
-    if (!url) return writeResponse(response, { status: 400 }, {});
-    // The host's CORS middleware runs before routing and authentication: a preflight never reaches a function.
-    if (cors?.isPreflight(request.method, request.headers) && isHttpRoute(declarations, url.pathname)) {
-      request.resume();
-      return writeResponse(response, { status: 204 }, cors.preflightHeaders(request.headers));
-    }
-    const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
-    if (admin?.[1] && request.method === 'POST') {
-      const declaration = find(decodeURIComponent(admin[1]));
-      if (declaration?.kind !== 'timer') return writeResponse(response, { status: 404 }, corsHeaders);
-      request.resume();
-      void track(runLocalTimer(declaration, deps, log, false));
-      return writeResponse(response, { status: 202 }, corsHeaders);
-    }
-    const routed = underRoutePrefix(url.pathname);
-    const match = routed === undefined ? undefined : findHttp(declarations, request.method ?? '', routed);
-    if (!match) {
-      request.resume();
-      return writeResponse(response, { status: 404 }, corsHeaders);
-    }
-    const httpRequest = toHttpRequest(request, url, match.params);
-    const started = Date.now();
-    const context = contextFor(match.declaration.name, randomUUID(), log);
-    const result = await answerHttp(match.declaration, httpRequest, context, deps);
-    log(
-      `${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`,
-    );
-    writeResponse(response, result, corsHeaders);
-    discardUnreadBody(request);
-  };
-
+  const serve = requestHandler({ declarations, deps, log, cors, find, track });
+  const server = createServer(serve);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 7071, options.hostname ?? '127.0.0.1', resolve);
@@ -132,6 +98,76 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await Promise.allSettled([...running]);
     },
   };
+}
+
+interface HostParts {
+  readonly declarations: readonly Declaration[];
+  readonly deps: () => Deps;
+  readonly log: (line: string) => void;
+  readonly cors: CorsPolicy | undefined;
+  readonly find: (name: string) => Declaration | undefined;
+  readonly track: (work: Promise<void>) => Promise<void>;
+}
+
+/**
+ * What the host does with one request: a preflight, the admin route, or a function, in that order, as the Functions
+ * host's middleware does. Whatever no function takes — and whatever fails in the host itself — is the host's own
+ * answer (dev/hostRefusal.ts).
+ */
+function requestHandler(parts: HostParts): (request: IncomingMessage, response: ServerResponse) => void {
+  const { declarations, deps, log, cors, find, track } = parts;
+  const refuse = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    headers: Record<string, string>,
+    kind: 'noFunction' | 'notAPath',
+  ) => {
+    request.resume();
+    const answer = hostRefusal(kind);
+    log(`${new Date().toISOString()} ${request.method} ${request.url} → ${answer.status} (local host: ${kind})`);
+    writeResponse(response, answer, headers);
+  };
+  const handle = async (request: IncomingMessage, response: ServerResponse, corsHeaders: Record<string, string>) => {
+    const url = readRequestTarget(request.url ?? '/', request.headers.host);
+    if (!url) return refuse(request, response, corsHeaders, 'notAPath');
+    // The host's CORS middleware runs before routing and authentication: a preflight never reaches a function.
+    if (cors?.isPreflight(request.method, request.headers) && isHttpRoute(declarations, url.pathname)) {
+      request.resume();
+      return writeResponse(response, { status: 204 }, { ...cors.preflightHeaders(request.headers), ...ownId() });
+    }
+    const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
+    if (admin?.[1] && request.method === 'POST') {
+      const declaration = find(decodeURIComponent(admin[1]));
+      if (declaration?.kind !== 'timer') return refuse(request, response, corsHeaders, 'noFunction');
+      request.resume();
+      void track(runLocalTimer(declaration, deps, log, false));
+      return writeResponse(response, { status: 202 }, { ...corsHeaders, ...ownId() });
+    }
+    const routed = underRoutePrefix(url.pathname);
+    const match = routed === undefined ? undefined : findHttp(declarations, request.method ?? '', routed);
+    if (!match) return refuse(request, response, corsHeaders, 'noFunction');
+    const httpRequest = toHttpRequest(request, url, match.params);
+    const started = Date.now();
+    const context = contextFor(match.declaration.name, randomUUID(), log);
+    const result = await answerHttp(match.declaration, httpRequest, context, deps);
+    log(
+      `${new Date().toISOString()} ${request.method} ${url.pathname} → ${result.status ?? 200} (${match.declaration.name}, ${Date.now() - started} ms)`,
+    );
+    writeResponse(response, result, corsHeaders);
+    discardUnreadBody(request);
+  };
+  return (request, response) => {
+    const corsHeaders = cors?.responseHeaders(request.headers) ?? {};
+    handle(request, response, corsHeaders).catch(() => {
+      if (response.headersSent) return void response.end();
+      writeResponse(response, hostRefusal('failed'), corsHeaders);
+    });
+  };
+}
+
+/** A `request-id` for an answer the host makes itself without a body (a preflight, the admin route's 202). */
+function ownId(): Record<string, string> {
+  return { 'request-id': randomUUID() };
 }
 
 function findHttp(declarations: readonly Declaration[], method: string, path: string) {
@@ -178,15 +214,5 @@ async function runLocalTimer(
     await runTimer(declaration, timer, context, deps);
   } catch (error) {
     log(`${now} [error] ${declaration.name} failed: ${error instanceof Error ? error.message : 'unknown'}`);
-  }
-}
-
-/** The request target as a URL on this host, or `undefined` when it is not a path (Kestrel answers those 400). */
-function parseTarget(target: string, host: string | undefined): URL | undefined {
-  if (!target.startsWith('/')) return undefined;
-  try {
-    return new URL(`http://${host && /^[\w.:[\]-]+$/.test(host) ? host : 'localhost'}${target}`);
-  } catch {
-    return undefined;
   }
 }

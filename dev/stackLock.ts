@@ -48,7 +48,8 @@ function holderOf(file: string): number | undefined {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this id exists (one we may not signal counts). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
+
+const DEMO = { driveId: DEMO_DRIVE_ID, itemId: DEMO_ITEM_ID };
 
 // The README's walk-throughs, pasted as written into an interactive bash and zsh (where `!` in double quotes is a
 // history expansion) against a local stack, with PORT set as a user would. What the shell printed, what Graph saw and
@@ -39,11 +42,13 @@ async function paste(shell: (typeof shells)[number], script: string): Promise<st
   folder = mkdtempSync(path.join(tmpdir(), 'readme-drive-'));
   stack = await startBrokerStack({ emulator: { drive: { path: folder } } });
   const port = new URL(stack.url).port;
+  const emulatorPort = String(stack.emulator.port);
   // spawnSync would block the event loop the local stack answers on; run the shell asynchronously.
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(shell.command, shell.args, {
-      env: { ...process.env, PORT: port, HOME: folder },
+      // PORT and EMULATOR_PORT set as a user would after `npm start` said where things are: the blocks paste as is.
+      env: { ...process.env, PORT: port, EMULATOR_PORT: emulatorPort, HOME: folder },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -86,4 +91,36 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
       'Kiwis',
     ]);
   });
+
+  it.skipIf(!shell.present)(
+    'adds the emulator fault the README shows: Graph adds the row, the answer is lost',
+    async () => {
+      const output = await paste(shell, blockAfter("## Offline Excel: the emulator's drive"));
+      expect(output).not.toMatch(/event not found|no such event|command not found|parse error|Connection refused/);
+      const rows = `${stack!.sessionUrl("tables('Sales')/rows/add", DEMO)}`;
+      const response = await fetch(rows, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"values":[["West","Figs",3,1.5,""]]}',
+      });
+      expect(response.status).toBe(504);
+      expect(stack!.emulator.calls().map((call) => `${call.op} ${call.status}`)).toEqual(['addTableRows 504']);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(path.join(folder!, 'Demo.xlsx'));
+      expect(workbook.getWorksheet('Sheet1')?.getCell('B6').value).toBe('Figs');
+    },
+  );
+
+  it.skipIf(!shell.present)(
+    "makes creates slow and gets the long create's 202 with Location, as the README says",
+    async () => {
+      const output = await paste(shell, blockAfter('### createSession'));
+      expect(output).not.toMatch(/event not found|no such event|command not found|parse error|Connection refused/);
+      // No line anchors: curl's progress meter (on stderr, into the same pipe) may end a line with a bare \r.
+      expect(output).toMatch(/HTTP\/1\.1 202 /);
+      expect(output).toMatch(/location: http:\/\/\S+\/workbook\/operations\/\S+/i);
+      expect(output).toMatch(/retry-after: \d+/i);
+      expect(stack!.emulator.settings().asyncCreateMs).toBe(0);
+    },
+  );
 });
