@@ -21,6 +21,18 @@ interface Profile {
 
 const NOT_BUSY = new Set(['(idle)', '(program)']);
 
+/** The profile's busy time (samples not idle), in ms. */
+export function busyMsOf(file: string): number {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  let busy = 0;
+  profile.samples.forEach((id, index) => {
+    const leaf = byId.get(id)?.callFrame;
+    if (leaf && !NOT_BUSY.has(leaf.functionName)) busy += profile.timeDeltas[index] ?? 0;
+  });
+  return busy / 1000;
+}
+
 export function summarizeProfile(file: string, top = 15): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));

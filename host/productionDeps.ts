@@ -32,6 +32,11 @@ export function productionDeps(): Deps {
 const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  every: (ms, tick) => {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };
 
 /** What a test may set beside the clock: a telemetry it watches, and Graph call timings short enough to wait out. */
@@ -49,6 +54,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
   const credential = lazyCredential(config);
   const now = () => clock.now();
   const sleep = (ms: number) => clock.sleep(ms);
+  const every: Clock['every'] = (ms, tick) => clock.every(ms, tick);
   const telemetry = watch.telemetry ?? createTelemetry(config);
   const target = new URL(config.graphBaseUrl).host;
   const token = cachedToken(graphTokens(config, credential), () => Date.now());
@@ -59,9 +65,10 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
     config,
     now,
     sleep,
+    every,
     newRequestId: randomUUID,
     telemetry,
-    gate: workbookGate(config, table, { now, sleep }, telemetry),
+    gate: workbookGate(config, table, { now, sleep, every }, telemetry),
     graph: createGraphClient({
       baseUrl: config.graphBaseUrl,
       fetch: (input, init) => fetch(input, init),
@@ -101,7 +108,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
 function workbookGate(
   config: Config,
   table: TableTarget,
-  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+  clock: Pick<Clock, 'now' | 'sleep' | 'every'>,
   telemetry: Telemetry,
 ): WorkbookGate {
   return createWorkbookGate({

@@ -15,6 +15,11 @@ export interface Logger {
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Calls `tick` every `ms` on this clock until the returned function stops it: background work such as renewing a
+   * lease or a claim, timed by the same clock that judges when those lapse.
+   */
+  every(ms: number, tick: () => void): () => void;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface Deps {
   readonly store: SessionStore;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  readonly every: Clock['every'];
   readonly newRequestId: () => string;
   readonly telemetry: Telemetry;
   /** One call at a time per workbook, and Graph's cooldowns: every Graph call's turn comes from here. */

@@ -8,6 +8,14 @@ export interface LeaseClock {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
+  /** Renewals' timer, on the clock that judges the lease's end (deps.ts `Clock.every`); default a real interval. */
+  readonly every?: (ms: number, tick: () => void) => () => void;
+}
+
+function realInterval(ms: number, tick: () => void): () => void {
+  const timer = setInterval(tick, ms);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -145,7 +153,7 @@ function holdLease(
       }
     }
     if (current === undefined) {
-      clearInterval(timer);
+      stopRenewing();
       events.onLost?.();
     }
   };
@@ -155,8 +163,7 @@ function holdLease(
     );
   // Fire and forget: the chain runs renewals one after another and catches their failures; a lost lease is
   // reported through onLost, and a write that failed is tried again at the next renewal.
-  const timer = setInterval(() => void then(renew), LEASE_TIMING.renewEveryMs);
-  timer.unref?.();
+  const stopRenewing = (clock.every ?? realInterval)(LEASE_TIMING.renewEveryMs, () => void then(renew));
   return {
     get wanted() {
       return wanted;
@@ -175,7 +182,7 @@ function holdLease(
       );
     },
     release() {
-      clearInterval(timer);
+      stopRenewing();
       return then(() => conditional((row) => giveUp(leases, workbook, row, clock.now())));
     },
   };

@@ -47,7 +47,7 @@ export async function createSession(input: CreateSessionInput, invocation: Invoc
   }
   if (claim === undefined) return create(input, invocation, deadline, undefined);
   // While the create runs, the claim says this request is alive; a repeat that finds it silent claims the key afresh.
-  const heartbeat = keepClaimAlive(claim, (current, next) => deps.store.replaceIdempotency(current, next), deps.now);
+  const heartbeat = keepClaimAlive(claim, (current, next) => deps.store.replaceIdempotency(current, next), deps);
   const made = await create(input, invocation, deadline, claim.rowKey).then(
     (outcome) => ({ outcome }),
     (error: unknown) => ({ error }),

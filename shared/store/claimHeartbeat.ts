@@ -40,8 +40,9 @@ export interface ClaimHeartbeat<T> {
 export function keepClaimAlive<T extends ClaimLife>(
   claim: T,
   renew: (current: T, next: T) => Promise<T>,
-  now: () => number,
+  clock: { readonly now: () => number; readonly every: (ms: number, tick: () => void) => () => void },
 ): ClaimHeartbeat<T> {
+  const { now } = clock;
   let current = claim;
   let lost = false;
   let chain: Promise<void> = Promise.resolve();
@@ -53,13 +54,12 @@ export function keepClaimAlive<T extends ClaimLife>(
       if (error instanceof ConcurrencyError) lost = true;
     }
   };
-  const timer = setInterval(() => {
+  const stopBeating = clock.every(CLAIM_TIMING.renewEveryMs, () => {
     chain = chain.then(beat);
-  }, CLAIM_TIMING.renewEveryMs);
-  timer.unref?.();
+  });
   return {
     async stop() {
-      clearInterval(timer);
+      stopBeating();
       await chain;
       return current;
     },

@@ -52,8 +52,12 @@ export async function forwardWorkbookCall(
   );
   if (claim.kind === 'replay') return claim.answer;
   // While the call runs, the claim says this request is alive; a repeat that finds it silent knows the request died.
-  const { store, now } = invocation.deps;
-  const heartbeat = keepClaimAlive(claim.record, (current, next) => store.replaceReplay(current, next), now);
+  const { store } = invocation.deps;
+  const heartbeat = keepClaimAlive(
+    claim.record,
+    (current, next) => store.replaceReplay(current, next),
+    invocation.deps,
+  );
   const made = await makeCall(input, deadline, invocation).then(
     (answer) => ({ answer }),
     (error: unknown) => ({ error }),

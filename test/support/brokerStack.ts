@@ -21,6 +21,8 @@ export interface TestClock {
   now: () => number;
   advance: (ms: number) => void;
   sleep: (ms: number) => Promise<void>;
+  /** Background timers (renewals) fire as the clock passes their time, however it was moved. */
+  every: (ms: number, tick: () => void) => () => void;
   /** Everything the broker slept, in order. */
   readonly slept: number[];
 }
@@ -28,14 +30,29 @@ export interface TestClock {
 export function testClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): TestClock {
   let t = start;
   const slept: number[] = [];
+  const timers = new Set<{ next: number; readonly ms: number; readonly tick: () => void }>();
+  // A timer that fell due fires once, then counts on from now: a jump of minutes is not a burst of renewals.
+  const moveTo = (to: number) => {
+    t = to;
+    for (const timer of [...timers]) {
+      if (timer.next > t) continue;
+      timer.next = t + timer.ms;
+      timer.tick();
+    }
+  };
   return {
     now: () => t,
-    advance: (ms) => void (t += ms),
+    advance: (ms) => moveTo(t + ms),
     slept,
     sleep: async (ms) => {
       slept.push(ms);
-      t += ms;
+      moveTo(t + ms);
       await new Promise((resolve) => setImmediate(resolve));
+    },
+    every: (ms, tick) => {
+      const timer = { next: t + ms, ms, tick };
+      timers.add(timer);
+      return () => void timers.delete(timer);
     },
   };
 }
