@@ -100,10 +100,13 @@ export const LEASE_TIMING = Object.freeze({
    */
   renewEveryMs: 2_000,
   /**
-   * A lease whose line fell empty is kept this long before it is given up, so a caller's next call — sent as soon as
-   * the last was answered — finds it still held and writes nothing to the table.
+   * A lease whose line fell empty is kept this long before it is given up, so a caller's next call finds it still
+   * held and writes nothing to the table. Long enough for a caller working through a workbook (at Graph's 100 ms a
+   * 100 ms linger was too short: `npm run bench:profile` showed every call paying an insert, a delete and a session
+   * read), short enough that an idle workbook is free again in a second; another instance that names itself waiting
+   * has it at the holder's next renewal either way.
    */
-  lingerMs: 100,
+  lingerMs: 1_000,
   /** A lapsed lease is taken over only this long after its end: instances' clocks differ by a little. */
   skewMs: 1_000,
   /** A waiter polls the row with back-off and jitter from the first to the second. */

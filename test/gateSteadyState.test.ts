@@ -18,7 +18,7 @@ afterAll(async () => {
 const tableOps = () => stack.tableOps?.counts() ?? { all: Number.NaN, lease: Number.NaN };
 
 async function untilNoLease(): Promise<void> {
-  for (let tries = 0; tries < 200 && (await stack.leaseRows()).length > 0; tries += 1)
+  for (let tries = 0; tries < 500 && (await stack.leaseRows()).length > 0; tries += 1)
     await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
