@@ -33,6 +33,22 @@ export interface Config {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The settings a deployment in Azure must set, because their defaults serve only a local run. `infra/` sets each one,
+ * and test/infra.test.ts proves it on the compiled template, so a setting added here cannot be forgotten there.
+ * - AZURE_CLIENT_ID: unset, the broker asks for a system-assigned identity, and the deployment has only its own.
+ * - SESSION_TABLE_ENDPOINT: unset, the table falls back to AzureWebJobsStorage's connection string, which an
+ *   identity-based host storage does not have.
+ * - ALLOWED_DRIVE_IDS: unset serves no drive.
+ * - APPLICATIONINSIGHTS_CONNECTION_STRING: unset sends no telemetry, and the operator's queries find nothing.
+ */
+export const AZURE_SETTINGS = [
+  'AZURE_CLIENT_ID',
+  'SESSION_TABLE_ENDPOINT',
+  'ALLOWED_DRIVE_IDS',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+] as const;
+
 /** The contract's default: every minute (NCRONTAB, seconds first). */
 export const DEFAULT_SWEEP_SCHEDULE = '0 */1 * * * *';
 
