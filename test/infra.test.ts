@@ -286,10 +286,27 @@ describe.skipIf(skipped !== undefined)(
   },
 );
 
+// A valid value of each: a setting added to AZURE_SETTINGS needs one here, or this does not compile.
+const SAMPLE: Record<(typeof AZURE_SETTINGS)[number], string> = {
+  AZURE_CLIENT_ID: '0b6f7c2e-1d3a-4e5f-8a9b-0c1d2e3f4a5b',
+  SESSION_TABLE_ENDPOINT: 'https://stbroker.table.core.windows.net/',
+  ALLOWED_DRIVE_IDS: 'b!one,b!two',
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=0b6f7c2e-1d3a-4e5f-8a9b-0c1d2e3f4a5b;Authorization=AAD',
+};
+
 describe('AZURE_SETTINGS (shared/config.ts)', () => {
   it.each(AZURE_SETTINGS)('%s is a setting the broker reads', (name) => {
     const base = { GRAPH_BASE_URL: 'https://graph.example' };
-    expect(loadConfig({ ...base, [name]: 'https://set.example' })).not.toEqual(loadConfig(base));
+    expect(loadConfig({ ...base, [name]: SAMPLE[name] })).not.toEqual(loadConfig(base));
+  });
+
+  it('reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING as Application Insights documents it, and refuses anything else', () => {
+    const read = (value: string) =>
+      loadConfig({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value }).appInsightsAuthentication;
+    expect(read('ClientId=abc;Authorization=AAD')).toEqual({ clientId: 'abc' });
+    expect(read('authorization=aad')).toEqual({ clientId: undefined });
+    expect(() => read('ClientId=abc')).toThrow(/APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be "Authorization=AAD"/);
   });
 });
 
