@@ -1,5 +1,6 @@
 import type { Config } from '../shared/config';
 import { createAppInsightsTelemetry } from '../shared/telemetry/appInsightsTelemetry';
+import { loadAppInsightsClient } from '../shared/telemetry/loadAppInsightsClient';
 import { noTelemetry, type Telemetry } from '../shared/telemetry/telemetry';
 
 /**
@@ -9,7 +10,9 @@ import { noTelemetry, type Telemetry } from '../shared/telemetry/telemetry';
  */
 export function createTelemetry(config: Config): Telemetry {
   if (!config.appInsightsConnectionString) return noTelemetry;
+  const authentication = config.appInsightsAuthentication;
   return createAppInsightsTelemetry(config.appInsightsConnectionString, {
+    loadClient: (connectionString) => loadAppInsightsClient(connectionString, authentication),
     // The Functions host records console output with the invocation logs; there is no invocation here to log to.
     onError: (message, error) => console.warn(error instanceof Error ? `${message} ${error.message}` : message),
   });

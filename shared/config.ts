@@ -24,6 +24,12 @@ export interface Config {
   readonly workbookLease: 'table' | 'instance';
   readonly appInsightsConnectionString: string | undefined;
   /**
+   * APPLICATIONINSIGHTS_AUTHENTICATION_STRING (`Authorization=AAD`, optionally `;ClientId=<id>`): telemetry is sent
+   * with a managed identity's token, as Application Insights requires once its local authentication is off.
+   * Undefined: sent with the connection string's key alone.
+   */
+  readonly appInsightsAuthentication: { readonly clientId: string | undefined } | undefined;
+  /**
    * The broker's own address for the `Location`s it hands out: PUBLIC_BASE_URL, else `https://$WEBSITE_HOSTNAME`
    * (set by App Service; `http://` for a loopback host, as the local host sets it). Never a request's `Host` header,
    * which anyone can forge. Undefined: Locations are relative to the host the caller used.
@@ -32,6 +38,25 @@ export interface Config {
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The settings a deployment in Azure must set, because their defaults serve only a local run. `infra/` sets each one,
+ * and test/infra.test.ts proves it on the compiled template, so a setting added here cannot be forgotten there.
+ * - AZURE_CLIENT_ID: unset, the broker asks for a system-assigned identity, and the deployment has only its own.
+ * - SESSION_TABLE_ENDPOINT: unset, the table falls back to AzureWebJobsStorage's connection string, which an
+ *   identity-based host storage does not have.
+ * - ALLOWED_DRIVE_IDS: unset serves no drive.
+ * - APPLICATIONINSIGHTS_CONNECTION_STRING: unset sends no telemetry, and the operator's queries find nothing.
+ * - APPLICATIONINSIGHTS_AUTHENTICATION_STRING: unset, telemetry goes without a token, which Application Insights
+ *   refuses once its local authentication is off.
+ */
+export const AZURE_SETTINGS = [
+  'AZURE_CLIENT_ID',
+  'SESSION_TABLE_ENDPOINT',
+  'ALLOWED_DRIVE_IDS',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+] as const;
 
 /** The contract's default: every minute (NCRONTAB, seconds first). */
 export const DEFAULT_SWEEP_SCHEDULE = '0 */1 * * * *';
@@ -127,6 +152,7 @@ export function loadConfig(env: Environment): Config {
     httpAuthLevel: authLevel,
     workbookLease,
     appInsightsConnectionString: text('APPLICATIONINSIGHTS_CONNECTION_STRING'),
+    appInsightsAuthentication: appInsightsAuthentication(text('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')),
     publicBaseUrl: url('PUBLIC_BASE_URL') ?? siteUrl(text('WEBSITE_HOSTNAME')),
   });
 }
@@ -138,6 +164,28 @@ function siteUrl(hostname: string | undefined): string | undefined {
   }
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(hostname);
   return `${loopback ? 'http' : 'https'}://${hostname}`;
+}
+
+/**
+ * `Authorization=AAD;ClientId=<client id>` (keys in any case and order; no ClientId = the system-assigned identity),
+ * the format the Functions host and the Application Insights SDKs read:
+ * https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication#environment-variable-configuration
+ */
+function appInsightsAuthentication(value: string | undefined): Config['appInsightsAuthentication'] {
+  if (value === undefined) return undefined;
+  const fields = new Map(
+    value
+      .split(';')
+      .map((pair) => pair.split('=').map((part) => part.trim()))
+      .filter((pair): pair is [string, string] => pair.length === 2)
+      .map(([key, field]) => [key.toLowerCase(), field]),
+  );
+  if (fields.get('authorization')?.toUpperCase() !== 'AAD') {
+    throw new ConfigError(
+      `Setting APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be "Authorization=AAD" with an optional ";ClientId=<id>"; got "${value}".`,
+    );
+  }
+  return { clientId: fields.get('clientid') || undefined };
 }
 
 /** Table names: 3–63 alphanumerics starting with a letter (Azure Table service rule). */

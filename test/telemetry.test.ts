@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { startIdentityEndpoint } from '../dev/identityEndpoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startBrokerStack } from './support/brokerStack';
 import {
@@ -135,6 +136,38 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING set', () => {
     expect(everything).not.toContain(FAKE_JWT.split('.')[1]);
     expect(everything).not.toContain(FAKE_KEY);
     expect(received.every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+});
+
+describe('with APPLICATIONINSIGHTS_AUTHENTICATION_STRING set too (Application Insights without local authentication)', () => {
+  it("sends every item with a token of the managed identity the setting names, for Azure Monitor's audience", async () => {
+    const identity = await startIdentityEndpoint();
+    try {
+      const before = collector.requests.length;
+      const clientId = '0b6f7c2e-1d3a-4e5f-8a9b-0c1d2e3f4a5b';
+      const run = await runTelemetryChild(
+        childSettings({
+          APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=${collector.url}/`,
+          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
+          IDENTITY_ENDPOINT: identity.url,
+          IDENTITY_HEADER: identity.header,
+          NODE_EXTRA_CA_CERTS: cert.certPath,
+        }),
+      );
+      expect(run.report.telemetry).toBe('appInsights');
+      const received = collector.requests.slice(before);
+      expect(eventsIn(received.flatMap((r) => r.envelopes)).length).toBeGreaterThan(0);
+      for (const request of received) {
+        const token = /^Bearer (.+)$/.exec(String(request.headers.authorization))?.[1] ?? '';
+        expect(identity.verify(token), 'a token the identity endpoint issued').toBe(true);
+      }
+      expect(identity.requests().map((r) => [r.resource, r.clientId])).toContainEqual([
+        'https://monitor.azure.com',
+        clientId,
+      ]);
+    } finally {
+      await identity.close();
+    }
   });
 });
 

@@ -23,9 +23,21 @@ export interface AppInsightsClient {
  * the environment, so they are set here before the first exporter is built (`??=`: an operator's own value wins).
  * https://github.com/microsoft/ApplicationInsights-node.js#configuration
  */
-export async function loadAppInsightsClient(connectionString: string): Promise<AppInsightsClient> {
+export async function loadAppInsightsClient(
+  connectionString: string,
+  authentication?: { readonly clientId: string | undefined },
+): Promise<AppInsightsClient> {
   process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
   process.env.APPLICATIONINSIGHTS_SDKSTATS_DISABLED ??= 'true';
   const sdk = await import('applicationinsights');
-  return new sdk.TelemetryClient(connectionString, { useGlobalProviders: false });
+  const client = new sdk.TelemetryClient(connectionString, { useGlobalProviders: false });
+  if (authentication) {
+    // A client of our own does not read APPLICATIONINSIGHTS_AUTHENTICATION_STRING (only the SDK's auto-attach does):
+    // it sends with the token of the credential set on its config before its first item.
+    // https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication
+    const { ManagedIdentityCredential } = await import('@azure/identity');
+    const { clientId } = authentication;
+    client.config.aadTokenCredential = new ManagedIdentityCredential(clientId ? { clientId } : {});
+  }
+  return client;
 }
