@@ -1,4 +1,5 @@
-import { GraphError } from '../graphError';
+import type { GraphError } from '../graphError';
+import { invalidArgument } from './excelErrors';
 
 // A1 references as Excel writes them: `A1`, `A1:C3`, `$A$1`, whole columns `A:C`, whole rows `2:5`, optionally
 // sheet-qualified (`Sheet1!A1`, `'My Sheet'!A1`). Indexes here are zero-based, as Graph's rowIndex/columnIndex are.
@@ -25,11 +26,7 @@ export interface ParsedAddress {
 
 /** Graph's answer to an address it cannot read (workbook-error-codes: invalidArgument). */
 export function invalidAddress(address: string): GraphError {
-  return new GraphError(
-    400,
-    'InvalidArgument',
-    `The argument is invalid or missing or has an incorrect format: '${address}'.`,
-  );
+  return invalidArgument(`The argument is invalid or missing or has an incorrect format: '${address}'.`);
 }
 
 const cellPattern = /^\$?([A-Z]{1,3})\$?([0-9]{1,7})$/i;

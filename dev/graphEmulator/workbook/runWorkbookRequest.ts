@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Workbook } from 'exceljs';
 import { emptyReply, jsonReply, type EmulatorReply } from '../emulatorReply';
 import { badRequest, GraphError, itemNotFound } from '../graphError';
+import { excelError } from './excelErrors';
 import type { OperationBook, RowResult } from '../operationBook';
 import type { GraphRoute } from '../parseGraphPath';
 import type { SessionBook } from '../sessionBook';
@@ -37,7 +38,10 @@ export interface WorkbookRequest {
   sessionId?: string;
 }
 
-type Work = { mode: 'read' | 'write'; status: number; run: (workbook: Workbook) => unknown };
+// A read answers from the workbook; a write changes it and returns how to answer once it has been recalculated.
+type Work =
+  | { mode: 'read'; status: number; run: (workbook: Workbook) => unknown }
+  | { mode: 'write'; status: number; run: (workbook: Workbook) => () => unknown };
 
 export async function runWorkbookRequest(
   request: WorkbookRequest,
@@ -54,7 +58,7 @@ export async function runWorkbookRequest(
   if (route.op === 'getTableRowOperationResult') {
     const operation = ctx.operations.get(route.operationId ?? '');
     if (operation?.rowResult === undefined || operation.status !== 'succeeded' || operation.itemId !== itemId) {
-      throw new GraphError(404, 'ItemNotFound', "The requested resource doesn't exist.", 'itemNotFound');
+      throw excelError(404, 'itemNotFound', "The requested resource doesn't exist.");
     }
     return jsonReply(200, operation.rowResult);
   }
@@ -78,8 +82,8 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, request: WorkbookReques
   const sheetOf = (workbook: Workbook) => findWorksheet(workbook, route.worksheet ?? '');
   const scope = (workbook: Workbook) => (route.worksheet === undefined ? undefined : sheetOf(workbook));
   const tableOf = (workbook: Workbook) => findTable(workbook, route.table ?? '', scope(workbook));
-  const read = (run: Work['run']): Work => ({ mode: 'read', status: 200, run });
-  const write = (status: number, run: Work['run']): Work => ({ mode: 'write', status, run });
+  const read = (run: (workbook: Workbook) => unknown): Work => ({ mode: 'read', status: 200, run });
+  const write = (status: number, run: (workbook: Workbook) => () => unknown): Work => ({ mode: 'write', status, run });
   switch (route.op) {
     case 'listWorksheets':
       return read((workbook) => ({ value: worksheetsOf(workbook).map((sheet) => worksheetJson(workbook, sheet)) }));
@@ -88,9 +92,10 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, request: WorkbookReques
     // worksheetcollection-add documents 200 for `worksheets/add`; a POST on the collection creates, with 201.
     case 'addWorksheet':
     case 'createWorksheet':
-      return write(route.op === 'addWorksheet' ? 200 : 201, (workbook) =>
-        worksheetJson(workbook, addWorksheet(workbook, body)),
-      );
+      return write(route.op === 'addWorksheet' ? 200 : 201, (workbook) => {
+        const sheet = addWorksheet(workbook, body);
+        return () => worksheetJson(workbook, sheet);
+      });
     case 'getRange':
       return read((workbook) => getRange(sheetOf(workbook), route.address ?? ''));
     case 'updateRange':

@@ -2,7 +2,8 @@ import type { Workbook, Worksheet } from 'exceljs';
 import { formatReference, parseAddress, type CellBounds } from './a1Address';
 import { emptyCell, isCellInput, readCell, writeCell, type GraphCellValue } from './cellValues';
 import { tablesOf, type TableModel } from './excel';
-import { invalidArgument, itemNotFound, worksheetsOf } from './worksheets';
+import { invalidArgument, itemNotFound } from './excelErrors';
+import { worksheetsOf } from './worksheets';
 import { isRecord } from '../toFaultRule';
 
 // Tables and their rows (https://learn.microsoft.com/graph/api/resources/table,
@@ -75,7 +76,7 @@ export function listRows(table: TableRef, query: URLSearchParams): { value: RowJ
  * table; `index` (zero-based, optional) is where they go, the end when absent or null. The whole body is checked
  * before a cell changes.
  */
-export function addRows(table: TableRef, body: unknown): RowJson {
+export function addRows(table: TableRef, body: unknown): () => RowJson {
   const data = dataBounds(table);
   const width = data.lastColumn - data.firstColumn + 1;
   const existing = data.lastRow - data.firstRow + 1;
@@ -93,7 +94,7 @@ export function addRows(table: TableRef, body: unknown): RowJson {
   });
   grow(table.model, values.length);
   const added = { ...data, lastRow: data.lastRow + values.length };
-  return { index, values: values.map((_, r) => rowJson(table, added, index + r).values[0] ?? []) };
+  return () => ({ index, values: values.map((_, r) => rowJson(table, added, index + r).values[0] ?? []) });
 }
 
 function readRowsBody(body: unknown, width: number, existing: number): { values: unknown[][]; index: number } {
