@@ -74,8 +74,12 @@ export function formatAddress(sheet: string, bounds: CellBounds): string {
 
 export function formatReference(bounds: CellBounds): string {
   const { firstRow, firstColumn, lastRow, lastColumn } = bounds;
-  if (firstRow === 0 && lastRow === MAX_ROWS - 1) return `${columnName(firstColumn)}:${columnName(lastColumn)}`;
-  if (firstColumn === 0 && lastColumn === MAX_COLUMNS - 1) return `${firstRow + 1}:${lastRow + 1}`;
+  const allColumns = firstColumn === 0 && lastColumn === MAX_COLUMNS - 1;
+  // The whole sheet is written as its rows, `1:1048576`, as Excel writes it.
+  if (firstRow === 0 && lastRow === MAX_ROWS - 1 && !allColumns) {
+    return `${columnName(firstColumn)}:${columnName(lastColumn)}`;
+  }
+  if (allColumns) return `${firstRow + 1}:${lastRow + 1}`;
   const first = cellName(firstRow, firstColumn);
   return firstRow === lastRow && firstColumn === lastColumn ? first : `${first}:${cellName(lastRow, lastColumn)}`;
 }

@@ -60,6 +60,8 @@ export async function runWorkbookRequest(
   const session = sessionId === undefined ? undefined : ctx.sessions.use(sessionId, driveId, itemId, now);
 
   if (route.op === 'getTableRowOperationResult') {
+    // The result is there once the operation has finished, whether or not anyone polled it in between.
+    ctx.operations.settle(now);
     const operation = ctx.operations.get(route.operationId ?? '');
     if (operation?.rowResult === undefined || operation.status !== 'succeeded' || operation.itemId !== itemId) {
       throw excelError(404, 'itemNotFound', "The requested resource doesn't exist.");
