@@ -80,6 +80,9 @@ function formulaCells(workbook: Workbook): FormulaCell[] {
 function buildModel(workbook: Workbook, formulas: FormulaCell[]): Model {
   const { Model } = engine();
   const model = new Model('Workbook', 'en', 'UTC', 'en');
+  // The model recalculates after every input unless paused: building a large workbook cell by cell would take
+  // minutes. One evaluate() after the last cell does it once.
+  model.pauseEvaluation();
   const sheets = workbook.worksheets;
   for (let n = 1; n < sheets.length; n += 1) model.newSheet();
   // Renamed twice, so that a sheet called "Sheet2" never meets the engine's own "Sheet2" on the way.
