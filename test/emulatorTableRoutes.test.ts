@@ -144,5 +144,30 @@ describe('named items', () => {
       },
     });
     expect((await call(`${drive.workbookUrl(itemId)}/names('MYRANGE')`)).json).toMatchObject({ name: 'myrange' });
+    const byName = await call(`${drive.workbookUrl(itemId)}/worksheets('Range')/range(address='data')`);
+    expect(byName.json).toMatchObject({
+      address: 'Range!A1:D3',
+      values: [
+        [1, '', '', ''],
+        ['', '', '', ''],
+        ['', '', '', ''],
+      ],
+    });
+    const formula = await call(`${drive.workbookUrl(itemId)}/worksheets('Range')/range(address='G1')`, 'PATCH', {
+      formulas: [['=SUM(data)*10']],
+    });
+    expect(formula.json).toMatchObject({ values: [[10]], formulas: [['=SUM(data)*10']] });
+  });
+
+  it('answers the calculation mode as Automatic and recalculates on application/calculate', async () => {
+    const drive = await startDrive();
+    const workbookUrl = drive.workbookUrl();
+    await call(`${workbookUrl}/worksheets('Sheet1')/range(address='G1')`, 'PATCH', { formulas: [['=SUM(C2:C5)']] });
+    expect((await call(`${workbookUrl}/application`)).json).toEqual({ calculationMode: 'Automatic' });
+    const calculated = await call(`${workbookUrl}/application/calculate`, 'POST', { calculationType: 'Recalculate' });
+    expect(calculated).toMatchObject({ status: 200, json: {} });
+    expect((await call(`${workbookUrl}/worksheets('Sheet1')/range(address='G1')`)).json.values).toEqual([[275]]);
+    const refused = await call(`${workbookUrl}/application/calculate`, 'POST', { calculationType: 'Sometimes' });
+    expect(refused).toMatchObject({ status: 400, json: { error: { innerError: { code: 'invalidArgument' } } } });
   });
 });

@@ -43,6 +43,10 @@ export function routeWorkbook(segments: string[]): Target | string {
   const table = keyed(segments, 'tables');
   if (table === 'collection') return only({ methods: { GET: 'listTables' } });
   if (table !== undefined) return routeTable(table.key, table.rest);
+  if (is(first, 'application')) {
+    if (second === undefined) return { methods: { GET: 'getApplication' } };
+    return is(second, 'calculate') && more.length === 0 ? { methods: { POST: 'calculateApplication' } } : second;
+  }
   const name = keyed(segments, 'names');
   if (name === 'collection') return only({ methods: { GET: 'listNames' } });
   if (name !== undefined) return name.rest[0] ?? { methods: { GET: 'getName' }, name: name.key };

@@ -109,6 +109,8 @@ export const workbookOps = [
   'deleteTableRow',
   'listNames',
   'getName',
+  'getApplication',
+  'calculateApplication',
 ] as const;
 /** The drive calls a file picker makes: the drive, an item (or the root), and an item's children. */
 export const driveOps = ['getDrive', 'getDriveItem', 'listDriveChildren'] as const;

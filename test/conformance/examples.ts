@@ -651,6 +651,26 @@ function otherExamples(): Example[] {
       expect: { status: 200, each: ['name', 'type', 'value', 'visible'] },
     },
     {
+      page: `${API}/workbookapplication-get.md`,
+      example: 'Example',
+      request: { method: 'GET', path: 'application' },
+      expect: { status: 200, properties: ['calculationMode'], values: { calculationMode: 'Automatic' } },
+    },
+    {
+      page: `${API}/workbookapplication-calculate.md`,
+      example: 'Example',
+      request: { method: 'POST', path: 'application/calculate', body: { calculationType: 'Full' } },
+      expect: { status: 200, empty: true },
+      inconsistent:
+        'The request body is a placeholder (`"calculationType-value"`), which Graph refuses; it is replayed with `Full`, one of the values the page lists.',
+    },
+    {
+      page: `${API}/worksheet-range.md`,
+      example: 'the name of the range, as the address parameter allows',
+      request: { method: 'GET', path: "worksheets('Range')/range(address='data')" },
+      expect: { status: 200, properties: RANGE_PROPERTIES, values: { address: 'Range!A1:D3', cellCount: 12 } },
+    },
+    {
       page: `${API}/drive-get.md`,
       example: 'Get a drive by ID',
       request: { method: 'GET', path: '', scope: 'drive' },

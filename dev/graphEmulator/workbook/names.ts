@@ -30,6 +30,16 @@ export function listNames(workbook: Workbook): { value: NamedItemJson[] } {
   };
 }
 
+/**
+ * worksheet-range takes "the address or the name of the range": a defined name stands for the range it refers to.
+ * Anything else is taken as an address.
+ */
+export function addressIn(workbook: Workbook, address: string): string {
+  if (!/^[A-Za-z_\\][A-Za-z0-9_.\\]*$/.test(address)) return address;
+  const named = workbook.definedNames.model.find((name) => name.name.toLowerCase() === address.toLowerCase());
+  return named?.ranges.length === 1 && named.ranges[0] !== undefined ? named.ranges[0] : address;
+}
+
 /** A name as Excel matches one: case-insensitively. */
 export function getName(workbook: Workbook, key: string): NamedItemJson {
   const found = listNames(workbook).value.find((name) => name.name.toLowerCase() === key.toLowerCase());

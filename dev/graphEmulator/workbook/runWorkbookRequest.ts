@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Workbook } from 'exceljs';
 import { emptyReply, jsonReply, type EmulatorReply } from '../emulatorReply';
 import { badRequest, GraphError, itemNotFound } from '../graphError';
-import { excelError } from './excelErrors';
+import { excelError, invalidArgument } from './excelErrors';
+import { isRecord } from '../toFaultRule';
 import type { OperationBook, RowResult } from '../operationBook';
 import type { GraphRoute } from '../parseGraphPath';
 import type { SessionBook } from '../sessionBook';
@@ -11,7 +12,7 @@ import { shapeReply } from '../shapeReply';
 import { prefersAsync } from '../workbookOperations';
 import type { LocalDrive } from './localDrive';
 import { getRange, updateRange, usedRange } from './ranges';
-import { getName, listNames } from './names';
+import { addressIn, getName, listNames } from './names';
 import { getColumn, listColumns, tableRange } from './tableColumns';
 import { addRows, deleteRow, getRow, indexFromBody, listRows, updateRow } from './tableRows';
 import { findTable, tableJson, tablesIn } from './tables';
@@ -100,8 +101,9 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, body: unknown): Work {
     // worksheetcollection-add documents 200 for `worksheets/add`; a POST on the collection creates, with 201.
     addWorksheet: () => write(200, (workbook) => added(workbook, body)),
     createWorksheet: () => write(201, (workbook) => added(workbook, body)),
-    getRange: () => read((workbook) => getRange(sheetOf(workbook), route.address ?? '')),
-    updateRange: () => write(200, (workbook) => updateRange(sheetOf(workbook), route.address ?? '', body)),
+    getRange: () => read((workbook) => getRange(sheetOf(workbook), addressIn(workbook, route.address ?? ''))),
+    updateRange: () =>
+      write(200, (workbook) => updateRange(sheetOf(workbook), addressIn(workbook, route.address ?? ''), body)),
     getUsedRange: () => read((workbook) => usedRange(sheetOf(workbook), route.valuesOnly === true)),
     listTables: () => read((workbook) => ({ value: tablesIn(workbook, scope(workbook)).map(tableJson) })),
     getTable: () => read((workbook) => tableJson(tableOf(workbook))),
@@ -117,12 +119,26 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, body: unknown): Work {
     addTableRows: () => write(200, (workbook) => addRows(tableOf(workbook), body)),
     createTableRows: () => write(201, (workbook) => addRows(tableOf(workbook), body)),
     listNames: () => read((workbook) => listNames(workbook)),
+    // The emulator always calculates after a change, as Excel's Automatic mode does (workbookapplication-get).
+    getApplication: () => read(() => ({ calculationMode: 'Automatic' })),
+    // workbookapplication-calculate: 200 with no body; the store recalculates after any write.
+    calculateApplication: () => write(200, () => calculation(body)),
     getName: () => read((workbook) => getName(workbook, route.name ?? '')),
     getTableRowOperationResult: () => {
       throw new GraphError(500, 'internalServerError', 'Operation results are answered before any workbook is opened.');
     },
   };
   return works[route.op]();
+}
+
+const calculationTypes = ['Recalculate', 'Full', 'FullRebuild'];
+
+function calculation(body: unknown): () => undefined {
+  const type = isRecord(body) ? body.calculationType : undefined;
+  if (typeof type !== 'string' || !calculationTypes.includes(type)) {
+    throw invalidArgument(`'calculationType' must be one of ${calculationTypes.join(', ')}.`);
+  }
+  return () => undefined;
 }
 
 function added(workbook: Workbook, body: unknown): () => unknown {
