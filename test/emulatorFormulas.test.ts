@@ -106,6 +106,17 @@ describe('a formula written to a cell', () => {
     expect((await call(range(url, 'G2:G4'))).json.values).toEqual([[0], [false], ['']]);
   });
 
+  it.each([
+    ['an A1 formula, which moves with each row as Ctrl+Enter does', '=C2*D2*2', [[120], [120], [108], [210]]],
+    ['a structured reference to the row', '=[@Units]*2', [[240], [160], [90], [60]]],
+  ])('written to a table column, fills it: %s', async (_label, formula, values) => {
+    const { url, folder } = await start();
+    const res = await call(`${url}/tables('Sales')/columns('Total')/dataBodyRange`, 'PATCH', { formulas: formula });
+    expect(res).toMatchObject({ status: 200, json: { address: 'Sheet1!E2:E5', values } });
+    expect((await call(`${url}/tables('Sales')/columns('Total')`)).json.values).toEqual([['Total'], ...values]);
+    expect(await fileCell(folder, 'E5')).toMatchObject({ result: values[3]?.[0] });
+  });
+
   it('in a new table row reads back its Total', async () => {
     const { url, folder } = await start();
     const res = await call(`${url}/tables('Sales')/rows/add`, 'POST', {

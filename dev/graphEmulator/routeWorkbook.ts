@@ -76,15 +76,27 @@ function routeWorksheet(worksheet: string, rest: string[]): Target | string {
 }
 
 const tableParts: readonly TablePart[] = ['range', 'headerRowRange', 'dataBodyRange', 'totalRowRange'];
+const tableRangeMethods = { GET: 'getTableRange', PATCH: 'updateTableRange' } as const;
+
+function tablePart(segment: string): TablePart | undefined {
+  return tableParts.find((candidate) => is(segment, candidate) || is(segment, `${candidate}()`));
+}
 
 function routeTable(table: string, rest: string[]): Target | string {
   const [first, second] = rest;
   if (first === undefined) return { methods: { GET: 'getTable' }, table };
-  const part = tableParts.find((candidate) => is(first, candidate) || is(first, `${candidate}()`));
-  if (part !== undefined) return second ?? { methods: { GET: 'getTableRange' }, table, tablePart: part };
+  const part = tablePart(first);
+  if (part !== undefined) return second ?? { methods: tableRangeMethods, table, tablePart: part };
   const column = keyed(rest, 'columns');
   if (column === 'collection') return { methods: { GET: 'listTableColumns' }, table };
-  if (column !== undefined) return column.rest[0] ?? { methods: { GET: 'getTableColumn' }, table, column: column.key };
+  if (column !== undefined) {
+    const [sub, extra] = column.rest;
+    if (sub === undefined) return { methods: { GET: 'getTableColumn' }, table, column: column.key };
+    const columnPart = tablePart(sub);
+    if (columnPart === undefined || extra !== undefined) return extra ?? sub;
+    // range-update lists `PATCH tables/{id}/columns/{id}/range`: a column is written like any range.
+    return { methods: tableRangeMethods, table, column: column.key, tablePart: columnPart };
+  }
   if (!is(first, 'rows')) return first;
   const rows = routeRows(rest.slice(1));
   return typeof rows === 'string' ? rows : { ...rows, table };

@@ -102,6 +102,7 @@ export const workbookOps = [
   'createTableRows',
   'getTableRowOperationResult',
   'getTableRange',
+  'updateTableRange',
   'listTableColumns',
   'getTableColumn',
   'getTableRow',

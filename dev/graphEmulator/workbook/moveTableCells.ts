@@ -2,7 +2,7 @@ import type { Cell, Worksheet } from 'exceljs';
 import { formatReference, MAX_ROWS, parseAddress } from './a1Address';
 import { isFormulaCell, type TableModel } from './excel';
 import { excelError } from './excelErrors';
-import { outsideStrings } from './futureFunctions';
+import { slideFormula } from './slideFormula';
 
 // Inserting or deleting table rows moves the cells below them, in the table's columns only, as Excel does. A formula
 // that moves has its relative row references moved with it (a Total `=C3*D3` that moves up a row reads `=C2*D2`),
@@ -53,7 +53,9 @@ export function resizeTable(model: TableModel, count: number): void {
 }
 
 function move(source: Cell, target: Cell, rows: number): void {
-  target.value = isFormulaCell(source) ? { formula: slideRows(source.formula, rows), date1904: false } : source.value;
+  target.value = isFormulaCell(source)
+    ? { formula: slideFormula(source.formula, rows, 0), date1904: false }
+    : source.value;
   target.style = { ...source.style };
   clear(source);
 }
@@ -62,17 +64,4 @@ function clear(cell: Cell | undefined): void {
   if (cell === undefined) return;
   cell.value = null;
   cell.style = {};
-}
-
-const reference = /(?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Za-z_(!])/g;
-
-/** A formula moved by `rows`: each relative row reference moves with it (`$`-anchored rows stay). */
-export function slideRows(formula: string, rows: number): string {
-  return outsideStrings(formula, (text) =>
-    text.replace(reference, (match, colAbs: string, letters: string, rowAbs: string, digits: string) => {
-      if (rowAbs) return match;
-      const row = Number(digits) + rows;
-      return row < 1 ? '#REF!' : `${colAbs}${letters}${rowAbs}${row}`;
-    }),
-  );
 }

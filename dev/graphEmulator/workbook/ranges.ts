@@ -10,6 +10,7 @@ import {
 } from './a1Address';
 import { emptyCell, isCellInput, readCell, writeCell, writeNumberFormat, type CellView } from './cellValues';
 import { toR1C1 } from './r1c1';
+import { slideFormula } from './slideFormula';
 import { invalidArgument } from './excelErrors';
 
 // The range resource (https://learn.microsoft.com/graph/api/resources/range) and its two calls on a worksheet:
@@ -152,7 +153,10 @@ function toGrid(input: unknown, bounds: CellBounds, name: string): Grid<unknown>
   if (!Array.isArray(input)) {
     if (!isCellInput(input)) throw invalidArgument(`'${name}' must be a two-dimensional array or a single value.`);
     if (input === null) throw invalidArgument(`null is not a valid value for the whole '${name}' property.`);
-    return Array.from({ length: rows }, () => Array.from({ length: columns }, () => input));
+    // A formula filled across the range moves with each cell, as Ctrl+Enter does in Excel.
+    const at = (r: number, c: number) =>
+      typeof input === 'string' && input.length > 1 && input.startsWith('=') ? slideFormula(input, r, c) : input;
+    return Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => at(r, c)));
   }
   const fits = input.length === rows && input.every((row) => Array.isArray(row) && row.length === columns);
   if (!fits) {

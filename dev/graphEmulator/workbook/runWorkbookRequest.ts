@@ -13,7 +13,7 @@ import { prefersAsync } from '../workbookOperations';
 import type { LocalDrive } from './localDrive';
 import { getRange, updateRange, usedRange } from './ranges';
 import { addressIn, getName, listNames } from './names';
-import { getColumn, listColumns, tableRange } from './tableColumns';
+import { getColumn, listColumns, tableRange, updateTableRange } from './tableColumns';
 import { addRows, deleteRow, getRow, indexFromBody, listRows, updateRow } from './tableRows';
 import { findTable, tableJson, tablesIn } from './tables';
 import { addWorksheet, findWorksheet, worksheetJson, worksheetsOf } from './worksheets';
@@ -107,7 +107,9 @@ function workFor(route: GraphRoute & { op: WorkbookOp }, body: unknown): Work {
     getUsedRange: () => read((workbook) => usedRange(sheetOf(workbook), route.valuesOnly === true)),
     listTables: () => read((workbook) => ({ value: tablesIn(workbook, scope(workbook)).map(tableJson) })),
     getTable: () => read((workbook) => tableJson(tableOf(workbook))),
-    getTableRange: () => read((workbook) => tableRange(tableOf(workbook), route.tablePart ?? 'range')),
+    getTableRange: () => read((workbook) => tableRange(tableOf(workbook), route.tablePart ?? 'range', route.column)),
+    updateTableRange: () =>
+      write(200, (workbook) => updateTableRange(tableOf(workbook), route.tablePart ?? 'range', route.column, body)),
     listTableColumns: () => read((workbook) => listColumns(tableOf(workbook))),
     getTableColumn: () => read((workbook) => getColumn(tableOf(workbook), route.column ?? '')),
     listTableRows: () => read((workbook) => listRows(tableOf(workbook))),

@@ -1,12 +1,12 @@
-import { parseAddress, type CellBounds } from './a1Address';
+import { formatReference, parseAddress, type CellBounds } from './a1Address';
 import { emptyCell, readCell, type GraphCellValue } from './cellValues';
 import { itemNotFound } from './excelErrors';
-import { rangeJson, type RangeJson } from './ranges';
+import { rangeJson, updateRange, type RangeJson } from './ranges';
 import { dataBounds, type TableRef } from './tables';
 import type { TablePart } from '../routeWorkbook';
 
 // A table's columns (https://learn.microsoft.com/graph/api/resources/tablecolumn, table-list-columns) and its ranges
-// (table-range, table-headerrowrange, table-databodyrange, table-totalrowrange). A column's `id` is a 1-based string
+// (table-range, table-headerrowrange, table-databodyrange, table-totalrowrange), a column's too. A column's `id` is a 1-based string
 // and its `index` 0-based; its `values` run down the whole column, header (and totals row) included, one inner array
 // per cell, as the "Working with Excel" example shows.
 
@@ -43,23 +43,37 @@ function columnJson(table: TableRef, index: number): ColumnJson {
 }
 
 /**
- * The table's whole range, header row, data rows or totals row. A table with no data rows answers its first data
- * row's place; a hidden header or totals row is not there to answer (404).
+ * The table's (or one column's) whole range, header row, data rows or totals row. A table with no data rows answers
+ * its first data row's place; a hidden header or totals row is not there to answer (404).
  */
-export function tableRange(table: TableRef, part: TablePart): RangeJson {
-  const { bounds } = parseAddress(table.model.tableRef);
-  const data = dataBounds(table);
+export function tableRange(table: TableRef, part: TablePart, column?: string): RangeJson {
+  return rangeJson(table.sheet, tableRangeBounds(table, part, column));
+}
+
+/** PATCH on a table's or a column's range: written as the same cells addressed by A1 would be. */
+export function updateTableRange(table: TableRef, part: TablePart, column: string | undefined, body: unknown) {
+  return updateRange(table.sheet, formatReference(tableRangeBounds(table, part, column)), body);
+}
+
+function tableRangeBounds(table: TableRef, part: TablePart, column?: string): CellBounds {
+  const { bounds: whole } = parseAddress(table.model.tableRef);
+  const index = column === undefined ? undefined : getColumn(table, column).index;
+  const bounds =
+    index === undefined
+      ? whole
+      : { ...whole, firstColumn: whole.firstColumn + index, lastColumn: whole.firstColumn + index };
+  const data = { ...dataBounds(table), firstColumn: bounds.firstColumn, lastColumn: bounds.lastColumn };
   const row = (n: number): CellBounds => ({ ...bounds, firstRow: n, lastRow: n });
   switch (part) {
     case 'range':
-      return rangeJson(table.sheet, bounds);
+      return bounds;
     case 'headerRowRange':
       if (table.model.headerRow === false) throw itemNotFound('The table has no header row.');
-      return rangeJson(table.sheet, row(bounds.firstRow));
+      return row(bounds.firstRow);
     case 'dataBodyRange':
-      return rangeJson(table.sheet, data.lastRow < data.firstRow ? row(data.firstRow) : data);
+      return data.lastRow < data.firstRow ? row(data.firstRow) : data;
     case 'totalRowRange':
       if (table.model.totalsRow !== true) throw itemNotFound('The table has no totals row.');
-      return rangeJson(table.sheet, row(bounds.lastRow));
+      return row(bounds.lastRow);
   }
 }
