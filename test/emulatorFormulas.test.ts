@@ -65,6 +65,7 @@ describe('a formula written to a cell', () => {
     ['TODAY on the emulator clock', '=TODAY()', 46188, 'Double'],
     ['a comparison', '=C2>C3', true, 'Boolean'],
     ['a structured reference', '=SUM(Sales[Units])', 275, 'Double'],
+    ['a reference to a sheet named in another case', '=sheet1!C2+SHEET1!C3', 200, 'Double'],
     ['#DIV/0!', '=C2/0', '#DIV/0!', 'Error'],
     ['#REF!', '=INDEX(C2:C5,9)', '#REF!', 'Error'],
     ['#NAME? for an unknown function', '=NOSUCHFUNCTION(1)', '#NAME?', 'Error'],

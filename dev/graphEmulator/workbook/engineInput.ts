@@ -1,6 +1,7 @@
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import { parseAddress } from './a1Address';
 import { isFormulaCell, tablesOf } from './excel';
+import { outsideStrings } from './futureFunctions';
 import { toA1References, type TableArea } from './structuredReferences';
 
 // What the formula engine is given for each cell: the text a user would type into it. Text is given behind an
@@ -38,16 +39,38 @@ export function tableAreas(workbook: Workbook): TableArea[] {
   );
 }
 
-/** The typed text for a cell, or undefined for an empty one; formulas have their structured references resolved. */
-export function engineInput(cell: Cell, sheet: Worksheet, tables: TableArea[]): string | undefined {
+/**
+ * The typed text for a cell, or undefined for an empty one. A formula has its structured references resolved and its
+ * sheet names spelled as the sheets are: Excel matches them in any case, the engine only as written.
+ */
+export function engineInput(
+  cell: Cell,
+  sheet: Worksheet,
+  tables: TableArea[],
+  sheetNames: ReadonlyMap<string, string>,
+): string | undefined {
   if (cell.isMerged && cell.master.address !== cell.address) return undefined;
   if (isFormulaCell(cell)) {
     const formula = cell.formula;
     if (!formula) return undefined;
     const at = { sheet: sheet.name, row: Number(cell.row) - 1, column: Number(cell.col) - 1 };
-    return `=${toA1References(formula, tables, at)}`;
+    return `=${spellSheets(toA1References(formula, tables, at), sheetNames)}`;
   }
   return constantInput(cell.value);
+}
+
+const sheetPrefix = /(?<![A-Za-z0-9_.])(?:'((?:[^']|'')+)'|([A-Za-z_][A-Za-z0-9_.]*))!/g;
+
+/** `sheet1!A1` → `Sheet1!A1`, given the workbook's sheet names keyed in lower case. */
+function spellSheets(formula: string, sheetNames: ReadonlyMap<string, string>): string {
+  return outsideStrings(formula, (text) =>
+    text.replace(sheetPrefix, (match, quoted: string | undefined, bare: string | undefined) => {
+      const name = quoted === undefined ? (bare ?? '') : quoted.replace(/''/g, "'");
+      const spelled = sheetNames.get(name.toLowerCase());
+      if (spelled === undefined || spelled === name) return match;
+      return `'${spelled.replace(/'/g, "''")}'!`;
+    }),
+  );
 }
 
 function constantInput(value: Cell['value']): string | undefined {

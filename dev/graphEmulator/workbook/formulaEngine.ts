@@ -96,10 +96,11 @@ function buildModel(workbook: Workbook, formulas: FormulaCell[]): Model {
     }
   }
   const tables = tableAreas(workbook);
+  const sheetNames = new Map(sheets.map((sheet) => [sheet.name.toLowerCase(), sheet.name]));
   sheets.forEach((sheet, n) => {
     sheet.eachRow((row) => {
       row.eachCell((cell) => {
-        const input = engineInput(cell, sheet, tables);
+        const input = engineInput(cell, sheet, tables, sheetNames);
         if (input !== undefined) model.setUserInput(n, Number(cell.row), Number(cell.col), input);
       });
     });
