@@ -77,14 +77,14 @@ export const sessionExamples: Example[] = [
     page: `${API}/workbook-refreshsession.md`,
     example: 'Example',
     session: true,
-    request: { method: 'POST', path: 'refreshSession' },
+    request: { method: 'POST', path: 'refreshSession', body: {} },
     expect: { status: 204, empty: true },
   },
   {
     page: `${API}/workbook-closesession.md`,
     example: 'Example',
     session: true,
-    request: { method: 'POST', path: 'closeSession' },
+    request: { method: 'POST', path: 'closeSession', body: {} },
     expect: { status: 204, empty: true },
   },
 ];
