@@ -122,7 +122,7 @@ describe('the connector actions, run as Power Automate runs them', () => {
       address: 'Sheet1!G1:H2',
       values: [
         ['Checked', 0.25],
-        ['By', ''],
+        ['By', 0.5],
       ],
       formulas: [
         ['Checked', 0.25],
@@ -196,7 +196,7 @@ describe('the connector actions, run as Power Automate runs them', () => {
       status: 200,
       sessionId,
     });
-    expect(res.json()).toMatchObject({ values: [['Central', 'Figs', 12, 2, '']] });
+    expect(res.json()).toMatchObject({ values: [['Central', 'Figs', 12, 2, 24]] });
 
     const sheet = await readSheet('Sheet1');
     const row = sheet.getRow(Number(res.json().index) + 2);

@@ -192,18 +192,21 @@ describe('worksheets', () => {
     await expectGraphError(
       await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'sheet1' }),
       409,
-      'ItemAlreadyExists',
+      'conflict',
+      'itemAlreadyExists',
     );
     await expectGraphError(
       await call(`${demoUrl(emulator)}/worksheets/add`, 'POST', { name: 'a/b' }),
       400,
-      'InvalidArgument',
+      'badRequest',
+      'invalidArgument',
     );
-    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets('Nope')`), 404, 'ItemNotFound');
+    await expectGraphError(await call(`${demoUrl(emulator)}/worksheets('Nope')`), 404, 'notFound', 'itemNotFound');
     await expectGraphError(
       await call(`${demoUrl(emulator)}/worksheets('Nope')/range(address='A1')`),
       404,
-      'ItemNotFound',
+      'notFound',
+      'itemNotFound',
     );
     expect(statSync(path.join(folder, 'Demo.xlsx')).mtimeMs).toBe(before);
   });
@@ -276,9 +279,9 @@ describe('ranges', () => {
     const formula = await call(`${demoUrl(emulator)}/worksheets('Sheet1')/range(address='G1:G2')`, 'PATCH', {
       formulas: [['=SUM(C2:C5)'], ['7']],
     });
-    // Stored, not calculated: the formula has no result until Excel recalculates the file.
-    expect(formula.json).toMatchObject({ formulas: [['=SUM(C2:C5)'], [7]], values: [[''], [7]] });
-    expect(await fileCells(folder, 'G1:G2')).toEqual([[{ formula: 'SUM(C2:C5)' }], [7]]);
+    // Calculated (C2 was cleared above), and saved with its result as Excel saves a formula.
+    expect(formula.json).toMatchObject({ formulas: [['=SUM(C2:C5)'], [7]], values: [[155], [7]] });
+    expect(await fileCells(folder, 'G1:G2')).toEqual([[{ formula: 'SUM(C2:C5)', result: 155 }], [7]]);
   });
 
   it('fills a whole range from a single value', async () => {
@@ -304,14 +307,15 @@ describe('ranges', () => {
     ['another sheet in the address', "range(address='Other!A1')", { values: 'x' }],
     ['a cell that is an object', "range(address='A1')", { values: [[{ a: 1 }]] }],
     ['null for the whole property', "range(address='A1')", { values: null }],
-  ])('refuses %s with 400 InvalidArgument and leaves the file alone', async (_label, segment, body) => {
+  ])('refuses %s with 400 invalidArgument and leaves the file alone', async (_label, segment, body) => {
     const folder = newFolder();
     const emulator = await start(folder);
     const before = statSync(path.join(folder, 'Demo.xlsx')).mtimeMs;
     await expectGraphError(
       await call(`${demoUrl(emulator)}/worksheets('Sheet1')/${segment}`, 'PATCH', body),
       400,
-      'InvalidArgument',
+      'badRequest',
+      'invalidArgument',
     );
     expect(statSync(path.join(folder, 'Demo.xlsx')).mtimeMs).toBe(before);
     expect(await fileCells(folder, 'A1:B2')).toEqual([
@@ -350,7 +354,7 @@ describe('tables and rows', () => {
     expect((await call(`${demoUrl(emulator)}/worksheets('Sheet1')/tables`)).json).toMatchObject({ value: [sales] });
     expect((await call(`${demoUrl(emulator)}/tables('Sales')`)).json).toMatchObject(sales);
     expect((await call(`${demoUrl(emulator)}/tables/1`)).json).toMatchObject(sales);
-    await expectGraphError(await call(`${demoUrl(emulator)}/tables('Nope')/rows`), 404, 'ItemNotFound');
+    await expectGraphError(await call(`${demoUrl(emulator)}/tables('Nope')/rows`), 404, 'notFound', 'itemNotFound');
 
     const rows = await call(`${demoUrl(emulator)}/tables('Sales')/rows?$skip=1&$top=2`);
     expect(rows.json).toEqual({
@@ -368,7 +372,7 @@ describe('tables and rows', () => {
       index: null,
       values: [['North', 'Figs', '10', 2, '=C6*D6']],
     });
-    expect(added).toMatchObject({ status: 200, json: { index: 4, values: [['North', 'Figs', 10, 2, '']] } });
+    expect(added).toMatchObject({ status: 200, json: { index: 4, values: [['North', 'Figs', 10, 2, 20]] } });
     const inserted = await call(`${demoUrl(emulator)}/tables/Sales/rows`, 'POST', {
       index: 0,
       values: [['Top', 'Limes', 1, 1, 1]],
@@ -387,14 +391,20 @@ describe('tables and rows', () => {
     const folder = newFolder();
     const emulator = await start(folder);
     const url = `${demoUrl(emulator)}/tables('Sales')/rows/add`;
-    await expectGraphError(await call(url, 'POST', { values: [['too', 'short']] }), 400, 'InvalidArgument');
+    await expectGraphError(
+      await call(url, 'POST', { values: [['too', 'short']] }),
+      400,
+      'badRequest',
+      'invalidArgument',
+    );
     await expectGraphError(
       await call(url, 'POST', { index: 99, values: [['a', 'b', 1, 1, 1]] }),
       400,
-      'InvalidArgument',
+      'badRequest',
+      'invalidArgument',
     );
-    await expectGraphError(await call(url, 'POST', { values: [] }), 400, 'InvalidArgument');
-    await expectGraphError(await call(url, 'POST', '{not json'), 400, 'InvalidArgument');
+    await expectGraphError(await call(url, 'POST', { values: [] }), 400, 'badRequest', 'invalidArgument');
+    await expectGraphError(await call(url, 'POST', '{not json'), 400, 'badRequest', 'invalidArgument');
     const garbled = await fetch(url, { method: 'POST', headers: { authorization: TOKEN }, body: '{not json' });
     expect(garbled.status).toBe(400);
     expect(await fileTableRef(folder)).toBe('A1:E5');

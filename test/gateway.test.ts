@@ -137,7 +137,7 @@ describe('forwarding workbook calls', () => {
     const inSession = { 'workbook-session-id': id };
     const missing = await send(gateway("worksheets('Nope')/range(address='A1')"), { headers: inSession });
     expect(missing.status).toBe(404);
-    expect(missing.json()).toMatchObject({ error: { code: 'ItemNotFound' } });
+    expect(missing.json()).toMatchObject({ error: { code: 'notFound', innerError: { code: 'itemNotFound' } } });
     expect(missing.headers.get('request-id')).toBe(
       (missing.json().error as { innerError: Record<string, string> }).innerError['request-id'],
     );

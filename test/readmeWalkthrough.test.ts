@@ -81,6 +81,7 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
       'closeSession 204',
     ]);
     expect(output).toContain('"values":[["Checked by","the broker"]]');
+    expect(output).toContain('{"index":4,"values":[["North","Kiwis",12,0.9,10.8]]}');
     expect(output).toMatch(/\b204\b/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path.join(folder!, 'Demo.xlsx'));
@@ -90,6 +91,8 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
       'the broker',
       'Kiwis',
     ]);
+    // Saved as Excel saves a formula: the formula and its result, so Excel opening the file shows the same Total.
+    expect(sheet?.getCell('E6').value).toEqual({ formula: 'C6*D6', result: 10.8 });
   });
 
   it.skipIf(!shell.present)(

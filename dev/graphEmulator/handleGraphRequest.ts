@@ -4,7 +4,8 @@ import { errorReply, type EmulatorOutcome, type RequestIds } from './emulatorRep
 import type { FaultBook } from './faultBook';
 import { GraphError } from './graphError';
 import { parseGraphPath, type GraphRoute } from './parseGraphPath';
-import { sessionOps, type FaultRule, type SessionOp } from './types';
+import { driveOps, sessionOps, type DriveOp, type FaultRule, type SessionOp } from './types';
+import { runDriveRequest } from './workbook/runDriveRequest';
 import { runWorkbookRequest, type WorkbookRequestContext } from './workbook/runWorkbookRequest';
 import type { SessionCopies } from './workbook/sessionCopies';
 import { runWorkbookCall, sessionIdHeader, type WorkbookContext } from './workbookOperations';
@@ -107,6 +108,7 @@ async function runOperation(request: GraphRequest, route: GraphRoute, sessionId:
     if (created !== undefined) await deps.copies.begin(created);
     return result;
   }
+  if (isDriveOp(op)) return { reply: runDriveRequest({ ...route, op }, request.query, deps.drive, deps.baseUrl) };
   const workbookRoute = { ...route, op };
   const reply = await runWorkbookRequest(
     { route: workbookRoute, headers, body, query: request.query, ...(sessionId === undefined ? {} : { sessionId }) },
@@ -117,6 +119,10 @@ async function runOperation(request: GraphRequest, route: GraphRoute, sessionId:
 
 function isSessionOp(op: string): op is SessionOp {
   return (sessionOps as readonly string[]).includes(op);
+}
+
+function isDriveOp(op: string): op is DriveOp {
+  return (driveOps as readonly string[]).includes(op);
 }
 
 // Graph answers 401 InvalidAuthenticationToken for a missing or unusable bearer token

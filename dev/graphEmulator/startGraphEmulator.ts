@@ -30,7 +30,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   const drive = await LocalDrive.open(options.drive);
   for (const { driveId, itemId } of options.workbooks ?? []) drive.addMemoryItem(driveId, itemId);
   const stateFolder = drive.folderPath === undefined ? undefined : path.join(drive.folderPath, '.emulator');
-  const store = new WorkbookStore(stateFolder === undefined ? undefined : path.join(stateFolder, 'sessions'));
+  const store = new WorkbookStore(stateFolder === undefined ? undefined : path.join(stateFolder, 'sessions'), now);
   const copies = new SessionCopies(drive, store);
   const sessions = new SessionBook(timeScale);
   const operations = new OperationBook(sessions, (session) => copies.begin(session));

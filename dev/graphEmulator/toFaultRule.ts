@@ -1,10 +1,10 @@
-import { sessionOps, workbookOps, type FaultOp, type FaultRule } from './types';
+import { driveOps, sessionOps, workbookOps, type FaultOp, type FaultRule } from './types';
 
 // Rules come from tests (typed) and from humans over the admin surface (anything at all), so both paths go
 // through this one validator. Unknown fields are refused: a typo such as "latency" for "latencyMs" would
 // otherwise add a rule that silently does nothing.
 
-const ops: readonly FaultOp[] = [...sessionOps, ...workbookOps, 'any'];
+const ops: readonly FaultOp[] = [...sessionOps, ...workbookOps, ...driveOps, 'any'];
 const methods: ReadonlyArray<NonNullable<FaultRule['method']>> = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const kinds: ReadonlyArray<FaultRule['kind']> = ['latency', 'status', 'drop'];
 const fields = new Set([

@@ -101,11 +101,25 @@ export const workbookOps = [
   'addTableRows',
   'createTableRows',
   'getTableRowOperationResult',
+  'getTableRange',
+  'updateTableRange',
+  'listTableColumns',
+  'getTableColumn',
+  'getTableRow',
+  'updateTableRow',
+  'deleteTableRow',
+  'listNames',
+  'getName',
+  'getApplication',
+  'calculateApplication',
 ] as const;
+/** The drive calls a file picker makes: the drive, an item (or the root), and an item's children. */
+export const driveOps = ['getDrive', 'getDriveItem', 'listDriveChildren'] as const;
 export type SessionOp = (typeof sessionOps)[number];
 export type WorkbookOp = (typeof workbookOps)[number];
-export type CallOp = SessionOp | WorkbookOp | 'unknown';
-export type FaultOp = SessionOp | WorkbookOp | 'any';
+export type DriveOp = (typeof driveOps)[number];
+export type CallOp = SessionOp | WorkbookOp | DriveOp | 'unknown';
+export type FaultOp = SessionOp | WorkbookOp | DriveOp | 'any';
 
 /** One request under the Graph surface (admin calls are not recorded). */
 export interface RecordedCall {

@@ -1,4 +1,5 @@
-import { GraphError } from '../graphError';
+import type { GraphError } from '../graphError';
+import { invalidArgument } from './excelErrors';
 
 // A1 references as Excel writes them: `A1`, `A1:C3`, `$A$1`, whole columns `A:C`, whole rows `2:5`, optionally
 // sheet-qualified (`Sheet1!A1`, `'My Sheet'!A1`). Indexes here are zero-based, as Graph's rowIndex/columnIndex are.
@@ -25,11 +26,7 @@ export interface ParsedAddress {
 
 /** Graph's answer to an address it cannot read (workbook-error-codes: invalidArgument). */
 export function invalidAddress(address: string): GraphError {
-  return new GraphError(
-    400,
-    'InvalidArgument',
-    `The argument is invalid or missing or has an incorrect format: '${address}'.`,
-  );
+  return invalidArgument(`The argument is invalid or missing or has an incorrect format: '${address}'.`);
 }
 
 const cellPattern = /^\$?([A-Z]{1,3})\$?([0-9]{1,7})$/i;
@@ -77,8 +74,12 @@ export function formatAddress(sheet: string, bounds: CellBounds): string {
 
 export function formatReference(bounds: CellBounds): string {
   const { firstRow, firstColumn, lastRow, lastColumn } = bounds;
-  if (firstRow === 0 && lastRow === MAX_ROWS - 1) return `${columnName(firstColumn)}:${columnName(lastColumn)}`;
-  if (firstColumn === 0 && lastColumn === MAX_COLUMNS - 1) return `${firstRow + 1}:${lastRow + 1}`;
+  const allColumns = firstColumn === 0 && lastColumn === MAX_COLUMNS - 1;
+  // The whole sheet is written as its rows, `1:1048576`, as Excel writes it.
+  if (firstRow === 0 && lastRow === MAX_ROWS - 1 && !allColumns) {
+    return `${columnName(firstColumn)}:${columnName(lastColumn)}`;
+  }
+  if (allColumns) return `${firstRow + 1}:${lastRow + 1}`;
   const first = cellName(firstRow, firstColumn);
   return firstRow === lastRow && firstColumn === lastColumn ? first : `${first}:${cellName(lastRow, lastColumn)}`;
 }

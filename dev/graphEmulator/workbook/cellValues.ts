@@ -1,11 +1,14 @@
 import type { Cell, CellValue } from 'exceljs';
+import type { GraphError } from '../graphError';
 import { format as formatNumber } from 'ssf';
-import { GraphError } from '../graphError';
+import { isFormulaCell } from './excel';
+import { invalidArgument } from './excelErrors';
+import { toShownFormula } from './futureFunctions';
+import { typedInput } from './typedInput';
 
 // One cell as Graph's range resource shows it (https://learn.microsoft.com/graph/api/resources/range): its value,
-// its formula (a constant reads back as itself), its number format, its display text and its value type. The
-// emulator stores formulas but never calculates them: a formula cell shows the result saved in the file, and a
-// formula written here has no result until Excel opens and recalculates the file.
+// its formula (a constant reads back as itself), its number format, its display text and its value type. A formula
+// cell shows the result saved beside it — by Excel, or by the emulator's formula engine after every change.
 
 export type GraphCellValue = string | number | boolean;
 export type ValueType = 'Empty' | 'String' | 'Double' | 'Boolean' | 'Error';
@@ -26,12 +29,13 @@ const DAY_MS = 86_400_000;
 export function readCell(cell: Cell): CellView {
   const numberFormat = cell.numFmt || GENERAL;
   if (cell.isMerged && cell.master.address !== cell.address) return emptyCell(numberFormat);
-  const raw = cell.value;
-  const formula = formulaOf(raw);
-  const { value, valueType } = classify(formula === undefined ? raw : resultOf(raw));
+  // cell.formula / cell.result, not cell.value: exceljs's value drops a result of 0, false or "", and holds only the
+  // master's address for a cell of a shared formula, where cell.formula is that formula moved to this cell.
+  const formula = isFormulaCell(cell) ? cell.formula : undefined;
+  const { value, valueType } = classify(formula === undefined ? cell.value : (cell.result ?? null));
   return {
     value,
-    formula: formula === undefined ? value : `=${formula}`,
+    formula: formula === undefined ? value : `=${toShownFormula(formula)}`,
     numberFormat,
     text: textOf(value, valueType, numberFormat),
     valueType,
@@ -44,9 +48,7 @@ export function emptyCell(numberFormat = GENERAL): CellView {
 
 /**
  * Writes one cell of a `values` or `formulas` array. `null` leaves the cell as it is and `""` clears it (range-update
- * page). A string is read the way Excel reads typing (the "Working with Excel" page shows `"49"` stored as 49): `=…` is a
- * formula, a plain number is a number, TRUE/FALSE a boolean, and a leading apostrophe keeps the rest as text. Dates
- * typed as text are not parsed: they stay strings.
+ * page); a string is read as Excel reads typing (typedInput.ts), and a General cell takes the format that suggests.
  */
 export function writeCell(cell: Cell, input: unknown): void {
   if (input === null) return;
@@ -55,7 +57,9 @@ export function writeCell(cell: Cell, input: unknown): void {
     return;
   }
   if (typeof input === 'string') {
-    cell.value = typed(input);
+    const { value, numberFormat } = typedInput(input);
+    cell.value = value;
+    if (numberFormat !== undefined && (!cell.numFmt || cell.numFmt === GENERAL)) cell.numFmt = numberFormat;
     return;
   }
   if ((typeof input === 'number' && Number.isFinite(input)) || typeof input === 'boolean') {
@@ -63,17 +67,6 @@ export function writeCell(cell: Cell, input: unknown): void {
     return;
   }
   throw invalidCellInput();
-}
-
-const plainNumber = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-
-function typed(input: string): CellValue {
-  if (input.length > 1 && input.startsWith('=')) return { formula: input.slice(1), date1904: false };
-  if (input.startsWith("'")) return input.slice(1);
-  if (plainNumber.test(input.trim())) return Number(input);
-  const upper = input.toUpperCase();
-  if (upper === 'TRUE' || upper === 'FALSE') return upper === 'TRUE';
-  return input;
 }
 
 export function writeNumberFormat(cell: Cell, input: unknown): void {
@@ -89,20 +82,7 @@ export function isCellInput(value: unknown): boolean {
 }
 
 function invalidCellInput(): GraphError {
-  return new GraphError(400, 'InvalidArgument', 'A cell value must be a string, a finite number, a boolean or null.');
-}
-
-function formulaOf(raw: CellValue): string | undefined {
-  if (typeof raw !== 'object' || raw === null || raw instanceof Date) return undefined;
-  if ('formula' in raw && typeof raw.formula === 'string') return raw.formula;
-  if ('sharedFormula' in raw && typeof raw.sharedFormula === 'string') return raw.sharedFormula;
-  return undefined;
-}
-
-function resultOf(raw: CellValue): CellValue {
-  if (typeof raw !== 'object' || raw === null || !('result' in raw)) return null;
-  const result: unknown = raw.result;
-  return result === undefined ? null : (result as CellValue);
+  return invalidArgument('A cell value must be a string, a finite number, a boolean or null.');
 }
 
 function classify(raw: CellValue): { value: GraphCellValue; valueType: ValueType } {

@@ -16,7 +16,7 @@ const rows: Array<[string, string, number, number]> = [
 
 /**
  * The demo workbook made on the local drive's first start: a small sales table on Sheet1 whose Total column holds
- * formulas with their results saved, as Excel would save them (the emulator itself never calculates).
+ * formulas with their results saved, as Excel saves them.
  */
 export async function demoWorkbook(): Promise<Buffer> {
   const workbook = new (excelModule().Workbook)();

@@ -1,4 +1,4 @@
-import type { Workbook, Worksheet } from 'exceljs';
+import type { Cell, Workbook, Worksheet } from 'exceljs';
 
 // exceljs reads and writes the .xlsx files (never hand-written XML). It costs about a quarter of a second to load,
 // so it is required on first use: an emulator that only ever serves session calls never pays for it.
@@ -10,6 +10,11 @@ export function excelModule(): ExcelModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
   excel ??= require('exceljs') as ExcelModule;
   return excel;
+}
+
+/** True for a cell holding a formula (its own, or a share of another cell's). */
+export function isFormulaCell(cell: Cell): boolean {
+  return cell.type === excelModule().ValueType.Formula;
 }
 
 export async function readWorkbook(bytes: Buffer): Promise<Workbook> {

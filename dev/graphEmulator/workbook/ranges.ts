@@ -1,5 +1,4 @@
 import type { Worksheet } from 'exceljs';
-import { GraphError } from '../graphError';
 import {
   columnCount,
   formatAddress,
@@ -11,7 +10,8 @@ import {
 } from './a1Address';
 import { emptyCell, isCellInput, readCell, writeCell, writeNumberFormat, type CellView } from './cellValues';
 import { toR1C1 } from './r1c1';
-import { invalidArgument } from './worksheets';
+import { slideFormula } from './slideFormula';
+import { invalidArgument } from './excelErrors';
 
 // The range resource (https://learn.microsoft.com/graph/api/resources/range) and its two calls on a worksheet:
 // `range(address='…')` (GET and PATCH, https://learn.microsoft.com/graph/api/range-update) and `usedRange`
@@ -49,8 +49,11 @@ export function getRange(sheet: Worksheet, address: string): RangeJson {
   return rangeJson(sheet, boundsOn(sheet, address).bounds);
 }
 
-/** PATCH: validates the whole body before the first cell changes, so a refused update leaves the sheet untouched. */
-export function updateRange(sheet: Worksheet, address: string, body: unknown): RangeJson {
+/**
+ * PATCH: validates the whole body before the first cell changes, so a refused update leaves the sheet untouched;
+ * answers with the range as it reads once the workbook has been recalculated.
+ */
+export function updateRange(sheet: Worksheet, address: string, body: unknown): () => RangeJson {
   const { bounds, unbounded } = boundsOn(sheet, address);
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalidArgument('The request body must be a JSON object.');
@@ -68,7 +71,7 @@ export function updateRange(sheet: Worksheet, address: string, body: unknown): R
       else writeCell(cell, input);
     });
   }
-  return rangeJson(sheet, bounds);
+  return () => rangeJson(sheet, bounds);
 }
 
 /** The smallest range holding every cell with a value (or, unless valuesOnly, a number format); A1 on a blank sheet. */
@@ -150,15 +153,15 @@ function toGrid(input: unknown, bounds: CellBounds, name: string): Grid<unknown>
   if (!Array.isArray(input)) {
     if (!isCellInput(input)) throw invalidArgument(`'${name}' must be a two-dimensional array or a single value.`);
     if (input === null) throw invalidArgument(`null is not a valid value for the whole '${name}' property.`);
-    return Array.from({ length: rows }, () => Array.from({ length: columns }, () => input));
+    // A formula filled across the range moves with each cell, as Ctrl+Enter does in Excel.
+    const at = (r: number, c: number) =>
+      typeof input === 'string' && input.length > 1 && input.startsWith('=') ? slideFormula(input, r, c) : input;
+    return Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => at(r, c)));
   }
   const fits = input.length === rows && input.every((row) => Array.isArray(row) && row.length === columns);
   if (!fits) {
-    throw new GraphError(
-      400,
-      'InvalidArgument',
+    throw invalidArgument(
       "The number of rows or columns in the input array doesn't match the size or dimensions of the range.",
-      'invalidArgument',
     );
   }
   if (!(input as unknown[][]).every((row) => row.every(isCellInput))) {

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Workbook } from 'exceljs';
 import { excelModule, readWorkbook, writeWorkbook } from './excel';
+import { invalidArgument } from './excelErrors';
+import { recalculate } from './formulaEngine';
 import type { DriveItem } from './localDrive';
 import { FileDocument, MemoryDocument, type WorkbookDocument } from './workbookDocument';
 
@@ -17,8 +19,14 @@ export class WorkbookStore {
   private readonly parsed = new Map<string, { stamp: string; workbook: Workbook }>();
   private readonly memoryCopies = new Map<string, MemoryDocument>();
 
-  /** @param copiesFolder where copies of file-backed workbooks go, so they survive a restart */
-  constructor(private readonly copiesFolder: string | undefined) {
+  /**
+   * @param copiesFolder where copies of file-backed workbooks go, so they survive a restart
+   * @param now the emulator's clock, which TODAY() and NOW() read
+   */
+  constructor(
+    private readonly copiesFolder: string | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
     if (copiesFolder !== undefined) mkdirSync(copiesFolder, { recursive: true });
   }
 
@@ -53,15 +61,21 @@ export class WorkbookStore {
     return this.inTurn(document.key, async () => look(await this.load(document)));
   }
 
-  /** Applies a change and saves it. A change that throws is dropped with the parsed copy, so nothing half-done stays. */
-  write<T>(document: WorkbookDocument, change: (workbook: Workbook) => T): Promise<T> {
+  /**
+   * Applies a change, calculates the workbook as Excel would after it, saves it, and only then builds the answer
+   * the change returned (so the answer shows calculated values). A change that throws, or that wrote a formula
+   * Excel would refuse, is dropped with the parsed copy, so nothing half-done stays.
+   */
+  write<T>(document: WorkbookDocument, change: (workbook: Workbook) => () => T): Promise<T> {
     return this.inTurn(document.key, async () => {
       const workbook = await this.load(document);
       try {
-        const result = change(workbook);
+        const answer = change(workbook);
+        const { unreadable } = recalculate(workbook, this.now());
+        if (unreadable.length > 0) throw invalidArgument(`The formula in ${unreadable.join(', ')} is not valid.`);
         await document.write(await writeWorkbook(workbook));
         this.parsed.set(document.key, { stamp: await document.stamp(), workbook });
-        return result;
+        return answer();
       } catch (error) {
         this.parsed.delete(document.key);
         throw error;

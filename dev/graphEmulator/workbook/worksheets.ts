@@ -1,5 +1,5 @@
 import type { Workbook, Worksheet } from 'exceljs';
-import { GraphError } from '../graphError';
+import { invalidArgument, itemAlreadyExists, itemNotFound } from './excelErrors';
 import { isRecord } from '../toFaultRule';
 
 // The worksheet resource (https://learn.microsoft.com/graph/api/resources/worksheet): list, get by id or name, add.
@@ -69,7 +69,7 @@ function checkName(workbook: Workbook, name: string): void {
     throw invalidArgument(`'${name}' is not a valid worksheet name.`);
   }
   if (worksheetsOf(workbook).some((sheet) => sheet.name.toLowerCase() === name.toLowerCase())) {
-    throw new GraphError(409, 'ItemAlreadyExists', `A worksheet named '${name}' already exists.`);
+    throw itemAlreadyExists(`A worksheet named '${name}' already exists.`);
   }
 }
 
@@ -78,14 +78,6 @@ function nextDefaultName(workbook: Workbook): string {
   let n = worksheetsOf(workbook).length + 1;
   while (taken.has(`sheet${n}`)) n += 1;
   return `Sheet${n}`;
-}
-
-export function itemNotFound(message: string): GraphError {
-  return new GraphError(404, 'ItemNotFound', message);
-}
-
-export function invalidArgument(message: string): GraphError {
-  return new GraphError(400, 'InvalidArgument', message);
 }
 
 function hex2(n: number): string {
