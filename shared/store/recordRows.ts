@@ -1,3 +1,4 @@
+import type { TableClient } from '@azure/data-tables';
 import type { Fields, RecordOf, Stored } from '../records/recordFields';
 import type { WorkbookAddress } from '../workbookAddress';
 import { fromEntity, toEntity, type EntityOf } from './recordEntity';
@@ -55,19 +56,11 @@ export function recordRows<F extends Fields>(
         ...record,
         etag: (await client.createEntity(entityOf(record), { abortSignal })).etag ?? '',
       })),
-    // A write sends only what changed (Merge), unless a property is being removed, which only Replace can do: most
-    // writes touch two or three times, and the session id alone is hundreds of characters.
     replace: (current, record) =>
-      table.run(async (client, abortSignal) => {
-        const [before, after] = [entityOf(current), entityOf(record)];
-        const removes = Object.keys(before).some((name) => !(name in after));
-        const entity = removes ? after : changedFields(before, after);
-        const result = await client.updateEntity(entity, removes ? 'Replace' : 'Merge', {
-          etag: current.etag,
-          abortSignal,
-        });
-        return { ...record, etag: result.etag ?? '' };
-      }),
+      table.run(async (client, abortSignal) => ({
+        ...record,
+        etag: (await update(client, entityOf(current), entityOf(record), { etag: current.etag, abortSignal })) ?? '',
+      })),
     remove: (current) =>
       table.run(async (client, abortSignal) => {
         const { partitionKey, rowKey } = keysOf(current);
@@ -79,6 +72,21 @@ export function recordRows<F extends Fields>(
       for await (const page of table.pages(filter, pageSize)) yield page.map((entity) => fromEntity<F>(entity, fields));
     },
   };
+}
+
+/**
+ * A conditional write that sends only what changed (Merge), unless a property is being removed, which only Replace can
+ * do: most writes touch two or three times, and the session id alone is hundreds of characters.
+ */
+async function update(
+  client: TableClient,
+  current: EntityOf,
+  next: EntityOf,
+  options: { etag: string; abortSignal: AbortSignal },
+): Promise<string | undefined> {
+  const removes = Object.keys(current).some((name) => !(name in next));
+  const entity = removes ? next : changedFields(current, next);
+  return (await client.updateEntity(entity, removes ? 'Replace' : 'Merge', options)).etag;
 }
 
 /** The keys plus every property whose value differs (times compared as instants). */
