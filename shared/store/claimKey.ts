@@ -23,7 +23,7 @@ export interface KeyClaim<R extends ClaimLife, T> {
   readonly takeOver: (existing: R) => Promise<T>;
   /** How long a claim written without a heartbeat (`aliveUntil`) is taken as alive. */
   readonly windowSeconds: number;
-  /** A vanished record: `insert` again at once, or `wait` like for a held claim (never past the deadline). */
+  /** A vanished record: `insert` again at once, or `wait` as for a held claim (at the deadline: 409, Retry-After 1). */
   readonly onVanished: 'insert' | 'wait';
   /** The answer (409 + Retry-After) when the key is still held at the deadline. */
   readonly busy: (retryAfterSeconds: number) => Error;
