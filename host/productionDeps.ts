@@ -11,8 +11,8 @@ import { createWorkbookGate, type WorkbookGate } from '../shared/gate/workbookGa
 import { createLeaseStore } from '../shared/store/workbookLeaseStore';
 import { createTableAccess, type TableTarget } from '../shared/store/tableAccess';
 import { partitionKeyOf } from '../shared/store/sessionKeys';
-import { cachedSessionStore } from '../shared/store/sessionStore';
-import { createTableSessionStore } from '../shared/store/tableSessionStore';
+import { cachedSessionStore } from '../shared/store/cachedSessionStore';
+import { createSessionStore } from '../shared/store/sessionStore';
 import type { Telemetry } from '../shared/telemetry/telemetry';
 import { createTelemetry } from './createTelemetry';
 
@@ -97,7 +97,7 @@ export function createDeps(config: Config, clock: Clock = systemClock, watch: Te
       getToken: () => token.get(),
       dropToken: (refused) => token.drop(refused),
     }),
-    store: cachedSessionStore(createTableSessionStore(table)),
+    store: cachedSessionStore(createSessionStore(table)),
   };
 }
 

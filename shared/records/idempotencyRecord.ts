@@ -1,4 +1,4 @@
-import type { WorkbookAddress } from '../workbookAddress';
+import { WORKBOOK_FIELDS, choice, optional, required, type RecordOf, type Stored } from './recordFields';
 
 export const IDEMPOTENCY_STATES = ['pending', 'created', 'accepted'] as const;
 export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];
@@ -6,28 +6,29 @@ export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];
 /**
  * An `Idempotency-Key` seen on createSession: the first request claims it (`pending`), and what it created — a
  * session, or a long-running operation — is written back, so repeats from the same caller (Power Automate re-sends
- * POSTs on 408/429/5xx) get the same answer, across instances. It lives as long as the session it names.
+ * POSTs on 408/429/5xx) get the same answer, across instances. It lives as long as the session it names. A state the
+ * code does not know reads as `pending`, which its claim's age then judges.
  */
-export interface IdempotencyRecord extends WorkbookAddress {
-  readonly rowKey: string;
-  readonly state: IdempotencyState;
-  readonly sessionId?: string;
-  readonly operationId?: string;
+export const IDEMPOTENCY_FIELDS = {
+  ...WORKBOOK_FIELDS,
+  rowKey: required('string', ''),
+  state: choice(IDEMPOTENCY_STATES, 'pending'),
+  sessionId: optional('string'),
+  operationId: optional('string'),
   /** When the current request claimed the key; a pending claim older than IDEMPOTENCY_CLAIM_SECONDS is abandoned. */
-  readonly claimedAt: number;
+  claimedAt: required('time', 0),
   /** While pending: until when its request is known to be alive (claimHeartbeat.ts); past it, it died. */
-  readonly aliveUntil?: number;
+  aliveUntil: optional('time'),
   /** When the sweep last found the session or operation it names still there. */
-  readonly checkedAt?: number;
+  checkedAt: optional('time'),
   /** The create's options; a repeat with other options is refused (422). */
-  readonly fingerprint?: string;
+  fingerprint: optional('string'),
   /** When the sweep looks at it (idempotencyDueAt). */
-  readonly dueAt: number;
-}
+  dueAt: required('time', 0),
+} as const;
 
-export interface StoredIdempotency extends IdempotencyRecord {
-  readonly etag: string;
-}
+export type IdempotencyRecord = RecordOf<typeof IDEMPOTENCY_FIELDS>;
+export type StoredIdempotency = Stored<IdempotencyRecord>;
 
 /** Longer than any create may take (the broker's answer budget), so a live claim is never taken over. */
 export const IDEMPOTENCY_CLAIM_SECONDS = 90;

@@ -1,4 +1,4 @@
-import type { WorkbookAddress } from '../workbookAddress';
+import { WORKBOOK_FIELDS, choice, optional, required, type RecordOf, type Stored } from './recordFields';
 import type { Timing } from './sessionRecord';
 
 export const OPERATION_STATES = ['running', 'succeeded', 'failed'] as const;
@@ -7,36 +7,36 @@ export type OperationState = (typeof OPERATION_STATES)[number];
 /**
  * A createSession Graph answered with `202` (Prefer: respond-async), which the broker follows until the session
  * exists. Kept so that `getOperation` can finish the job when the caller polls, and the sweep when nobody does:
- * either way the Graph session ends up recorded, exactly once.
+ * either way the Graph session ends up recorded, exactly once. A state the code does not know reads as `failed`.
  */
-export interface OperationRecord extends WorkbookAddress {
+export const OPERATION_FIELDS = {
+  ...WORKBOOK_FIELDS,
   /** The broker's own id, in its `Location` (`…/workbook/operations/{operationId}`). */
-  readonly operationId: string;
+  operationId: required('string', ''),
   /** Graph's operation URL. */
-  readonly graphOperationUrl: string;
-  readonly persistChanges: boolean;
-  readonly idleTimeoutSeconds: number;
-  readonly owner?: string;
-  readonly ownerName?: string;
+  graphOperationUrl: required('string', ''),
+  persistChanges: required('boolean', true),
+  idleTimeoutSeconds: required('number', 0),
+  owner: optional('string'),
+  ownerName: optional('string'),
   /** The Idempotency-Key record that started it, if any. */
-  readonly idempotencyRowKey?: string;
-  readonly state: OperationState;
-  readonly sessionId?: string;
-  readonly errorStatus?: number;
-  readonly errorCode?: string;
-  readonly errorInnerCode?: string;
-  readonly errorMessage?: string;
-  readonly createdAt: number;
+  idempotencyRowKey: optional('string'),
+  state: choice(OPERATION_STATES, 'failed'),
+  sessionId: optional('string'),
+  errorStatus: optional('number'),
+  errorCode: optional('string'),
+  errorInnerCode: optional('string'),
+  errorMessage: optional('string'),
+  createdAt: required('time', 0),
   /** When the sweep last looked at Graph's operation for a caller who stopped polling. */
-  readonly checkedAt?: number;
-  readonly endedAt?: number;
+  checkedAt: optional('time'),
+  endedAt: optional('time'),
   /** Running: when the sweep should finish it if nobody polls; ended: when the record may be deleted. */
-  readonly dueAt: number;
-}
+  dueAt: required('time', 0),
+} as const;
 
-export interface StoredOperation extends OperationRecord {
-  readonly etag: string;
-}
+export type OperationRecord = RecordOf<typeof OPERATION_FIELDS>;
+export type StoredOperation = Stored<OperationRecord>;
 
 /** How long a running operation is left to its caller's polling before the sweep follows it itself. */
 export const OPERATION_GRACE_SECONDS = 120;

@@ -1,4 +1,13 @@
-import type { WorkbookAddress } from '../workbookAddress';
+import {
+  WORKBOOK_FIELDS,
+  choice,
+  flag,
+  optional,
+  optionalChoice,
+  required,
+  type RecordOf,
+  type Stored,
+} from './recordFields';
 
 /** `closing`: claimed by a sweep that is closing it in Graph; a claim older than CLAIM_SECONDS may be taken over. */
 export const SESSION_STATES = ['live', 'closing', 'closed', 'expired'] as const;
@@ -9,41 +18,43 @@ export const CLAIM_SECONDS = 120;
 export const END_REASONS = ['closedByCaller', 'idle', 'expiredInGraph'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
-/** What the broker remembers of one Graph workbook session. Times are epoch milliseconds. */
-export interface SessionRecord extends WorkbookAddress {
-  readonly sessionId: string;
-  readonly persistChanges: boolean;
-  readonly createdAt: number;
+/**
+ * What the broker remembers of one Graph workbook session. Times are epoch milliseconds. A state the code does not
+ * know reads as `expired`, so a damaged record is never acted on as live.
+ */
+export const SESSION_FIELDS = {
+  ...WORKBOOK_FIELDS,
+  sessionId: required('string', ''),
+  persistChanges: required('boolean', true),
+  createdAt: required('time', 0),
   /** Last create, refresh or close by the caller: the idle clock. */
-  readonly lastCallerActivityAt: number;
+  lastCallerActivityAt: required('time', 0),
   /** Last successful call to Graph with this session: Excel's own idle clock. */
-  readonly lastGraphContactAt: number;
-  readonly idleTimeoutSeconds: number;
-  readonly state: SessionState;
-  readonly endReason?: EndReason;
-  readonly endedAt?: number;
+  lastGraphContactAt: required('time', 0),
+  idleTimeoutSeconds: required('number', 0),
+  state: choice(SESSION_STATES, 'expired'),
+  endReason: optionalChoice(END_REASONS, 'expiredInGraph'),
+  endedAt: optional('time'),
   /** When a sweep claimed the record to close it (state `closing`). */
-  readonly claimedAt?: number;
+  claimedAt: optional('time'),
   /** Graph asked us to leave the workbook alone until then (Retry-After): the sweep does not look before. */
-  readonly deferredUntil?: number;
+  deferredUntil: optional('time'),
   /**
    * The broker stopped tracking the session while Graph may still hold it, and has not yet had Graph close it
    * (see closeOwed.ts). The sweep keeps trying until Graph has, or Excel's own expiry surely has.
    */
-  readonly graphCloseOwed?: boolean;
+  graphCloseOwed: flag(),
   /** The Idempotency-Key record that created it, deleted with it. */
-  readonly idempotencyRowKey?: string;
+  idempotencyRowKey: optional('string'),
   /** `x-ms-client-principal-id` of the creator, when App Service Authentication named one. */
-  readonly owner?: string;
-  readonly ownerName?: string;
+  owner: optional('string'),
+  ownerName: optional('string'),
   /** The next moment the sweep has anything to do with this record (see `sessionDueAt`). */
-  readonly dueAt: number;
-}
+  dueAt: required('time', 0),
+} as const;
 
-/** A record as read from the store, with the ETag that makes the next write conditional. */
-export interface StoredSession extends SessionRecord {
-  readonly etag: string;
-}
+export type SessionRecord = RecordOf<typeof SESSION_FIELDS>;
+export type StoredSession = Stored<SessionRecord>;
 
 export interface Timing {
   readonly refreshAfterSeconds: number;

@@ -1,5 +1,5 @@
 import type { Invocation } from '../deps';
-import { ConcurrencyError, InProgressError, UnprocessableEntityError } from '../errors';
+import { InProgressError, UnprocessableEntityError } from '../errors';
 import type { WorkbookAddress } from '../workbookAddress';
 import type { Caller } from '../input/requestHeaders';
 import type { CreateOutcome } from './followOperation';
@@ -10,8 +10,9 @@ import {
 } from '../records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../store/sessionKeys';
 import { warnOnFailure } from '../errorMessage';
-import { REPEAT_POLL_AFTER_SECONDS, REPEAT_WAIT_MS } from '../budgets';
-import { aliveFrom, claimIsAbandoned, secondsUntilAnswered } from '../store/claimHeartbeat';
+import { REPEAT_POLL_AFTER_SECONDS } from '../budgets';
+import { aliveFrom } from '../store/claimHeartbeat';
+import { claimKey } from '../store/claimKey';
 
 export type Claim =
   | { readonly kind: 'answered'; readonly outcome: CreateOutcome }
@@ -35,39 +36,32 @@ export async function claimIdempotencyKey(
   const rowKey = idempotencyRowKeyOf(caller?.id, key);
   const fresh = () =>
     withIdempotencyChanges({ ...workbook, rowKey, state: 'pending', ...aliveFrom(deps.now()), fingerprint });
-  for (;;) {
-    try {
-      return { kind: 'claimed', record: await deps.store.insertIdempotency(fresh()) };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
-    const existing = await deps.store.getIdempotency(workbook, rowKey);
-    if (!existing) continue;
-    // A key written before fingerprints were kept has none: it is taken as matching.
-    if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint) {
-      throw new UnprocessableEntityError(
-        'This Idempotency-Key was already used for a createSession with a different body or x-session-idle-timeout; use a new key.',
-      );
-    }
-    const earlier = await earlierOutcome(existing, invocation);
-    if (earlier) return { kind: 'answered', outcome: earlier };
-    const abandoned = existing.state !== 'pending' || claimIsAbandoned(existing, deps.now(), IDEMPOTENCY_CLAIM_SECONDS);
-    if (abandoned) {
-      try {
-        return { kind: 'claimed', record: await deps.store.replaceIdempotency(existing, fresh()) };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        continue;
-      }
-    }
-    if (deps.now() + REPEAT_WAIT_MS >= deadline) {
-      throw new InProgressError(
-        'A createSession with this Idempotency-Key is still in progress.',
-        secondsUntilAnswered(existing, deps.now()),
-      );
-    }
-    await deps.sleep(REPEAT_WAIT_MS);
-  }
+  const claimed = (record: StoredIdempotency): Claim => ({ kind: 'claimed', record });
+  return claimKey<StoredIdempotency, Claim>(
+    {
+      insert: async () => claimed(await deps.store.insertIdempotency(fresh())),
+      read: () => deps.store.getIdempotency(workbook, rowKey),
+      judge: async (existing) => {
+        // A key written before fingerprints were kept has none: it is taken as matching.
+        if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint) {
+          throw new UnprocessableEntityError(
+            'This Idempotency-Key was already used for a createSession with a different body or x-session-idle-timeout; use a new key.',
+          );
+        }
+        const earlier = await earlierOutcome(existing, invocation);
+        if (earlier) return { answer: { kind: 'answered', outcome: earlier } };
+        return existing.state === 'pending' ? 'held' : 'free';
+      },
+      takeOver: async (existing) => claimed(await deps.store.replaceIdempotency(existing, fresh())),
+      windowSeconds: IDEMPOTENCY_CLAIM_SECONDS,
+      // Freed by its failed create between our insert and our read: the key is free, so it is claimed again at once.
+      onVanished: 'insert',
+      busy: (retryAfterSeconds) =>
+        new InProgressError('A createSession with this Idempotency-Key is still in progress.', retryAfterSeconds),
+    },
+    deps,
+    deadline,
+  );
 }
 
 /** Writes what this request made under its key, for the repeats to find. */

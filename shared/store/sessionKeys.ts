@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { WorkbookAddress } from '../workbookAddress';
 
-/**
- * How records are keyed. PartitionKey = one workbook (`w` + hash of drive and item id); RowKey = one session (`s` +
- * hash of Graph's session id), a create the broker follows (`o…`), a create's idempotency key (`k…`) or a workbook write's (`r…`) on that workbook. Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and
- * PartitionKey/RowKey may hold neither `/ \ # ?` nor more than 1 KiB (Azurite: 512 chars). Every client call knows
- * drive, item and session id, so it reads and writes its record with a point operation — never a scan. One
- * partition per workbook keeps a workbook's sessions together, which is where Table Storage allows atomic batches.
+/*
+ * Table Storage conventions (this file holds the keys; recordRows.ts and workbookLeaseStore.ts the writes):
+ * - PartitionKey `w<hash(drive, item)>`: one partition per workbook, which keeps a workbook's records together, where
+ *   Table Storage allows atomic batches.
+ * - RowKey `s<hash(session id)>` for a session, `o<hash(operation id)>` for a followed create, `k<hash>` for a
+ *   create's Idempotency-Key, `r<hash>` for a workbook write's (with the answer to replay), and `lease` for the
+ *   workbook's one-call-at-a-time lease. The sweep lists one kind by RowKey range (`lease` lies outside all of them);
+ *   every kind it lists carries a `dueAt`.
+ * - Hashes, because Graph's ids may hold `/` and run to hundreds of characters, and PartitionKey/RowKey may hold
+ *   neither `/ \ # ?` nor more than 1 KiB (Azurite: 512 chars). Every client call knows drive, item and session id, so
+ *   it reads and writes its record with a point operation — never a scan.
+ * - Times are Edm.DateTime, so the sweep can filter on `dueAt` server-side (records/recordFields.ts).
+ * - Every write after the insert sends the ETag read with the record (If-Match); 412 means someone else wrote first.
  */
+
 export function partitionKeyOf(workbook: WorkbookAddress): string {
   return `w${digest(`${workbook.driveId}\n${workbook.itemId}`)}`;
 }

@@ -1,105 +1,23 @@
-import type { WorkbookAddress } from '../workbookAddress';
-import type { IdempotencyRecord, StoredIdempotency } from '../records/idempotencyRecord';
-import type { OperationRecord, StoredOperation } from '../records/operationRecord';
-import type { ReplayRecord, StoredReplay } from '../records/replayRecord';
-import type { SessionRecord, StoredSession } from '../records/sessionRecord';
-import { ConcurrencyError } from '../errors';
-import { partitionKeyOf, rowKeyOf } from './sessionKeys';
+import { createCreateKeys, type CreateKeys } from './createKeys';
+import { createOperationRecords, type OperationRecords } from './operationRecords';
+import { createSessionRecords, type SessionRecords } from './sessionRecords';
+import { createTableAccess, type TableTarget } from './tableAccess';
+import { createWriteKeys, type WriteKeys } from './writeKeys';
 
 /**
- * Where the broker's records live. The production store is Table Storage (tableSessionStore.ts), wrapped by
- * cachedSessionStore below; the interface keeps SDK types out of the session logic. Every read is a point read by key,
- * except the sweep's `listDue…`. Writes after the first are conditional on the ETag read with the record: a lost race
- * is a `ConcurrencyError`.
+ * Where the broker's records live: one store per record kind, on one table, seen by the session logic as one
+ * `deps.store`. The production store is Table Storage, wrapped by cachedSessionStore.ts; the per-kind stores keep SDK
+ * types out of the session logic. Every read is a point read by key, except the sweep's `listDue…`. Writes after the
+ * first are conditional on the ETag read with the record: a lost race is a `ConcurrencyError`.
  */
-export interface SessionStore {
-  /**
-   * `fresh`: read the table even where a copy is at hand, unless the copy was read in `tenure` (see
-   * cachedSessionStore below).
-   */
-  getSession(
-    workbook: WorkbookAddress,
-    sessionId: string,
-    options?: { readonly fresh?: boolean; readonly tenure?: object },
-  ): Promise<StoredSession | undefined>;
-  insertSession(record: SessionRecord): Promise<StoredSession>;
-  replaceSession(current: StoredSession, next: SessionRecord): Promise<StoredSession>;
-  deleteSession(current: StoredSession): Promise<void>;
-  /** Session records whose `dueAt` is at or before `now`, a page at a time. */
-  listDue(now: number, pageSize: number): AsyncIterable<StoredSession[]>;
+export type SessionStore = SessionRecords & OperationRecords & CreateKeys & WriteKeys;
 
-  getOperation(workbook: WorkbookAddress, operationId: string): Promise<StoredOperation | undefined>;
-  insertOperation(record: OperationRecord): Promise<StoredOperation>;
-  replaceOperation(current: StoredOperation, next: OperationRecord): Promise<StoredOperation>;
-  deleteOperation(current: StoredOperation): Promise<void>;
-  listDueOperations(now: number, pageSize: number): AsyncIterable<StoredOperation[]>;
-
-  getIdempotency(workbook: WorkbookAddress, rowKey: string): Promise<StoredIdempotency | undefined>;
-  insertIdempotency(record: IdempotencyRecord): Promise<StoredIdempotency>;
-  replaceIdempotency(current: StoredIdempotency, next: IdempotencyRecord): Promise<StoredIdempotency>;
-  deleteIdempotency(current: StoredIdempotency): Promise<void>;
-  /** Idempotency-Key records due for the sweep's look (see `idempotencyDueAt`). */
-  listDueIdempotency(now: number, pageSize: number): AsyncIterable<StoredIdempotency[]>;
-
-  getReplay(workbook: WorkbookAddress, rowKey: string): Promise<StoredReplay | undefined>;
-  insertReplay(record: ReplayRecord): Promise<StoredReplay>;
-  replaceReplay(current: StoredReplay, next: ReplayRecord): Promise<StoredReplay>;
-  deleteReplay(current: StoredReplay): Promise<void>;
-  /** Workbook-write keys past their retention. */
-  listDueReplays(now: number, pageSize: number): AsyncIterable<StoredReplay[]>;
-}
-
-/**
- * Remembers the session records this instance last read or wrote, so a caller's refresh or close skips the point
- * read when the record is at hand. This is safe because nothing is decided on the cached copy alone: every write
- * that follows is conditional on its ETag, so a copy another instance (or the sweep) made stale fails that write,
- * is dropped, and the record is read afresh. Bounded, oldest first out.
- *
- * Only a refresh uses a copy: if the table is down, the refresh answers 503 and Graph has at most kept a live session
- * alive — nothing the table must know. A close reads fresh, so it never closes a session in Graph while the table
- * cannot record it. A forwarded call reads fresh too, once per `tenure` of the workbook's gate (workbookGate.ts):
- * while this instance holds the workbook without a break no other instance calls Graph on it, so none can have
- * closed the session meanwhile; a copy read in that tenure stays good for it. A copy this instance wrote is not
- * tied to any tenure.
- */
-export function cachedSessionStore(inner: SessionStore, maxEntries = 2_000): SessionStore {
-  const cache = new Map<string, { readonly record: StoredSession; readonly tenure?: object }>();
-  const keyOf = (record: { driveId: string; itemId: string }, sessionId: string) =>
-    `${partitionKeyOf(record)}/${rowKeyOf(sessionId)}`;
-  const remember = (record: StoredSession, tenure?: object) => {
-    const key = keyOf(record, record.sessionId);
-    cache.delete(key);
-    cache.set(key, tenure === undefined ? { record } : { record, tenure });
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
-    return record;
-  };
-  const forget = (record: { driveId: string; itemId: string; sessionId: string }) =>
-    cache.delete(keyOf(record, record.sessionId));
-
+export function createSessionStore(target: TableTarget): SessionStore {
+  const table = createTableAccess(target);
   return {
-    ...inner,
-    async getSession(workbook, sessionId, options) {
-      const cached = cache.get(keyOf(workbook, sessionId));
-      const tenure = options?.tenure;
-      if (cached !== undefined && tenure !== undefined && cached.tenure === tenure) return cached.record;
-      if (cached !== undefined && !options?.fresh) return cached.record;
-      const record = await inner.getSession(workbook, sessionId);
-      return record ? remember(record, tenure) : undefined;
-    },
-    async insertSession(record) {
-      return remember(await inner.insertSession(record));
-    },
-    async replaceSession(current, next) {
-      try {
-        return remember(await inner.replaceSession(current, next));
-      } catch (error) {
-        if (error instanceof ConcurrencyError) forget(current);
-        throw error;
-      }
-    },
-    async deleteSession(current) {
-      forget(current);
-      await inner.deleteSession(current);
-    },
+    ...createSessionRecords(table),
+    ...createOperationRecords(table),
+    ...createCreateKeys(table),
+    ...createWriteKeys(table),
   };
 }

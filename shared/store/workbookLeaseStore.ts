@@ -1,5 +1,8 @@
 import type { WorkbookAddress } from '../workbookAddress';
-import { fromEntity, toEntity, type FieldSchema, statusOf, type TableAccess } from './tableAccess';
+import type { Stored } from '../records/recordFields';
+import { LEASE_FIELDS, type LeaseFields } from '../records/leaseRecord';
+import { fromEntity, toEntity } from './recordEntity';
+import { statusOf, type TableAccess } from './tableAccess';
 import { LEASE_ROW_KEY, partitionKeyOf } from './sessionKeys';
 
 /**
@@ -9,23 +12,7 @@ import { LEASE_ROW_KEY, partitionKeyOf } from './sessionKeys';
  * https://learn.microsoft.com/rest/api/storageservices/update-entity2) — so of two instances racing for one
  * workbook exactly one wins, and a holder that lost its lease can never write over the next holder's.
  */
-export interface LeaseFields {
-  /** The holder's token, fresh for every take; absent = free. */
-  readonly holder?: string;
-  /** The holder renews before this; after it (and a margin for clock skew) anyone may take the lease over. */
-  readonly leaseUntil?: number;
-  /** Graph's cooldown for the workbook (429/503 + Retry-After): nobody calls it before then. */
-  readonly cooldownUntil?: number;
-  /** Another instance's waiter, named in the row so the holder's release can reserve the next turn for it. */
-  readonly waiter?: string;
-  readonly waiterSince?: number;
-  /** A free lease is the named waiter's alone until then. */
-  readonly reservedUntil?: number;
-}
-
-export interface LeaseRow extends LeaseFields {
-  readonly etag: string;
-}
+export type LeaseRow = Stored<LeaseFields>;
 
 /** The lease rows' own table operations. A lost conditional write is a `ConcurrencyError` (tableAccess.ts). */
 export interface LeaseStore {
@@ -38,27 +25,17 @@ export interface LeaseStore {
   remove(workbook: WorkbookAddress, etag: string): Promise<void>;
 }
 
-const LEASE = {
-  holder: 'string',
-  leaseUntil: 'time',
-  cooldownUntil: 'time',
-  waiter: 'string',
-  waiterSince: 'time',
-  reservedUntil: 'time',
-} as const satisfies FieldSchema;
-
 export function createLeaseStore(table: TableAccess): LeaseStore {
   const entity = (workbook: WorkbookAddress, fields: LeaseFields) =>
-    toEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, fields, LEASE);
+    toEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, fields, LEASE_FIELDS);
   return {
     read: (workbook) =>
       table.run(async (client, abortSignal) => {
         try {
-          const { etag, ...fields } = fromEntity(
+          return fromEntity(
             await client.getEntity(partitionKeyOf(workbook), LEASE_ROW_KEY, { abortSignal }),
-            LEASE,
+            LEASE_FIELDS,
           );
-          return { ...fields, etag };
         } catch (error) {
           if (statusOf(error) === 404) return undefined;
           throw error;

@@ -35,8 +35,9 @@ export async function sweepIdempotencyKey(key: StoredIdempotency, { deps }: Invo
 export async function sweepReplayKey(key: StoredReplay, invocation: Invocation): Promise<KeyOutcome> {
   const { deps } = invocation;
   try {
-    // A claim still pending this long lost its request after it may have reached Graph: it stays, as "outcome
-    // unknown", for one more retention, so no repeat ever does that write again.
+    // A claim still pending this long lost its request after it may have reached Graph: taken over as a repeat would
+    // take it (claimKey), it stays, as "outcome unknown", for one more retention, so no repeat ever does that write
+    // again. A repeat that took it first makes this write lose its ETag: skipped.
     if (key.state === 'pending') {
       await settleUnknown(key, invocation, deps.config.retentionSeconds);
       return 'skipped';

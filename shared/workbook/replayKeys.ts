@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Invocation } from '../deps';
-import {
-  AnswerNotKeptError,
-  ConcurrencyError,
-  InProgressError,
-  OutcomeUnknownError,
-  UnprocessableEntityError,
-} from '../errors';
+import { AnswerNotKeptError, InProgressError, OutcomeUnknownError, UnprocessableEntityError } from '../errors';
 import { errorMessage } from '../errorMessage';
 import { toErrorResponse } from '../errorResponse';
 import type { Caller } from '../input/requestHeaders';
 import { REPLAY_BODY_LIMIT, REPLAY_CLAIM_SECONDS, replayDueAt, type StoredReplay } from '../records/replayRecord';
 import { replayRowKeyOf } from '../store/sessionKeys';
 import type { WorkbookAddress } from '../workbookAddress';
-import { REPEAT_WAIT_MS } from '../budgets';
-import { aliveFrom, claimIsAbandoned, secondsUntilAnswered } from '../store/claimHeartbeat';
+import { aliveFrom } from '../store/claimHeartbeat';
+import { claimKey } from '../store/claimKey';
 
 /**
  * Idempotent workbook writes. A `POST` or `PATCH` with `Idempotency-Key` is done at most once: the first request
@@ -61,38 +55,30 @@ export async function claimWriteKey(write: WriteKey, invocation: Invocation, dea
       dueAt: replayDueAt(life, deps.config.retentionSeconds),
     };
   };
-  for (;;) {
-    try {
-      return { kind: 'claimed', record: await deps.store.insertReplay(fresh()) };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
-    const existing = await deps.store.getReplay(write.workbook, rowKey);
-    if (existing === undefined) {
+  const replay = (record: StoredReplay): ReplayClaim => ({ kind: 'replay', answer: answerOf(record) });
+  return claimKey<StoredReplay, ReplayClaim>(
+    {
+      insert: async () => ({ kind: 'claimed', record: await deps.store.insertReplay(fresh()) }),
+      read: () => deps.store.getReplay(write.workbook, rowKey),
+      judge: (existing) => {
+        if (existing.fingerprint !== write.fingerprint) {
+          throw new UnprocessableEntityError(
+            'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+          );
+        }
+        return existing.state === 'answered' ? { answer: replay(existing) } : 'held';
+      },
+      // Its request died (an instance killed) after it may have reached Graph: the outcome is unknown, for good.
+      takeOver: async (existing) => replay(await settleUnknown(existing, invocation)),
+      windowSeconds: REPLAY_CLAIM_SECONDS,
       // Deleted between our insert and our read (freed by its request): try again, but never past the deadline.
-      if (deps.now() + REPEAT_WAIT_MS >= deadline) throw stillInProgress(1);
-      await deps.sleep(REPEAT_WAIT_MS);
-      continue;
-    }
-    if (existing.fingerprint !== write.fingerprint) {
-      throw new UnprocessableEntityError(
-        'This Idempotency-Key was already used for a different request; use a new key for a new request.',
-      );
-    }
-    if (existing.state === 'answered') return { kind: 'replay', answer: answerOf(existing) };
-    // Its request died (an instance killed) after it may have reached Graph: the outcome is unknown, for good.
-    if (claimIsAbandoned(existing, deps.now(), REPLAY_CLAIM_SECONDS)) {
-      const settled = await settleUnknown(existing, invocation);
-      if (settled !== undefined) return { kind: 'replay', answer: answerOf(settled) };
-      continue;
-    }
-    if (deps.now() + REPEAT_WAIT_MS >= deadline) throw stillInProgress(secondsUntilAnswered(existing, deps.now()));
-    await deps.sleep(REPEAT_WAIT_MS);
-  }
-}
-
-function stillInProgress(retryAfterSeconds: number): InProgressError {
-  return new InProgressError('A request with this Idempotency-Key is still in progress.', retryAfterSeconds);
+      onVanished: 'wait',
+      busy: (retryAfterSeconds) =>
+        new InProgressError('A request with this Idempotency-Key is still in progress.', retryAfterSeconds),
+    },
+    deps,
+    deadline,
+  );
 }
 
 /** Keeps the answer for the repeats. A failure is logged: a repeat then finds the claim and waits, then replays 504. */
@@ -136,29 +122,24 @@ export function renderedError(error: unknown, invocation: Invocation): WriteAnsw
 }
 
 /**
- * The claim's request died after it may have reached Graph: record that for good, so no repeat does it again.
- * `keepForSeconds` moves its sweep date (the sweep settles a claim it finds still pending). `undefined`: someone
- * else wrote first.
+ * The claim's request died after it may have reached Graph: record that for good, so no repeat does it again — the
+ * take-over of an abandoned write key, by a repeat (claimWriteKey) or by the sweep. `keepForSeconds` moves its sweep
+ * date (the sweep settles a claim it finds still pending). A `ConcurrencyError`: someone else wrote first.
  */
 export async function settleUnknown(
   existing: StoredReplay,
   invocation: Invocation,
   keepForSeconds?: number,
-): Promise<StoredReplay | undefined> {
+): Promise<StoredReplay> {
   const unknown = new OutcomeUnknownError(
     'The first request with this Idempotency-Key did not finish, and whether Graph acted is unknown. Check the workbook, then send again with a new key.',
   );
   const answer = renderedError(unknown, invocation);
-  try {
-    return await invocation.deps.store.replaceReplay(existing, {
-      ...existing,
-      ...answered(answer),
-      ...(keepForSeconds === undefined ? {} : { dueAt: invocation.deps.now() + keepForSeconds * 1000 }),
-    });
-  } catch (error) {
-    if (error instanceof ConcurrencyError) return undefined;
-    throw error;
-  }
+  return invocation.deps.store.replaceReplay(existing, {
+    ...existing,
+    ...answered(answer),
+    ...(keepForSeconds === undefined ? {} : { dueAt: invocation.deps.now() + keepForSeconds * 1000 }),
+  });
 }
 
 /** A key's record once its answer is in: the body kept when it fits (REPLAY_BODY_LIMIT), its size either way. */
