@@ -1,4 +1,4 @@
-import { toCreateResponse } from '../createOutcomeResponse';
+import { toCreateResponse } from './toCreateResponse';
 import type { Invocation } from '../deps';
 import type { BrokerResponse } from '../errorResponse';
 import type { BrokerRequest } from '../input/brokerRequest';
