@@ -59,6 +59,6 @@ export async function parseWorkbookCall(
     sessionId,
     caller: parseCaller(request.headers),
     idempotencyKey: method === 'POST' || method === 'PATCH' ? parseIdempotencyKey(request.headers) : undefined,
-    isOperationStatus: method === 'GET' && routed.operationId !== undefined,
+    isOperationStatus: routed.operationId !== undefined,
   };
 }
