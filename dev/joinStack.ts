@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { brokerApiUrl } from '../shared/brokerUrls';
 import { loadConfig } from '../shared/config';
 import { checkoutRoot } from './checkoutRoot';
 import { toCorsOptions } from './cors';
@@ -44,9 +45,8 @@ async function main(): Promise<void> {
   const tableAt = env.SESSION_TABLE_ENDPOINT ?? /TableEndpoint=([^;]+)/.exec(env.SESSION_TABLE_CONNECTION ?? '')?.[1];
   say(`Table Storage: ${tableAt ?? "the first stack's connection string"}`);
   say('Timers: none here; the first instance runs the sweep, as Azure runs a timer on one instance.');
-  say(
-    `Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`,
-  );
+  const api = brokerApiUrl({ publicBaseUrl: host.url });
+  say(`Functions: ${api}/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
   say('Ctrl-C stops this instance; stopping the first stops it too.');
   stopWithFirst(stack.pid, host);
   process.on('SIGINT', () => void stop(host, 0));

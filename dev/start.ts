@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { brokerApiUrl } from '../shared/brokerUrls';
 import { loadConfig } from '../shared/config';
 import { startAzurite, startOwnAzurite, superviseAzurite } from './azurite';
 import { checkoutRoot } from './checkoutRoot';
@@ -111,13 +112,12 @@ async function startFunctions(
     say(
       `CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''} (Host.CORS in local.settings.json)`,
     );
-  say(
-    `Functions: ${host.url}/api/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`,
-  );
+  const api = brokerApiUrl({ publicBaseUrl: host.url });
+  say(`Functions: ${api}/drives/{driveId}/items/{itemId}/workbook/{createSession|refreshSession|closeSession}`);
   // Single quotes: in an interactive bash or zsh, "b!local…" inside double quotes is a history expansion.
   if (emulator)
     say(
-      `Try: curl -i -X POST '${host.url}/api/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`,
+      `Try: curl -i -X POST '${api}/drives/${DEMO_DRIVE_ID}/items/${DEMO_ITEM_ID}/workbook/createSession' -H 'content-type: application/json' -d '{"persistChanges":true}'`,
     );
   return host.url;
 }

@@ -19,7 +19,7 @@ export interface HttpDeclaration {
   readonly kind: 'http';
   readonly name: string;
   readonly methods: HttpMethod[];
-  /** Relative to the `api/` prefix, in the Functions route syntax (`{name}` parameters). */
+  /** Relative to the route prefix (shared/brokerUrls.ts), in the Functions route syntax (`{name}` parameters). */
   readonly route: string;
   /** What the function does with a request; whatever it throws becomes Graph's error shape (answerHttp). */
   readonly handler: (request: HttpRequest, invocation: Invocation) => Promise<BrokerResponse>;
@@ -55,7 +55,8 @@ export function declareHttp(declaration: Omit<HttpDeclaration, 'kind'>): void {
   app.http(full.name, {
     methods: full.methods,
     route: full.route,
-    // A bad value registers with keys required (the safe side); every invocation then answers 500 naming it.
+    // A bad value registers with keys required (the safe side); every invocation then answers a plain 500 and logs
+    // the setting's name (answerHttp).
     authLevel: httpAuthLevelOf(process.env) ?? 'function',
     handler: toAzureHttpHandler(full, productionDeps),
   });
@@ -123,7 +124,7 @@ function streamBodies(): void {
   streaming = true;
 }
 
-/** Set by dev/localHost.ts, which registers the same declarations with its own router instead. */
+/** Set by dev/loadFunctions.ts: the local host serves the same declarations with its own router instead. */
 function underLocalHost(): boolean {
   return process.env.BROKER_LOCAL_HOST === '1';
 }

@@ -17,9 +17,7 @@ export interface Config {
   readonly maxIdleTimeoutSeconds: number;
   readonly refreshAfterSeconds: number;
   readonly retentionSeconds: number;
-  readonly sweepSchedule: string;
   readonly sweepConcurrency: number;
-  readonly httpAuthLevel: 'function' | 'anonymous';
   /** How far "one call at a time per workbook" reaches: every instance (a lease in the table), or this one. */
   readonly workbookLease: 'table' | 'instance';
   readonly appInsightsConnectionString: string | undefined;
@@ -104,8 +102,10 @@ export function loadConfig(env: Environment): Config {
     return raw.replace(/\/+$/, '');
   };
 
-  const authLevel = httpAuthLevelOf(env);
-  if (authLevel === undefined) {
+  // Not kept: HTTP_AUTH_LEVEL and SWEEP_SCHEDULE are read when the functions are registered, before any invocation
+  // (host/declare.ts, host/resolveSchedule.ts). Checked here all the same, so a bad value is named: npm start stops,
+  // and in Azure every invocation logs it.
+  if (httpAuthLevelOf(env) === undefined) {
     throw new ConfigError(
       `Setting HTTP_AUTH_LEVEL must be "function" or "anonymous"; got "${text('HTTP_AUTH_LEVEL') ?? ''}".`,
     );
@@ -147,9 +147,7 @@ export function loadConfig(env: Environment): Config {
     maxIdleTimeoutSeconds,
     refreshAfterSeconds: integer('SESSION_REFRESH_AFTER_SECONDS', 180, 10, 3600),
     retentionSeconds: integer('SESSION_RETENTION_SECONDS', 86_400, 0, 31_536_000),
-    sweepSchedule,
     sweepConcurrency: integer('SWEEP_CONCURRENCY', 8, 1, 256),
-    httpAuthLevel: authLevel,
     workbookLease,
     appInsightsConnectionString: text('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     appInsightsAuthentication: appInsightsAuthentication(text('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')),

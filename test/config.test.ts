@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../shared/config';
+import { resolveSchedule } from '../host/resolveSchedule';
+import { ConfigError, DEFAULT_SWEEP_SCHEDULE, httpAuthLevelOf, loadConfig } from '../shared/config';
 
 describe('settings', () => {
   it('applies the contract defaults when nothing is set', () => {
@@ -11,15 +12,16 @@ describe('settings', () => {
       maxIdleTimeoutSeconds: 86_400,
       refreshAfterSeconds: 180,
       retentionSeconds: 86_400,
-      sweepSchedule: '0 */1 * * * *',
       sweepConcurrency: 8,
-      httpAuthLevel: 'function',
       workbookLease: 'table',
       appInsightsConnectionString: undefined,
       managedIdentityEndpoint: false,
     });
     expect(config.allowedDriveIds).toEqual(new Set());
     expect(Object.isFrozen(config)).toBe(true);
+    // SWEEP_SCHEDULE and HTTP_AUTH_LEVEL are read where the host registers the functions (host/declare.ts).
+    expect(resolveSchedule('%SWEEP_SCHEDULE%', {}, { SWEEP_SCHEDULE: DEFAULT_SWEEP_SCHEDULE })).toBe('0 */1 * * * *');
+    expect(httpAuthLevelOf({})).toBe('function');
   });
 
   it('falls back from SESSION_TABLE_CONNECTION to AzureWebJobsStorage', () => {
@@ -61,7 +63,10 @@ describe('settings', () => {
   });
 
   it('accepts a six-field SWEEP_SCHEDULE and builds Locations from PUBLIC_BASE_URL, else the site host name', () => {
-    expect(loadConfig({ SWEEP_SCHEDULE: '30 */5 * * * MON-FRI' }).sweepSchedule).toBe('30 */5 * * * MON-FRI');
+    expect(() => loadConfig({ SWEEP_SCHEDULE: '30 */5 * * * MON-FRI' })).not.toThrow();
+    expect(resolveSchedule('%SWEEP_SCHEDULE%', { SWEEP_SCHEDULE: '30 */5 * * * MON-FRI' }, {})).toBe(
+      '30 */5 * * * MON-FRI',
+    );
     expect(
       loadConfig({ PUBLIC_BASE_URL: 'https://excel.contoso.com/', WEBSITE_HOSTNAME: 'x.azurewebsites.net' })
         .publicBaseUrl,

@@ -3,7 +3,7 @@ import { matchRoute } from '../dev/routeTemplate';
 import { BadRequestError, ThrottledError } from '../shared/errors';
 import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
 import { operationTemplate } from '../shared/workbook/operationTemplate';
-import { parseWorkbookPath } from '../shared/workbook/workbookPath';
+import { parseWorkbookPath, readWorkbookTarget } from '../shared/input/workbookPath';
 import { createWorkbookGate } from '../shared/gate/workbookGate';
 
 // The gateway's pure rules, case by case: which paths may be forwarded, which headers cross, how Graph's locations
@@ -26,11 +26,13 @@ describe('the forwarded path', () => {
       `${base}/operations/0195cfac-bd22-4f91-b276-dece0aa2378b?sessionId=abc%3D%3D`,
     ],
   ])('keeps %s and its query exactly as sent', (path, query, url) => {
-    expect(parseWorkbookPath(url)).toEqual({ path, query });
+    expect(parseWorkbookPath(readWorkbookTarget(url))).toEqual({ path, query });
   });
 
   it('finds the workbook segment whatever the route prefix and its case', () => {
-    expect(parseWorkbookPath('http://h/API/Drives/x/Items/y/WORKBOOK/worksheets').path).toBe('worksheets');
+    expect(parseWorkbookPath(readWorkbookTarget('http://h/API/Drives/x/Items/y/WORKBOOK/worksheets')).path).toBe(
+      'worksheets',
+    );
   });
 
   it.each([
@@ -47,7 +49,7 @@ describe('the forwarded path', () => {
     ['invalid percent-encoding', `${base}/worksheets/%E0%A4%A`],
     ['no workbook path at all', 'https://broker.example/api/drives/b!d/items/01I'],
   ])('refuses %s with a bad request', (_label, url) => {
-    expect(() => parseWorkbookPath(url)).toThrow(BadRequestError);
+    expect(() => parseWorkbookPath(readWorkbookTarget(url))).toThrow(BadRequestError);
   });
 });
 

@@ -1,15 +1,21 @@
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 
 /**
- * The request as the session logic sees it: route parameters, headers, and the body as a stream. The Functions
- * library's `HttpRequest` fits this shape, so adapters pass it straight through; nothing else of Azure leaks in.
+ * The request as the broker sees it: method, URL, route parameters, headers, and the body as a stream. The Functions
+ * library's `HttpRequest` fits this shape, so the host passes it straight through; nothing else of Azure leaks in.
  */
 export interface BrokerRequest {
+  readonly method: string;
+  /** The whole URL; only the route table reads its path (shared/routes/workbookRoutes.ts). */
+  readonly url: string;
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly headers: { get(name: string): string | null };
   /** The body as it streams in (`null` when there is none), so an oversized one is refused without being held. */
   readonly body: ReadableStream<Uint8Array> | null;
 }
+
+/** What reading a body needs of the request: its declared length, and the stream. */
+type BodySource = Pick<BrokerRequest, 'headers' | 'body'>;
 
 /**
  * The most body each kind of call may carry, in bytes: the one place these limits live. A body over its limit is
@@ -28,12 +34,12 @@ export const BODY_LIMITS = Object.freeze({
  * declared length before a byte is read, else as soon as the bytes streamed pass the limit — the rest is never
  * read, so a 100 MiB body costs what the limit costs.
  */
-export async function readBody(request: BrokerRequest, limitBytes: number): Promise<string> {
+export async function readBody(request: BodySource, limitBytes: number): Promise<string> {
   return Buffer.from(await readBodyBytes(request, limitBytes)).toString('utf8');
 }
 
 /** The same, as the bytes that came: what the gateway forwards unchanged. */
-export async function readBodyBytes(request: BrokerRequest, limitBytes: number): Promise<Uint8Array> {
+export async function readBodyBytes(request: BodySource, limitBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && !/^\s*\d+\s*$/.test(declared))
     throw new BadRequestError('Content-Length must be a whole number of bytes.');

@@ -3,9 +3,9 @@ import { BadRequestError } from '../errors';
 import type { GraphMethod } from '../graph/graphClient';
 import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
 import { requestHeadersFor } from '../workbook/forwardedHeaders';
-import { parseWorkbookPath, type WorkbookPath } from '../workbook/workbookPath';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
 import { requireJsonBody } from './jsonBody';
+import { parseWorkbookPath, type WorkbookPath, type WorkbookTarget } from './workbookPath';
 import {
   parseCaller,
   type Caller,
@@ -26,23 +26,26 @@ export interface WorkbookCallInput {
   readonly caller: Caller | undefined;
   /** `Idempotency-Key` on a POST or PATCH: done at most once (replayKeys.ts). Other methods repeat safely. */
   readonly idempotencyKey: string | undefined;
+  /** `GET …/operations/{id}`: a workbook operation's status, whose `resourceLocation` is pointed at the broker. */
+  readonly isOperationStatus: boolean;
 }
 
 const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 /**
  * Checks a forwarded call before anything is called or written: the workbook (ids, allowed drive), the path after
- * `workbook/` (workbookPath.ts), the session header when there is one, a browser's simple cross-site write, and
- * the body — refused past 4 MiB while it streams in, and unless it is JSON (jsonBody.ts).
+ * `workbook/` as the route table read it (workbookPath.ts), the session header when there is one, a browser's simple
+ * cross-site write, and the body — refused past 4 MiB while it streams in, and unless it is JSON (jsonBody.ts).
  */
 export async function parseWorkbookCall(
-  request: BrokerRequest & { readonly method: string; readonly url: string },
+  request: BrokerRequest,
   config: Config,
+  routed: { readonly target: WorkbookTarget | undefined; readonly operationId?: string | undefined },
 ): Promise<WorkbookCallInput> {
   const method = METHODS.find((m) => m === request.method.toUpperCase());
   if (method === undefined) throw new BadRequestError(`The method ${request.method} is not forwarded.`);
   const workbook = parseWorkbookAddress(request.params, config);
-  const target = parseWorkbookPath(request.url);
+  const target = parseWorkbookPath(routed.target);
   const sessionId = request.headers.get('workbook-session-id') === null ? undefined : parseSessionId(request.headers);
   if (method !== 'GET') refuseSimpleCrossSiteRequest(request.headers);
   const bytes = method === 'GET' ? undefined : await readBodyBytes(request, BODY_LIMITS.workbookCall);
@@ -56,5 +59,6 @@ export async function parseWorkbookCall(
     sessionId,
     caller: parseCaller(request.headers),
     idempotencyKey: method === 'POST' || method === 'PATCH' ? parseIdempotencyKey(request.headers) : undefined,
+    isOperationStatus: routed.operationId !== undefined,
   };
 }

@@ -37,7 +37,10 @@ export function parseSessionId(headers: { get(name: string): string | null }): s
 // Power Automate's `workflow().run.name` is ~30 characters; UUIDs are 36. Anything printable up to 255 is accepted.
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** The optional `Idempotency-Key` header on createSession (IETF draft-ietf-httpapi-idempotency-key-header). */
+/**
+ * The optional `Idempotency-Key` header (IETF draft-ietf-httpapi-idempotency-key-header): on createSession, and on a
+ * forwarded POST or PATCH.
+ */
 export function parseIdempotencyKey(headers: { get(name: string): string | null }): string | undefined {
   const value = headers.get('idempotency-key');
   if (value === null) return undefined;

@@ -1,4 +1,4 @@
-import { warnOnFailure } from '../errorMessage';
+import { errorMessage, warnOnFailure } from '../errorMessage';
 import { randomUUID } from 'node:crypto';
 import { type Invocation, graphCallOptions } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
@@ -136,6 +136,7 @@ async function abandonOperation(
   deadline: number,
 ): Promise<void> {
   const { deps, log } = invocation;
+  let reason = 'Graph had not finished it within the deadline.';
   try {
     const nextWait = operationPollWaits();
     for (;;) {
@@ -156,8 +157,11 @@ async function abandonOperation(
       if (deps.now() + wait >= deadline) break;
       await deps.sleep(wait);
     }
-  } catch {
-    // fall through to the log line
+  } catch (error) {
+    reason = errorMessage(error);
   }
-  log.error('A long-running create could not be recorded or closed; Excel will end its session when idle.', {});
+  log.error('A long-running create could not be recorded or closed; Excel will end its session when idle.', {
+    requestId: invocation.requestId,
+    reason,
+  });
 }

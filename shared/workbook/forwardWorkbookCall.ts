@@ -1,4 +1,3 @@
-import { operationIdIn } from './workbookPath';
 import { brokerApiUrl } from '../brokerUrls';
 import { type Invocation, graphCallOptions } from '../deps';
 import { warnOnFailure } from '../errorMessage';
@@ -108,7 +107,7 @@ async function makeCall(
   return {
     status: reply.status,
     headers: answerHeadersFor(reply.headers, toBroker),
-    body: isOperationStatus(input) ? withBrokerResourceLocation(reply.body, toBroker) : reply.body,
+    body: input.isOperationStatus ? withBrokerResourceLocation(reply.body, toBroker) : reply.body,
   };
 }
 
@@ -153,11 +152,6 @@ async function noteSessionUse(
     if (reply.status === 429 || reply.status >= 500) return;
   }
   await recordActivity(record, answeredAt, invocation);
-}
-
-// `GET …/workbook/operations/{id}`: a workbook operation's status, whose resourceLocation is fetched next.
-function isOperationStatus(input: WorkbookCallInput): boolean {
-  return input.method === 'GET' && operationIdIn(input.target.path) !== undefined;
 }
 
 /**

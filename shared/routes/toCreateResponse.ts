@@ -1,8 +1,8 @@
-import { operationUrl } from './brokerUrls';
-import type { Config } from './config';
-import type { BrokerResponse } from './errorResponse';
-import type { WorkbookAddress } from './workbookAddress';
-import type { CreateOutcome } from './sessions/followOperation';
+import { operationUrl } from '../brokerUrls';
+import type { Config } from '../config';
+import type { BrokerResponse } from '../errorResponse';
+import type { WorkbookAddress } from '../workbookAddress';
+import type { CreateOutcome } from '../sessions/followOperation';
 
 /**
  * createSession's and getOperation's answer: `201` with exactly Graph's body, or `202` with `Location` (the broker's

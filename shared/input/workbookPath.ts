@@ -1,6 +1,16 @@
 import { BadRequestError } from '../errors';
 
 /**
+ * A request URL read as a workbook path, once per call (shared/routes/workbookRoutes.ts reads it and hands it on):
+ * the raw segments after `…/drives/{driveId}/items/{itemId}/workbook/` — the first `workbook` at that place, whatever
+ * the route prefix — and the raw query, without `?`. Unchecked: routing reads it, parseWorkbookPath checks it.
+ */
+export interface WorkbookTarget {
+  readonly segments: readonly string[];
+  readonly query: string;
+}
+
+/**
  * What a forwarded call names after `…/workbook/`: the path exactly as the caller sent it (its percent-encoding
  * untouched, so Graph decodes it once, as it would have) and the query string. It must stay a workbook path: no
  * empty, `.` or `..` segment (raw or percent-encoded), no backslash, no encoded `/` or `\`, no control character —
@@ -14,18 +24,30 @@ export interface WorkbookPath {
   readonly query: string;
 }
 
-export function parseWorkbookPath(url: string): WorkbookPath {
-  const target = workbookTarget(url);
+/** `undefined` when the URL names no workbook path at all. */
+export function readWorkbookTarget(url: string): WorkbookTarget | undefined {
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
+  const mark = target.indexOf('?');
+  const segments = (mark < 0 ? target : target.slice(0, mark)).split('/');
+  for (let i = 0; i + 4 < segments.length; i += 1) {
+    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) {
+      return { segments: segments.slice(i + 5), query: mark < 0 ? '' : target.slice(mark + 1) };
+    }
+  }
+  return undefined;
+}
+
+export function parseWorkbookPath(target: WorkbookTarget | undefined): WorkbookPath {
   if (target === undefined) throw new BadRequestError('The path is not a workbook path.');
-  const { rest, query } = target;
-  if (rest.length === 0 || rest.some((segment) => !isSafeSegment(segment))) {
+  const { segments, query } = target;
+  if (segments.length === 0 || segments.some((segment) => !isSafeSegment(segment))) {
     throw new BadRequestError(
       'The workbook path has an empty, "." or ".." segment, a backslash, an encoded slash or a control character.',
     );
   }
   // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(query)) throw new BadRequestError('The query string has a control character.');
-  return { path: rest.join('/'), query: withoutFunctionKey(query) };
+  return { path: segments.join('/'), query: withoutFunctionKey(query) };
 }
 
 /**
@@ -39,27 +61,6 @@ function withoutFunctionKey(query: string): string {
     .split('&')
     .filter((pair) => pair.split('=')[0]?.toLowerCase() !== 'code')
     .join('&');
-}
-
-/**
- * A request URL read as a path, unchecked: the raw segments after `…/drives/{driveId}/items/{itemId}/workbook/` (the
- * first `workbook` at that place, whatever the route prefix) and the raw query. `undefined` when there is none.
- */
-export function workbookTarget(url: string): { rest: string[]; query: string } | undefined {
-  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
-  const mark = target.indexOf('?');
-  const segments = (mark < 0 ? target : target.slice(0, mark)).split('/');
-  for (let i = 0; i + 4 < segments.length; i += 1) {
-    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) {
-      return { rest: segments.slice(i + 5), query: mark < 0 ? '' : target.slice(mark + 1) };
-    }
-  }
-  return undefined;
-}
-
-/** The id in `operations/{id}` (one trailing slash allowed), the path of a workbook operation's status; else undefined. */
-export function operationIdIn(path: string): string | undefined {
-  return /^operations\/([^/]+)\/?$/i.exec(path)?.[1];
 }
 
 function isSafeSegment(raw: string): boolean {
