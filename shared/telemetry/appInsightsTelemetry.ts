@@ -35,13 +35,7 @@ export function createAppInsightsTelemetry(
   const maxBuffered = options.maxBuffered ?? 1000;
   const flushTimeoutMs = options.flushTimeoutMs ?? 5000;
   const loadClient = options.loadClient ?? loadAppInsightsClient;
-  const report = (message: string, error?: unknown): void => {
-    try {
-      options.onError?.(message, error);
-    } catch {
-      // a broken reporter must not break the broker either
-    }
-  };
+  const report = safeReporter(options.onError);
   // The SDK swallows a connection string it cannot use (no exporter, no error, nothing sent): say so here instead.
   if (!INSTRUMENTATION_KEY.test(connectionString)) {
     report('The Application Insights connection string has no InstrumentationKey=<GUID>; telemetry is off.');
@@ -98,21 +92,40 @@ export function createAppInsightsTelemetry(
       if (!loading) return; // nothing was ever emitted: no reason to load the SDK
       await loading;
       if (!client) return;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), flushTimeoutMs);
-      });
-      try {
-        const outcome = await Promise.race([client.flush().then(() => 'flushed' as const), timeout]);
-        if (outcome === 'timeout')
-          report(`Application Insights did not flush within ${flushTimeoutMs} ms; it keeps retrying.`);
-      } catch (error) {
-        report('Application Insights flush failed.', error);
-      } finally {
-        clearTimeout(timer);
-      }
+      await flushWithin(client, flushTimeoutMs, report);
     },
   };
+}
+
+/** `onError`, made safe: a broken reporter must not break the broker either. */
+function safeReporter(onError: AppInsightsTelemetryOptions['onError']): (message: string, error?: unknown) => void {
+  return (message, error) => {
+    try {
+      onError?.(message, error);
+    } catch {
+      // nothing left to tell
+    }
+  };
+}
+
+/** The SDK's flush, waited for at most `timeoutMs`: it retries a dead endpoint for seconds, and keeps on after. */
+async function flushWithin(
+  client: AppInsightsClient,
+  timeoutMs: number,
+  report: (message: string, error?: unknown) => void,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([client.flush().then(() => 'flushed' as const), timeout]);
+    if (outcome === 'timeout') report(`Application Insights did not flush within ${timeoutMs} ms; it keeps retrying.`);
+  } catch (error) {
+    report('Application Insights flush failed.', error);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /*
