@@ -17,6 +17,7 @@ export interface AppInsightsTelemetryOptions {
 }
 
 type Send = (client: AppInsightsClient) => void;
+type Report = (message: string, error?: unknown) => void;
 
 // https://learn.microsoft.com/azure/azure-monitor/app/connection-strings#connection-string-format
 const INSTRUMENTATION_KEY =
@@ -55,7 +56,7 @@ export function createAppInsightsTelemetry(
           client = loaded;
           const pending = buffer;
           buffer = [];
-          for (const send of pending) run(loaded, send);
+          for (const send of pending) sendSafely(loaded, send, report);
         },
         (error: unknown) => {
           failed = true;
@@ -64,16 +65,8 @@ export function createAppInsightsTelemetry(
         },
       ));
 
-  const run = (target: AppInsightsClient, send: Send): void => {
-    try {
-      send(target);
-    } catch (error) {
-      report('Application Insights rejected a telemetry item.', error);
-    }
-  };
-
   const submit = (send: Send): void => {
-    if (client) return run(client, send);
+    if (client) return sendSafely(client, send, report);
     if (failed) return;
     buffer.push(send);
     if (buffer.length > maxBuffered) buffer.shift();
@@ -97,8 +90,17 @@ export function createAppInsightsTelemetry(
   };
 }
 
+/** One item to the SDK; one it throws on is reported and dropped, never thrown into the broker. */
+function sendSafely(client: AppInsightsClient, send: Send, report: Report): void {
+  try {
+    send(client);
+  } catch (error) {
+    report('Application Insights rejected a telemetry item.', error);
+  }
+}
+
 /** `onError`, made safe: a broken reporter must not break the broker either. */
-function safeReporter(onError: AppInsightsTelemetryOptions['onError']): (message: string, error?: unknown) => void {
+function safeReporter(onError: AppInsightsTelemetryOptions['onError']): Report {
   return (message, error) => {
     try {
       onError?.(message, error);
@@ -109,11 +111,7 @@ function safeReporter(onError: AppInsightsTelemetryOptions['onError']): (message
 }
 
 /** The SDK's flush, waited for at most `timeoutMs`: it retries a dead endpoint for seconds, and keeps on after. */
-async function flushWithin(
-  client: AppInsightsClient,
-  timeoutMs: number,
-  report: (message: string, error?: unknown) => void,
-): Promise<void> {
+async function flushWithin(client: AppInsightsClient, timeoutMs: number, report: Report): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
