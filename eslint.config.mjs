@@ -56,6 +56,21 @@ export default defineConfig(
     },
   },
   {
+    // The product fits on a screen: a function is at most 60 lines of code, a file of shared/ at most 250 lines. A
+    // long closure is a set of named parts waiting to be separated (createGraphClient was one of 219 lines).
+    files: ['functions/**/*.ts', 'host/**/*.ts', 'shared/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 250 }] },
+  },
+  {
+    // Issue 21, item 1 (one store per record kind) takes this file apart; the exception goes when it lands.
+    files: ['shared/store/tableSessionStore.ts'],
+    rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // Vitest types its asymmetric matchers (`expect.any(String)`, `expect.stringMatching(…)`) as `any`, so every

@@ -77,30 +77,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Environment): Config {
-  const text = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = text(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      throw new ConfigError(`Setting ${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
-    }
-    return value;
-  };
-  const url = (name: string, fallback?: string): string | undefined => {
-    const raw = text(name) ?? fallback;
-    if (raw === undefined) return undefined;
-    try {
-      const parsed = new URL(raw);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    } catch {
-      throw new ConfigError(`Setting ${name} must be an http(s) URL; got "${raw}".`);
-    }
-    return raw.replace(/\/+$/, '');
-  };
+  const { text, integer, url } = settingReader(env);
 
   // Not kept: HTTP_AUTH_LEVEL and SWEEP_SCHEDULE are read when the functions are registered, before any invocation
   // (host/declare.ts, host/resolveSchedule.ts). Checked here all the same, so a bad value is named: npm start stops,
@@ -153,6 +130,35 @@ export function loadConfig(env: Environment): Config {
     appInsightsAuthentication: appInsightsAuthentication(text('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')),
     publicBaseUrl: url('PUBLIC_BASE_URL') ?? siteUrl(text('WEBSITE_HOSTNAME')),
   });
+}
+
+/** Reads settings by name, trimmed (blank is unset), and fails with the setting's name when one is malformed. */
+function settingReader(env: Environment) {
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      throw new ConfigError(`Setting ${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
+    }
+    return value;
+  };
+  const url = (name: string, fallback?: string): string | undefined => {
+    const raw = text(name) ?? fallback;
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+    } catch {
+      throw new ConfigError(`Setting ${name} must be an http(s) URL; got "${raw}".`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+  return { text, integer, url };
 }
 
 function siteUrl(hostname: string | undefined): string | undefined {

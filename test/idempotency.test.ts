@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPEAT_WAIT_MS } from '../shared/budgets';
 import { withIdempotencyChanges } from '../shared/records/idempotencyRecord';
 import { idempotencyRowKeyOf } from '../shared/store/sessionKeys';
 import { post, startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
@@ -37,7 +38,11 @@ describe('idempotent creates (Idempotency-Key)', () => {
   it('maps concurrent duplicates to one Graph session', async () => {
     stack.emulator.addFault({ op: 'createSession', kind: 'latency', latencyMs: 60, times: 1 });
     const before = graphCreates(stack);
+    const slept = stack.clock.slept.length;
     const responses = await Promise.all(Array.from({ length: 6 }, () => create(stack, 'run-concurrent')));
+    // They overlapped: duplicates found the first request's claim still pending and waited for it (REPEAT_WAIT_MS,
+    // on the test clock). One that came after the first had answered would have found the session and not waited.
+    expect(stack.clock.slept.slice(slept).filter((ms) => ms === REPEAT_WAIT_MS).length).toBeGreaterThan(0);
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
     const ids = new Set(await Promise.all(responses.map(idOf)));
     expect(ids.size).toBe(1);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
+import { REPEAT_WAIT_MS } from '../shared/budgets';
 import { REPLAY_BODY_LIMIT, replayDueAt } from '../shared/records/replayRecord';
 import { replayRowKeyOf } from '../shared/store/sessionKeys';
 import { fingerprintOf } from '../shared/workbook/replayKeys';
@@ -150,7 +151,11 @@ describe('idempotent workbook writes', () => {
     const before = (await tableRows()).length;
     stack.emulator.addFault({ method: 'POST', path: 'rows/add$', kind: 'latency', latencyMs: 50 });
     stack.emulator.resetConcurrency();
+    const slept = stack.clock.slept.length;
     const burst = await Promise.all(Array.from({ length: 5 }, () => addRow(key, [['Storm', 'Row', 1, 1, 1]])));
+    // The five overlapped: repeats found the first one's write key still in progress and waited for its answer
+    // (REPEAT_WAIT_MS, on the test clock), rather than each arriving after the one before had answered.
+    expect(stack.clock.slept.slice(slept).filter((ms) => ms === REPEAT_WAIT_MS).length).toBeGreaterThan(0);
     const later: Answer[] = [];
     for (let n = 0; n < 5; n += 1) later.push(await addRow(key, [['Storm', 'Row', 1, 1, 1]]));
     const answers = [...burst, ...later].map(comparable);

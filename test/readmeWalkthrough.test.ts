@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
+import { missingTool } from './support/missingTool';
 
 const DEMO = { driveId: DEMO_DRIVE_ID, itemId: DEMO_ITEM_ID };
 
@@ -27,7 +28,14 @@ function blockAfter(heading: string): string {
 const shells = [
   { name: 'bash', command: 'bash', args: ['--norc', '--noprofile', '-i'] },
   { name: 'zsh', command: 'zsh', args: ['-f', '-i'] },
-].map((shell) => ({ ...shell, present: spawnSync(shell.command, ['-c', 'true']).status === 0 }));
+].map((shell) => {
+  const present = spawnSync(shell.command, ['-c', 'true']).status === 0;
+  const check = missingTool(
+    `the README pasted into ${shell.name}`,
+    present ? undefined : `${shell.command} is not installed`,
+  );
+  return { ...shell, check, label: check.skipped ? `${shell.name} (skipped: ${check.skipped})` : shell.name };
+});
 
 let stack: BrokerStack | undefined;
 let folder: string | undefined;
@@ -39,6 +47,7 @@ afterEach(async () => {
 });
 
 async function paste(shell: (typeof shells)[number], script: string): Promise<string> {
+  shell.check.require();
   folder = mkdtempSync(path.join(tmpdir(), 'readme-drive-'));
   stack = await startBrokerStack({ emulator: { drive: { path: folder } } });
   const port = new URL(stack.url).port;
@@ -60,8 +69,8 @@ async function paste(shell: (typeof shells)[number], script: string): Promise<st
   });
 }
 
-describe.each(shells)('the README pasted into an interactive $name', (shell) => {
-  it.skipIf(!shell.present)('walks through create → refresh → close', async () => {
+describe.each(shells)('the README pasted into an interactive $label', (shell) => {
+  it.skipIf(shell.check.skipped !== undefined)('walks through create → refresh → close', async () => {
     const output = await paste(shell, blockAfter('## Walk-through: create → refresh → close'));
     expect(output).not.toMatch(/event not found|no such event|command not found|parse error/);
     const calls = stack!.emulator.calls().map((call) => `${call.op} ${call.status}`);
@@ -69,7 +78,7 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
     expect(output).toMatch(/invalidSessionReCreatable/);
   });
 
-  it.skipIf(!shell.present)('works in the session and changes the demo .xlsx on disk', async () => {
+  it.skipIf(shell.check.skipped !== undefined)('works in the session and changes the demo .xlsx on disk', async () => {
     const output = await paste(shell, blockAfter('## Working in the session: every workbook call through the broker'));
     expect(output).not.toMatch(/event not found|no such event|command not found|parse error/);
     const calls = stack!.emulator.calls().map((call) => `${call.op} ${call.status}`);
@@ -95,7 +104,7 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
     expect(sheet?.getCell('E6').value).toEqual({ formula: 'C6*D6', result: 10.8 });
   });
 
-  it.skipIf(!shell.present)(
+  it.skipIf(shell.check.skipped !== undefined)(
     'adds the emulator fault the README shows: Graph adds the row, the answer is lost',
     async () => {
       const output = await paste(shell, blockAfter("## Offline Excel: the emulator's drive"));
@@ -114,7 +123,7 @@ describe.each(shells)('the README pasted into an interactive $name', (shell) => 
     },
   );
 
-  it.skipIf(!shell.present)(
+  it.skipIf(shell.check.skipped !== undefined)(
     "makes creates slow and gets the long create's 202 with Location, as the README says",
     async () => {
       const output = await paste(shell, blockAfter('### createSession'));

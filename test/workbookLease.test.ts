@@ -5,6 +5,7 @@ import { createLeaseStore, type LeaseStore } from '../shared/store/workbookLease
 import { LEASE_TIMING } from '../shared/budgets';
 import { createWorkbookGate, type WorkbookGate } from '../shared/gate/workbookGate';
 import { testTableName } from './support/azurite';
+import { testClock } from './support/brokerStack';
 
 // The lease rules over real Azurite: two gates stand for two instances on one table. Time is a hand-moved
 // clock both read; a poll's short wait is real (so a held lease never looks lapsed because a waiter polled), while a
@@ -35,12 +36,20 @@ beforeAll(() => {
   t = Date.UTC(2026, 10, 22, 9, 0, 0);
 });
 
-function instance(options: { sleep?: (ms: number) => Promise<void>; onLost?: () => void } = {}): WorkbookGate {
+function instance(
+  options: {
+    sleep?: (ms: number) => Promise<void>;
+    onLost?: () => void;
+    /** A clock of its own, for its renewals' timer; else the shared `t`, with renewals on a real interval. */
+    clock?: ReturnType<typeof testClock>;
+  } = {},
+): WorkbookGate {
   return createWorkbookGate({
     leases,
-    now,
+    now: options.clock?.now ?? now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: () => 0.5,
+    ...(options.clock ? { every: options.clock.every } : {}),
     ...(options.onLost ? { onLost: options.onLost } : {}),
   });
 }
@@ -218,15 +227,17 @@ describe('the workbook lease', () => {
 
   it('hands the workbook to an instance that named itself waiting while the holder’s line never empties', async () => {
     const workbook = freshWorkbook();
-    const a = instance();
-    const b = instance();
+    // Both read one clock, which renews A's lease on its timer: the test moves it rather than waiting out a renewal.
+    const clock = testClock(t);
+    const a = instance({ clock });
+    const b = instance({ clock });
     const order: string[] = [];
     // A keeps a line of callers, each holding its turn for a few real milliseconds: the workbook is never idle.
     const hold = () => new Promise((resolve) => setTimeout(resolve, 10));
     let bServed = false;
     const aCalls = (async () => {
       for (let n = 0; !bServed && n < 2_000; n += 1) {
-        const turns = [a.take(workbook, t + FAR), a.take(workbook, t + FAR)];
+        const turns = [a.take(workbook, clock.now() + FAR), a.take(workbook, clock.now() + FAR)];
         for (const taken of turns) {
           const turn = await taken;
           order.push('a');
@@ -236,7 +247,11 @@ describe('the workbook lease', () => {
       }
     })();
     await until(async () => (await raw.read(workbook))?.holder !== undefined);
-    const bTurn = await b.take(workbook, t + FAR);
+    const bTaking = b.take(workbook, clock.now() + FAR);
+    // A learns that B waits at its next renewal: the clock gets there once B has named itself in the row.
+    await until(async () => (await raw.read(workbook))?.waiter !== undefined);
+    clock.advance(LEASE_TIMING.renewEveryMs);
+    const bTurn = await bTaking;
     bServed = true;
     order.push('b');
     bTurn.release();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../dev/routeTemplate';
 import { BadRequestError, ThrottledError } from '../shared/errors';
-import { answerHeadersFor, requestHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
+import { answerHeadersFor, toBrokerUrl } from '../shared/workbook/forwardedHeaders';
+import { requestHeadersFor } from '../shared/input/forwardedRequestHeaders';
 import { operationTemplate } from '../shared/workbook/operationTemplate';
 import { parseWorkbookPath, readWorkbookTarget } from '../shared/input/workbookPath';
 import { createWorkbookGate } from '../shared/gate/workbookGate';

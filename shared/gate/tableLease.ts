@@ -157,10 +157,7 @@ function holdLease(
       events.onLost?.();
     }
   };
-  const renew = () =>
-    conditional((row) =>
-      leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: clock.now() + LEASE_TIMING.durationMs }),
-    );
+  const renew = () => conditional((row) => extend(leases, workbook, row, clock.now()));
   // Fire and forget: the chain runs renewals one after another and catches their failures; a lost lease is
   // reported through onLost, and a write that failed is tried again at the next renewal.
   const stopRenewing = (clock.every ?? realInterval)(LEASE_TIMING.renewEveryMs, () => void then(renew));
@@ -172,20 +169,26 @@ function holdLease(
       return current === undefined;
     },
     keepCooldown(until) {
-      void then(() =>
-        conditional((row) =>
-          leases.replace(workbook, row.etag, {
-            ...fieldsOf(row),
-            cooldownUntil: Math.max(until, row.cooldownUntil ?? 0),
-          }),
-        ),
-      );
+      void then(() => conditional((row) => keepCooldown(leases, workbook, row, until)));
     },
     release() {
       stopRenewing();
       return then(() => conditional((row) => giveUp(leases, workbook, row, clock.now())));
     },
   };
+}
+
+/** A renewal: the lease runs LEASE_TIMING.durationMs from now. */
+function extend(leases: LeaseStore, workbook: WorkbookAddress, row: LeaseRow, at: number): Promise<LeaseRow> {
+  return leases.replace(workbook, row.etag, { ...fieldsOf(row), leaseUntil: at + LEASE_TIMING.durationMs });
+}
+
+/** Graph's cooldown written into the row, for every instance; a longer one already there stands. */
+function keepCooldown(leases: LeaseStore, workbook: WorkbookAddress, row: LeaseRow, until: number): Promise<LeaseRow> {
+  return leases.replace(workbook, row.etag, {
+    ...fieldsOf(row),
+    cooldownUntil: Math.max(until, row.cooldownUntil ?? 0),
+  });
 }
 
 /** The row after its holder is done: gone, unless it must keep Graph's cooldown or a reservation for a waiter. */

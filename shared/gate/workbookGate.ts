@@ -57,6 +57,12 @@ interface Lane {
   linger?: NodeJS.Timeout;
 }
 
+/** The gate's state: every workbook this instance is calling, or holds a lease or a cooldown for. */
+interface Gate {
+  readonly options: GateOptions;
+  readonly lanes: Map<string, Lane>;
+}
+
 /**
  * Free in the steady state: while this instance has calls for a workbook, the lease stays with it and the next
  * caller takes the turn in-process, with no table write. The lease renews itself on its timer and is given up when
@@ -64,115 +70,119 @@ interface Lane {
  * another instance has named itself waiting — that instance then has it within one renewal interval.
  */
 export function createWorkbookGate(options: GateOptions): WorkbookGate {
-  const lanes = new Map<string, Lane>();
+  const gate: Gate = { options, lanes: new Map() };
   const processTenure = {};
-  const laneOf = (workbook: WorkbookAddress): Lane => {
-    const key = workbookKey(workbook);
-    let lane = lanes.get(key);
-    if (lane === undefined) {
-      lane = { workbook, busy: false, waiting: [], cooldownUntil: 0 };
-      lanes.set(key, lane);
-    }
-    return lane;
-  };
-
-  const forget = (lane: Lane) => {
-    const idle = !lane.busy && lane.lease === undefined && lane.releasing === undefined;
-    if (idle && lane.cooldownUntil <= options.now()) lanes.delete(workbookKey(lane.workbook));
-  };
-
-  const giveUpLease = (lane: Lane) => {
-    const lease = lane.lease;
-    if (lease === undefined) return;
-    lane.lease = undefined;
-    clearTimeout(lane.linger);
-    const releasing = lease.release().finally(() => {
-      if (lane.releasing === releasing) lane.releasing = undefined;
-      forget(lane);
-    });
-    lane.releasing = releasing;
-  };
-
-  /** The turn goes to the next caller in line, or the lane falls idle and its lease lingers a moment. */
-  const passOn = (lane: Lane) => {
-    const next = lane.waiting.shift();
-    if (next !== undefined) {
-      clearTimeout(next.timer);
-      next.grant();
-      return;
-    }
-    lane.busy = false;
-    if (lane.lease === undefined) return forget(lane);
-    lane.linger = setTimeout(() => {
-      if (!lane.busy) giveUpLease(lane);
-    }, LEASE_TIMING.lingerMs);
-    lane.linger.unref?.();
-  };
-
-  const leaseFor = async (lane: Lane, deadline: number): Promise<void> => {
-    if (options.leases === undefined) return;
-    clearTimeout(lane.linger);
-    if (lane.lease !== undefined && !lane.lease.lost && !lane.lease.wanted) return;
-    if (lane.lease !== undefined) giveUpLease(lane);
-    if (lane.releasing !== undefined) await lane.releasing;
-    try {
-      lane.lease = await takeLease(options.leases, lane.workbook, deadline, options, {
-        onLost: () => options.onLost?.(lane.workbook),
-        onWanted: () => {
-          if (!lane.busy) giveUpLease(lane);
-        },
-      });
-    } catch (error) {
-      // The table out of reach: the call goes ahead under this instance's line alone, as with WORKBOOK_LEASE=instance.
-      // Refusing would stop every workbook call — and the closes of sessions the broker could not record — for as
-      // long as storage is down, while Graph's own 429s still guard the workbook.
-      if (!(error instanceof StorageUnavailableError)) throw error;
-      options.onUnguarded?.(lane.workbook);
-    }
-  };
-
-  const turnOf = (lane: Lane): Turn => {
-    let released = false;
-    return {
-      release(cooldownUntil) {
-        if (released) return;
-        released = true;
-        if (cooldownUntil !== undefined && cooldownUntil > lane.cooldownUntil) {
-          lane.cooldownUntil = cooldownUntil;
-          lane.lease?.keepCooldown(cooldownUntil);
-        }
-        if (lane.lease?.wanted || lane.lease?.lost) giveUpLease(lane);
-        passOn(lane);
-      },
-    };
-  };
-
   return {
-    async take(workbook, deadline) {
-      const lane = laneOf(workbook);
-      refuseLongCooldown(lane, options.now(), deadline);
-      await inLine(lane, deadline, options.now);
-      try {
-        const wait = lane.cooldownUntil - options.now();
-        if (wait > 0) {
-          refuseLongCooldown(lane, options.now(), deadline);
-          await options.sleep(wait);
-        }
-        await leaseFor(lane, deadline);
-      } catch (error) {
-        passOn(lane);
-        throw error;
-      }
-      return turnOf(lane);
-    },
+    take: (workbook, deadline) => takeTurn(gate, laneOf(gate, workbook), deadline),
     pausedUntil(workbook, now) {
-      const until = lanes.get(workbookKey(workbook))?.cooldownUntil ?? 0;
+      const until = gate.lanes.get(workbookKey(workbook))?.cooldownUntil ?? 0;
       return until > now ? until : undefined;
     },
     tenureOf(workbook) {
       if (options.leases === undefined) return processTenure;
-      const lease = lanes.get(workbookKey(workbook))?.lease;
+      const lease = gate.lanes.get(workbookKey(workbook))?.lease;
       return lease !== undefined && !lease.lost && !lease.wanted ? lease : undefined;
+    },
+  };
+}
+
+/** In line, then past Graph's cooldown, then with the lease: the turn, or the caller is refused at its deadline. */
+async function takeTurn(gate: Gate, lane: Lane, deadline: number): Promise<Turn> {
+  const { options } = gate;
+  refuseLongCooldown(lane, options.now(), deadline);
+  await inLine(lane, deadline, options.now);
+  try {
+    const wait = lane.cooldownUntil - options.now();
+    if (wait > 0) {
+      refuseLongCooldown(lane, options.now(), deadline);
+      await options.sleep(wait);
+    }
+    await leaseFor(gate, lane, deadline);
+  } catch (error) {
+    passOn(gate, lane);
+    throw error;
+  }
+  return turnOf(gate, lane);
+}
+
+function laneOf(gate: Gate, workbook: WorkbookAddress): Lane {
+  const key = workbookKey(workbook);
+  let lane = gate.lanes.get(key);
+  if (lane === undefined) {
+    lane = { workbook, busy: false, waiting: [], cooldownUntil: 0 };
+    gate.lanes.set(key, lane);
+  }
+  return lane;
+}
+
+function forget(gate: Gate, lane: Lane): void {
+  const idle = !lane.busy && lane.lease === undefined && lane.releasing === undefined;
+  if (idle && lane.cooldownUntil <= gate.options.now()) gate.lanes.delete(workbookKey(lane.workbook));
+}
+
+function giveUpLease(gate: Gate, lane: Lane): void {
+  const lease = lane.lease;
+  if (lease === undefined) return;
+  lane.lease = undefined;
+  clearTimeout(lane.linger);
+  const releasing = lease.release().finally(() => {
+    if (lane.releasing === releasing) lane.releasing = undefined;
+    forget(gate, lane);
+  });
+  lane.releasing = releasing;
+}
+
+/** The turn goes to the next caller in line, or the lane falls idle and its lease lingers a moment. */
+function passOn(gate: Gate, lane: Lane): void {
+  const next = lane.waiting.shift();
+  if (next !== undefined) {
+    clearTimeout(next.timer);
+    next.grant();
+    return;
+  }
+  lane.busy = false;
+  if (lane.lease === undefined) return forget(gate, lane);
+  lane.linger = setTimeout(() => {
+    if (!lane.busy) giveUpLease(gate, lane);
+  }, LEASE_TIMING.lingerMs);
+  lane.linger.unref?.();
+}
+
+async function leaseFor(gate: Gate, lane: Lane, deadline: number): Promise<void> {
+  const { options } = gate;
+  if (options.leases === undefined) return;
+  clearTimeout(lane.linger);
+  if (lane.lease !== undefined && !lane.lease.lost && !lane.lease.wanted) return;
+  if (lane.lease !== undefined) giveUpLease(gate, lane);
+  if (lane.releasing !== undefined) await lane.releasing;
+  try {
+    lane.lease = await takeLease(options.leases, lane.workbook, deadline, options, {
+      onLost: () => options.onLost?.(lane.workbook),
+      onWanted: () => {
+        if (!lane.busy) giveUpLease(gate, lane);
+      },
+    });
+  } catch (error) {
+    // The table out of reach: the call goes ahead under this instance's line alone, as with WORKBOOK_LEASE=instance.
+    // Refusing would stop every workbook call — and the closes of sessions the broker could not record — for as
+    // long as storage is down, while Graph's own 429s still guard the workbook.
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    options.onUnguarded?.(lane.workbook);
+  }
+}
+
+function turnOf(gate: Gate, lane: Lane): Turn {
+  let released = false;
+  return {
+    release(cooldownUntil) {
+      if (released) return;
+      released = true;
+      if (cooldownUntil !== undefined && cooldownUntil > lane.cooldownUntil) {
+        lane.cooldownUntil = cooldownUntil;
+        lane.lease?.keepCooldown(cooldownUntil);
+      }
+      if (lane.lease?.wanted || lane.lease?.lost) giveUpLease(gate, lane);
+      passOn(gate, lane);
     },
   };
 }

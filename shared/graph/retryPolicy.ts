@@ -53,9 +53,8 @@ export function retryDelayMs(input: {
   readonly retryAfterSeconds: number | undefined;
   readonly remainingMs: number;
   readonly random: number;
-  readonly policy?: RetryPolicy;
 }): number | undefined {
-  const policy = input.policy ?? RETRY_DEFAULTS;
+  const policy = RETRY_DEFAULTS;
   if (input.attempt >= policy.maxAttempts) return undefined;
   const delay =
     input.retryAfterSeconds !== undefined

@@ -1,8 +1,14 @@
 import type { Config } from '../config';
-import type { SessionCallInput } from '../sessions/refreshSession';
 import { type BrokerRequest, BODY_LIMITS, readBody } from './brokerRequest';
-import { parseCaller, parseSessionId, refuseSimpleCrossSiteRequest } from './requestHeaders';
-import { parseWorkbookAddress } from '../workbookAddress';
+import { type Caller, parseCaller, parseSessionId, refuseSimpleCrossSiteRequest } from './requestHeaders';
+import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
+
+/** What refreshSession and closeSession act on, checked. */
+export interface SessionCallInput {
+  readonly workbook: WorkbookAddress;
+  readonly sessionId: string;
+  readonly caller: Caller | undefined;
+}
 
 /** refreshSession and closeSession take the same input: the workbook, `workbook-session-id`, and the caller. */
 export async function parseSessionCall(request: BrokerRequest, config: Config): Promise<SessionCallInput> {

@@ -2,7 +2,6 @@ import type { Config } from '../config';
 import { BadRequestError } from '../errors';
 import type { GraphMethod } from '../graph/graphClient';
 import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
-import { requestHeadersFor } from '../workbook/forwardedHeaders';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
 import { requireJsonBody } from './jsonBody';
 import { parseWorkbookPath, type WorkbookPath, type WorkbookTarget } from './workbookPath';
@@ -13,13 +12,14 @@ import {
   refuseSimpleCrossSiteRequest,
   parseSessionId,
 } from './requestHeaders';
+import { requestHeadersFor } from './forwardedRequestHeaders';
 
 /** A workbook call as the gateway forwards it; everything in it has been checked. */
 export interface WorkbookCallInput {
   readonly workbook: WorkbookAddress;
   readonly method: GraphMethod;
   readonly target: WorkbookPath;
-  /** Only the headers Graph acts on (forwardedHeaders.ts). */
+  /** Only the headers Graph acts on (forwardedRequestHeaders.ts). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array | undefined;
   readonly sessionId: string | undefined;

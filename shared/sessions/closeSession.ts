@@ -4,7 +4,7 @@ import { findSession, updateSession } from './sessionAccess';
 import { tryCloseOwed } from './closeOwed';
 import { isGoneInGraph, isSessionGone } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
-import type { SessionCallInput } from './refreshSession';
+import type { SessionCallInput } from '../input/parseSessionCall';
 
 /**
  * Closes the session in Graph and records it closed. Closing an ended session succeeds again (callers retry), and

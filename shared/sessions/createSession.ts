@@ -87,10 +87,25 @@ async function create(
     );
     return { kind: 'created', session: result.session };
   }
+  return followAccepted(input, result.operationUrl, keyed, invocation, deadline);
+}
+
+/**
+ * Graph accepted the create as a long-running operation: it is recorded, so a poll or the sweep finishes it, and
+ * followed until the deadline. Unless it is known to have failed, the caller gets the session or 202 to poll.
+ */
+async function followAccepted(
+  input: CreateSessionInput,
+  operationUrl: string,
+  keyed: { idempotencyRowKey?: string },
+  invocation: Invocation,
+  deadline: number,
+): Promise<CreateOutcome> {
+  const { deps } = invocation;
   const fields: Omit<OperationRecord, 'dueAt'> = {
     ...input.workbook,
     operationId: randomUUID(),
-    graphOperationUrl: result.operationUrl,
+    graphOperationUrl: operationUrl,
     persistChanges: input.persistChanges,
     idleTimeoutSeconds: input.idleTimeoutSeconds,
     ...(input.caller ? { owner: input.caller.id, ownerName: input.caller.name } : {}),
@@ -103,7 +118,7 @@ async function create(
     operation = await deps.store.insertOperation({ ...fields, dueAt: operationDueAt(fields, deps.config) });
   } catch (error) {
     // Nothing would remember Graph's operation: see it through now and close what it makes.
-    await abandonOperation(input.workbook, result.operationUrl, invocation, deadline);
+    await abandonOperation(input.workbook, operationUrl, invocation, deadline);
     throw error;
   }
   try {

@@ -47,31 +47,7 @@ export async function followOperation(
         throw error;
       });
     if (status.status === 'succeeded') {
-      const session = await deps.graph
-        .getSessionInfo(status.resourceUrl, await graphCallOptions(invocation, current, deadline))
-        .catch((error: unknown) => {
-          if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
-          throw error;
-        });
-      if (session instanceof GraphError) {
-        current = await settle(current, failedWith(session, deps.now()), invocation);
-        continue;
-      }
-      // If the record cannot be written now, the operation row stays `running`: the next poll or the sweep records
-      // the session then — closing it here would hand a dead session to whoever finishes.
-      await recordNewSession(
-        {
-          workbook: current,
-          session,
-          idleTimeoutSeconds: current.idleTimeoutSeconds,
-          caller: callerOf(current),
-          ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}),
-        },
-        invocation,
-        { closeOnFailure: false },
-      );
-      current = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, invocation);
-      await nameSessionUnderKey(current, session.id, invocation);
+      current = await recordSucceeded(current, status.resourceUrl, invocation, deadline);
       continue;
     }
     if (status.status === 'failed') {
@@ -88,6 +64,42 @@ export async function followOperation(
     }
     await deps.sleep(wait);
   }
+}
+
+/**
+ * Graph's operation succeeded: the session it made is recorded and the operation settled as succeeded — or as failed,
+ * when the session is already gone.
+ */
+async function recordSucceeded(
+  current: StoredOperation,
+  resourceUrl: string,
+  invocation: Invocation,
+  deadline: number,
+): Promise<StoredOperation> {
+  const { deps } = invocation;
+  const session = await deps.graph
+    .getSessionInfo(resourceUrl, await graphCallOptions(invocation, current, deadline))
+    .catch((error: unknown) => {
+      if (error instanceof GraphError && error.status === 404) return error; // the session is already gone
+      throw error;
+    });
+  if (session instanceof GraphError) return settle(current, failedWith(session, deps.now()), invocation);
+  // If the record cannot be written now, the operation row stays `running`: the next poll or the sweep records
+  // the session then — closing it here would hand a dead session to whoever finishes.
+  await recordNewSession(
+    {
+      workbook: current,
+      session,
+      idleTimeoutSeconds: current.idleTimeoutSeconds,
+      caller: callerOf(current),
+      ...(current.idempotencyRowKey ? { idempotencyRowKey: current.idempotencyRowKey } : {}),
+    },
+    invocation,
+    { closeOnFailure: false },
+  );
+  const settled = await settle(current, { state: 'succeeded', sessionId: session.id, endedAt: deps.now() }, invocation);
+  await nameSessionUnderKey(settled, session.id, invocation);
+  return settled;
 }
 
 /** Writes the operation's end; if someone else ended it first, theirs stands and is read back. */

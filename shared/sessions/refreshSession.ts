@@ -1,20 +1,13 @@
 import { warnOnFailure } from '../errorMessage';
 import { type Invocation, graphCallOptions } from '../deps';
 import { SessionNotFoundError } from '../errors';
-import type { WorkbookAddress } from '../workbookAddress';
-import type { Caller } from '../input/requestHeaders';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { findSession, updateSession } from './sessionAccess';
 import { endGoneSession } from './endGoneSession';
 import { isSessionGone } from './sessionFate';
 import { sessionLogId } from '../store/sessionKeys';
 import type { StoredSession } from '../records/sessionRecord';
-
-export interface SessionCallInput {
-  readonly workbook: WorkbookAddress;
-  readonly sessionId: string;
-  readonly caller: Caller | undefined;
-}
+import type { SessionCallInput } from '../input/parseSessionCall';
 
 /**
  * The caller still wants the session: restart both clocks in the table and refresh it in Graph — at the same time,

@@ -30,19 +30,7 @@ export async function sweepSessions(invocation: Invocation, options: SweepOption
   const { deps } = invocation;
   const started = deps.now();
   const pageSize = options.pageSize ?? 500;
-  const summary: SweepSummary = {
-    seen: 0,
-    refreshed: 0,
-    closed: 0,
-    expired: 0,
-    deleted: 0,
-    deferred: 0,
-    failed: 0,
-    skipped: 0,
-    operationsCompleted: 0,
-    durationMs: 0,
-    complete: true,
-  };
+  const summary = emptySummary();
   const outOfTime = () => {
     if (deps.now() - started < options.budgetMs) return false;
     summary.complete = false;
@@ -91,4 +79,20 @@ export async function sweepSessions(invocation: Invocation, options: SweepOption
     deps.telemetry.event('SweepCompleted', { ...summary });
   }
   return summary;
+}
+
+function emptySummary(): SweepSummary {
+  return {
+    seen: 0,
+    refreshed: 0,
+    closed: 0,
+    expired: 0,
+    deleted: 0,
+    deferred: 0,
+    failed: 0,
+    skipped: 0,
+    operationsCompleted: 0,
+    durationMs: 0,
+    complete: true,
+  };
 }

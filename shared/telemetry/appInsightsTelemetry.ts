@@ -17,6 +17,7 @@ export interface AppInsightsTelemetryOptions {
 }
 
 type Send = (client: AppInsightsClient) => void;
+type Report = (message: string, error?: unknown) => void;
 
 // https://learn.microsoft.com/azure/azure-monitor/app/connection-strings#connection-string-format
 const INSTRUMENTATION_KEY =
@@ -35,13 +36,7 @@ export function createAppInsightsTelemetry(
   const maxBuffered = options.maxBuffered ?? 1000;
   const flushTimeoutMs = options.flushTimeoutMs ?? 5000;
   const loadClient = options.loadClient ?? loadAppInsightsClient;
-  const report = (message: string, error?: unknown): void => {
-    try {
-      options.onError?.(message, error);
-    } catch {
-      // a broken reporter must not break the broker either
-    }
-  };
+  const report = safeReporter(options.onError);
   // The SDK swallows a connection string it cannot use (no exporter, no error, nothing sent): say so here instead.
   if (!INSTRUMENTATION_KEY.test(connectionString)) {
     report('The Application Insights connection string has no InstrumentationKey=<GUID>; telemetry is off.');
@@ -61,7 +56,7 @@ export function createAppInsightsTelemetry(
           client = loaded;
           const pending = buffer;
           buffer = [];
-          for (const send of pending) run(loaded, send);
+          for (const send of pending) sendSafely(loaded, send, report);
         },
         (error: unknown) => {
           failed = true;
@@ -70,16 +65,8 @@ export function createAppInsightsTelemetry(
         },
       ));
 
-  const run = (target: AppInsightsClient, send: Send): void => {
-    try {
-      send(target);
-    } catch (error) {
-      report('Application Insights rejected a telemetry item.', error);
-    }
-  };
-
   const submit = (send: Send): void => {
-    if (client) return run(client, send);
+    if (client) return sendSafely(client, send, report);
     if (failed) return;
     buffer.push(send);
     if (buffer.length > maxBuffered) buffer.shift();
@@ -98,21 +85,45 @@ export function createAppInsightsTelemetry(
       if (!loading) return; // nothing was ever emitted: no reason to load the SDK
       await loading;
       if (!client) return;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), flushTimeoutMs);
-      });
-      try {
-        const outcome = await Promise.race([client.flush().then(() => 'flushed' as const), timeout]);
-        if (outcome === 'timeout')
-          report(`Application Insights did not flush within ${flushTimeoutMs} ms; it keeps retrying.`);
-      } catch (error) {
-        report('Application Insights flush failed.', error);
-      } finally {
-        clearTimeout(timer);
-      }
+      await flushWithin(client, flushTimeoutMs, report);
     },
   };
+}
+
+/** One item to the SDK; one it throws on is reported and dropped, never thrown into the broker. */
+function sendSafely(client: AppInsightsClient, send: Send, report: Report): void {
+  try {
+    send(client);
+  } catch (error) {
+    report('Application Insights rejected a telemetry item.', error);
+  }
+}
+
+/** `onError`, made safe: a broken reporter must not break the broker either. */
+function safeReporter(onError: AppInsightsTelemetryOptions['onError']): Report {
+  return (message, error) => {
+    try {
+      onError?.(message, error);
+    } catch {
+      // nothing left to tell
+    }
+  };
+}
+
+/** The SDK's flush, waited for at most `timeoutMs`: it retries a dead endpoint for seconds, and keeps on after. */
+async function flushWithin(client: AppInsightsClient, timeoutMs: number, report: Report): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([client.flush().then(() => 'flushed' as const), timeout]);
+    if (outcome === 'timeout') report(`Application Insights did not flush within ${timeoutMs} ms; it keeps retrying.`);
+  } catch (error) {
+    report('Application Insights flush failed.', error);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /*

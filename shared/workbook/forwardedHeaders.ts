@@ -1,29 +1,9 @@
 /**
- * Which headers cross the broker, in each direction. Towards Graph only what Graph acts on for a workbook call goes
- * on: never the caller's `Authorization`, cookies, function key or `x-ms-*` (App Service Authentication's principal
- * headers) — the broker adds its own token. Back to the caller only Graph's answer headers that a workbook caller
- * reads, with a `Location` under GRAPH_BASE_URL pointed at the broker so polling stays inside it; never a token.
+ * Which of Graph's answer headers go back to the caller: only those a workbook caller reads, with a `Location` under
+ * GRAPH_BASE_URL pointed at the broker so polling stays inside it; never a token. What goes to Graph is chosen as the
+ * call is read (input/forwardedRequestHeaders.ts).
  */
-export const FORWARDED_REQUEST_HEADERS = [
-  'content-type',
-  'accept',
-  'prefer',
-  'workbook-session-id',
-  'client-request-id',
-  'if-match',
-  'if-none-match',
-] as const;
-
 export const ANSWERED_HEADERS = ['content-type', 'retry-after', 'client-request-id', 'request-id', 'location'] as const;
-
-export function requestHeadersFor(headers: { get(name: string): string | null }): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = headers.get(name);
-    if (value !== null) kept[name] = value;
-  }
-  return kept;
-}
 
 export function answerHeadersFor(
   headers: { get(name: string): string | null },

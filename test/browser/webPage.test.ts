@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../../dev/graphEmulator';
 import { startWebServer, type WebPageConfig, type WebServer } from '../../dev/webServer';
 import { startBrokerStack, type BrokerStack } from '../support/brokerStack';
-import { launchChromium } from '../support/chromium';
+import { launchChromium, missingChromium } from '../support/chromium';
+import { missingTool } from '../support/missingTool';
 
 // The example page in web/ as a person uses it: served from its own origin by the same server as `npm run web`,
 // in headless Chromium, against the broker on the local host with the real identity credential, Azurite and the
@@ -31,7 +32,10 @@ let context: BrowserContext;
 const pages: WebServer[] = [];
 const drives: Drive[] = [];
 
+const chromium = missingTool('the browser tests (test/browser/)', missingChromium());
+
 beforeAll(async () => {
+  chromium.require();
   browser = await launchChromium();
   context = browser.context;
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -116,7 +120,8 @@ async function sheetValues(file: string, addresses: string[]): Promise<unknown[]
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-describe('the example page in a browser', () => {
+const title = `the example page in a browser${chromium.skipped ? ` (skipped: ${chromium.skipped})` : ''}`;
+describe.skipIf(chromium.skipped !== undefined)(title, () => {
   it('creates a session, lists worksheets, shows a range, writes a cell, adds a row and closes, on an allowed origin', async () => {
     let drive: Drive | undefined;
     const server = await servePage(() => drive?.stack);

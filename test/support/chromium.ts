@@ -1,10 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 /** Debian's `chromium` package; CHROMIUM_PATH names another build. Nothing here downloads a browser. */
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** What keeps the browser tests from running here: no Chromium where they look for one; `undefined` when there is. */
+export function missingChromium(): string | undefined {
+  const executable = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
+  return existsSync(executable) ? undefined : `there is no Chromium at ${executable} (CHROMIUM_PATH names another)`;
+}
 
 /**
  * Headless Chromium with a fresh profile. The background-networking flags matter on a closed network: without them
