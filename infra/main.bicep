@@ -1,6 +1,6 @@
 // The whole broker in one resource group: `azd up` provisions this file (azure.yaml) and deploys the code to it.
 // Built-in resource types only, no registry modules and no extensions, so it builds offline and every resource is in
-// this repository. What it makes, and what a Graph admin still grants by hand, is in the README's "Deploy to Azure".
+// this repository. What it makes, and what a Graph admin still grants by hand: docs/operators.md, "Deploy to Azure".
 targetScope = 'subscription'
 
 @minLength(1)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -10,18 +10,22 @@ import { missingTool } from './support/missingTool';
 
 const DEMO = { driveId: DEMO_DRIVE_ID, itemId: DEMO_ITEM_ID };
 
-// The README's walk-throughs, pasted as written into an interactive bash and zsh (where `!` in double quotes is a
-// history expansion) against a local stack, with PORT set as a user would. What the shell printed, what Graph saw and
-// what the .xlsx holds afterwards are checked, so the README cannot drift from what works.
+// The walk-throughs of the README and the docs behind it, pasted as written into an interactive bash and zsh (where
+// `!` in double quotes is a history expansion) against a local stack, with PORT set as a user would. What the shell
+// printed, what Graph saw and what the .xlsx holds afterwards are checked, so the pages cannot drift from what works.
 
-const README = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+const ROOT = path.resolve(__dirname, '..');
+const PAGES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((name) => `docs/${name}`)]
+  .filter((page) => page.endsWith('.md'))
+  .map((page) => ({ page, text: readFileSync(path.join(ROOT, page), 'utf8') }));
 
-/** The first ```sh block after a heading. */
+/** The first ```sh block after a heading, in whichever page holds that heading (exactly one must). */
 function blockAfter(heading: string): string {
-  const at = README.indexOf(`\n${heading}\n`);
-  if (at < 0) throw new Error(`README has no heading "${heading}"`);
-  const match = /```sh\n([\s\S]*?)```/.exec(README.slice(at));
-  if (match?.[1] === undefined) throw new Error(`No sh block after "${heading}"`);
+  const holders = PAGES.filter(({ text }) => text.includes(`\n${heading}\n`));
+  if (holders.length !== 1) throw new Error(`${holders.length} pages have the heading "${heading}"; 1 should`);
+  const { page, text } = holders[0]!;
+  const match = /```sh\n([\s\S]*?)```/.exec(text.slice(text.indexOf(`\n${heading}\n`)));
+  if (match?.[1] === undefined) throw new Error(`No sh block after "${heading}" in ${page}`);
   return match[1];
 }
 
@@ -107,7 +111,7 @@ describe.each(shells)('the README pasted into an interactive $label', (shell) =>
   it.skipIf(shell.check.skipped !== undefined)(
     'adds the emulator fault the README shows: Graph adds the row, the answer is lost',
     async () => {
-      const output = await paste(shell, blockAfter("## Offline Excel: the emulator's drive"));
+      const output = await paste(shell, blockAfter('## Faults'));
       expect(output).not.toMatch(/event not found|no such event|command not found|parse error|Connection refused/);
       const rows = `${stack!.sessionUrl("tables('Sales')/rows/add", DEMO)}`;
       const response = await fetch(rows, {
@@ -126,7 +130,7 @@ describe.each(shells)('the README pasted into an interactive $label', (shell) =>
   it.skipIf(shell.check.skipped !== undefined)(
     "makes creates slow and gets the long create's 202 with Location, as the README says",
     async () => {
-      const output = await paste(shell, blockAfter('### createSession'));
+      const output = await paste(shell, blockAfter('## A slow create'));
       expect(output).not.toMatch(/event not found|no such event|command not found|parse error|Connection refused/);
       // No line anchors: curl's progress meter (on stderr, into the same pipe) may end a line with a bare \r.
       expect(output).toMatch(/HTTP\/1\.1 202 /);
