@@ -1,16 +1,16 @@
 import { isPortOpen } from './freePort';
 
 /**
- * The emulator's port when EMULATOR_PORT is not set, and the one the README's emulator blocks assume
+ * The emulator's port when EMULATOR_PORT is not set, and the one the emulator's blocks in docs/emulator.md assume
  * (`${EMULATOR_PORT:-7080}`), so they paste unchanged into another terminal.
  */
 export const EMULATOR_DEFAULT_PORT = 7080;
 
 /**
  * The port `npm start` gives the Graph emulator. EMULATOR_PORT pins it: that port or nothing, with an error naming
- * the setting when something already listens there (a silent fallback would leave the README's blocks calling
+ * the setting when something already listens there (a silent fallback would leave the blocks in docs/emulator.md calling
  * whatever does). `0` asks for any free port. Unset: 7080 when free, else a free port — so two checkouts still run
- * side by side — and `fellBack` says the README's blocks then need EMULATOR_PORT set to the port printed.
+ * side by side — and `fellBack` says the blocks in docs/emulator.md then need EMULATOR_PORT set to the port printed.
  */
 export async function emulatorPort(setting: string | undefined): Promise<EmulatorPort> {
   if (setting === undefined || setting.trim() === '') {
@@ -29,7 +29,7 @@ export interface EmulatorPort {
   readonly port: number;
   /** EMULATOR_PORT named this port: nothing else will do. */
   readonly pinned: boolean;
-  /** EMULATOR_PORT is unset and 7080 was taken: the README's blocks need EMULATOR_PORT set to the port printed. */
+  /** EMULATOR_PORT is unset and 7080 was taken: the blocks in docs/emulator.md need EMULATOR_PORT set to the port printed. */
   readonly fellBack: boolean;
 }
 

@@ -9,7 +9,7 @@ import { BrokerError } from '../shared/errors';
  * https://github.com/Azure/azure-functions-host/issues/10098; headers over Kestrel's
  * MaxRequestHeadersTotalSize are 431, https://learn.microsoft.com/dotnet/api/microsoft.aspnetcore.server.kestrel.core.kestrelserverlimits.maxrequestheaderstotalsize).
  * Locally they keep the host's statuses but speak Graph's error shape with a `request-id`, rendered by the broker's
- * one renderer (shared/errorResponse.ts), so a developer sees which layer refused and why. The README says which
+ * one renderer (shared/errorResponse.ts), so a developer sees which layer refused and why. docs/http-contract.md says which
  * answers cannot look like this in Azure.
  */
 export type HostRefusalKind = 'noFunction' | 'notAPath' | 'headersTooLarge' | 'unparsable' | 'headersTimeout';

@@ -87,7 +87,7 @@ async function startGraph(root: string, env: NodeJS.ProcessEnv, port: EmulatorPo
   if (fellBack)
     say(
       `  Port 7080 was taken, so the emulator is on ${emulator.port}: set EMULATOR_PORT=${emulator.port} in the ` +
-        `terminal you paste the README's emulator blocks into (or start with EMULATOR_PORT=<port> npm start).`,
+        `terminal you paste the emulator's blocks in docs/emulator.md into (or start with EMULATOR_PORT=<port> npm start).`,
     );
   say(`Drive: ${drive} (EMULATOR_DRIVE_FOLDER) — drop .xlsx files in; each one is a workbook:`);
   for (const workbook of emulator.workbooks())

@@ -7,7 +7,7 @@ import { freePort } from '../dev/freePort';
 import { testTableName } from './support/azurite';
 import { startScript, type StartedScript } from './support/npmStart';
 
-// `npm start` and EMULATOR_PORT: the README's emulator blocks read `${EMULATOR_PORT:-7080}`, so the setting must pin
+// `npm start` and EMULATOR_PORT: the emulator's blocks in docs/emulator.md read `${EMULATOR_PORT:-7080}`, so the setting must pin
 // the emulator's port — or stop npm start, naming it, when that port is taken. Ports are the test's own free ones.
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -53,7 +53,7 @@ async function occupiedPort(): Promise<number> {
 }
 
 describe("npm start's emulator port", () => {
-  it('serves the emulator on EMULATOR_PORT, where the README blocks look for it', async () => {
+  it('serves the emulator on EMULATOR_PORT, where the blocks in docs/emulator.md look for it', async () => {
     const port = await freePort();
     const stack = run(stackEnv({ EMULATOR_PORT: String(port) }));
     expect(await outcome(stack)).toEqual({ started: true, code: null });

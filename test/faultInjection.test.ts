@@ -113,7 +113,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Session records only: RowKey `s…` (README, "Keys"); operations (`o…`) and idempotency keys (`k…`) share the table. */
+/** Session records only: RowKey `s…` (docs/contributors.md, "The session table"); operations (`o…`) and idempotency keys (`k…`) share the table. */
 const sessionRows = (rows: ReadonlyArray<Record<string, unknown>>) =>
   rows.filter(
     (row) => typeof row.rowKey === 'string' && row.rowKey.startsWith('s') && typeof row.sessionId === 'string',

@@ -11,7 +11,7 @@ export interface Caller {
 
 /**
  * Reads `x-ms-client-principal-id` / `-name`. These headers are set by App Service Authentication, which strips any
- * a client sends itself; without it they are just headers anyone can send (see README, "Callers' identity").
+ * a client sends itself; without it they are just headers anyone can send (see docs/http-contract.md, "Callers' identity").
  */
 export function parseCaller(headers: { get(name: string): string | null }): Caller | undefined {
   const id = headers.get('x-ms-client-principal-id')?.trim();
