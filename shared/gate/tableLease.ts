@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LEASE_TIMING } from '../budgets';
 import { ConcurrencyError, ThrottledError } from '../errors';
+import { cooldownRefusal } from './cooldownRefusal';
 import type { LeaseRow, LeaseStore } from '../store/workbookLeaseStore';
 import type { WorkbookAddress } from '../workbookAddress';
 
@@ -100,12 +101,7 @@ async function waitForLease(
   clock: LeaseClock,
 ): Promise<void> {
   const cooldownEnd = row.cooldownUntil ?? at;
-  if (cooling && busyUntil === undefined && cooldownEnd >= deadline) {
-    throw new ThrottledError(
-      'Microsoft Graph asked for a pause on this workbook; try again after it.',
-      Math.max(1, Math.ceil((cooldownEnd - at) / 1000)),
-    );
-  }
+  if (cooling && busyUntil === undefined && cooldownEnd >= deadline) throw cooldownRefusal(cooldownEnd, at);
   if (at >= deadline) {
     const until = Math.max(cooling ? cooldownEnd : at, busyUntil ?? at);
     throw new ThrottledError(

@@ -2,6 +2,7 @@ import { LEASE_TIMING } from '../budgets';
 import { StorageUnavailableError, ThrottledError } from '../errors';
 import type { LeaseStore } from '../store/workbookLeaseStore';
 import { workbookKey, type WorkbookAddress } from '../workbookAddress';
+import { cooldownRefusal } from './cooldownRefusal';
 import { takeLease, type HeldLease, type LeaseClock } from './tableLease';
 
 /**
@@ -190,10 +191,7 @@ function turnOf(gate: Gate, lane: Lane): Turn {
 /** Graph's pause, known here, ends past the deadline: the caller hears its whole length at once. */
 function refuseLongCooldown(lane: Lane, now: number, deadline: number): void {
   if (lane.cooldownUntil <= now || lane.cooldownUntil < deadline) return;
-  throw new ThrottledError(
-    'Microsoft Graph asked for a pause on this workbook; try again after it.',
-    Math.ceil((lane.cooldownUntil - now) / 1000),
-  );
+  throw cooldownRefusal(lane.cooldownUntil, now);
 }
 
 /** Waits for the lane's turn in arrival order; refused at the deadline (a real timer, measured on the clock). */
