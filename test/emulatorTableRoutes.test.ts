@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, closeAll, readFile, startDrive } from './support/emulatorDrive';
 
-// The table calls a flow needs to work with rows by column name and by key (issue 23): columns, the header row,
+// The table calls a flow needs to work with rows by column name and by key, as Excel's own connector does: columns, the header row,
 // one row by its index — got, updated, deleted — and the workbook's names. Each is checked in the answer and, for
 // writes, in the .xlsx read back. The demo's Sales table: A1:E5, Region/Product/Units/Unit price/Total (=C*D).
 
