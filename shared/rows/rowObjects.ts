@@ -64,9 +64,15 @@ export function rowSchema(header: Header, sample: readonly unknown[] | undefined
 
 /** Whether a cell holds the key: compared as text, as the value reads in the cell (`12`, `0.5`, `true`). */
 export function holdsKey(cell: unknown, key: string): boolean {
-  if (cell === null || cell === undefined) return key === '';
-  if (typeof cell === 'boolean') return String(cell) === key.toLowerCase();
-  return String(cell) === key;
+  return typeof cell === 'boolean' ? String(cell) === key.toLowerCase() : cellText(cell) === key;
+}
+
+/** A cell's value as text: a header's column name, a key to compare. Empty for an empty cell. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function cellInput(column: string, value: unknown): CellValue {
@@ -83,7 +89,7 @@ function cellInput(column: string, value: unknown): CellValue {
 function asCell(value: unknown): CellValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return String(value);
+  return cellText(value);
 }
 
 function typeOf(sample: unknown): 'string' | 'number' | 'boolean' {

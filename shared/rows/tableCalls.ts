@@ -3,7 +3,7 @@ import type { RetryKind } from '../graph/retryPolicy';
 import type { Invocation } from '../deps';
 import type { WorkbookAddress } from '../workbookAddress';
 import { operationTemplate } from '../workbook/operationTemplate';
-import type { CellValue, Header } from './rowObjects';
+import { type CellValue, cellText, type Header } from './rowObjects';
 
 /**
  * One table's Graph calls inside one turn of its workbook (inOneTurn, shared/deps.ts), in the caller's session when
@@ -32,7 +32,7 @@ export class GraphRefusal extends Error {
 
 export async function readHeader(turn: TableTurn): Promise<Header> {
   const range = await tableCall(turn, 'GET', 'headerRowRange?$select=values', 'idempotent');
-  return rowsOf(range)[0]?.map((name) => String(name ?? '')) ?? [];
+  return rowsOf(range)[0]?.map(cellText) ?? [];
 }
 
 /** The column's cells in the table's data rows, in row order: a row's index is its place here. */
