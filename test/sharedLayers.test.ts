@@ -24,7 +24,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['gate/'],
   ['graph/'],
   ['deps.ts', 'input/'],
-  ['sessions/', 'respond.ts'],
+  ['sessions/', 'respond.ts', 'drives/'],
   ['workbook/'],
   // routes/: the route table, which hands each request to the operation that serves it, sits above them all.
   ['sweep/', 'routes/'],
