@@ -88,7 +88,11 @@ export async function inOneTurn<T>(
   }
 }
 
-function answerLogging(invocation: Invocation): Pick<CallOptions, 'requestId' | 'onAnswer'> {
+/**
+ * The invocation's request id, sent to Graph as `client-request-id`, and every answer logged with Graph's own
+ * `request-id`: what every Graph call made for an invocation carries, a workbook's or a drive's.
+ */
+export function answerLogging(invocation: Invocation): Pick<CallOptions, 'requestId' | 'onAnswer'> {
   return {
     requestId: invocation.requestId,
     onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),

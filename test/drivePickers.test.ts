@@ -110,10 +110,11 @@ describe("a folder's children, as a workbook picker shows them", () => {
     expect(res.status).toBe(200);
     expect(names(res.json)).toEqual(['archive', 'Huge', 'Many', 'Reports', 'budget.XLSX', 'Demo.xlsx']);
     expect(res.json).not.toHaveProperty('@odata.nextLink');
-    // Each item exactly as Graph gave it.
-    const graphItems = graph.value as Array<{ name: string }>;
+    // Each item exactly as Graph gave it, and a plain isFolder for the file picker's itemIsParent.
+    const graphItems = graph.value as Array<{ name: string; folder?: object }>;
     for (const item of res.json.value as Array<{ name: string }>) {
-      expect(item).toEqual(graphItems.find((candidate) => candidate.name === item.name));
+      const given = graphItems.find((candidate) => candidate.name === item.name);
+      expect(item).toEqual({ ...given, isFolder: given?.folder !== undefined });
     }
     expect(res.json.value).toContainEqual(expect.objectContaining({ id: DEMO_ITEM_ID, file: expect.any(Object) }));
     expect(graphCalls()).toEqual([

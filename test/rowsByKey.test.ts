@@ -56,9 +56,7 @@ async function tableRows(): Promise<unknown[][]> {
   sheet?.eachRow((row, n) => {
     if (n === 1) return;
     const values = (row.values as unknown[]).slice(1, 6);
-    rows.push(
-      values.map((v) => (typeof v === 'object' && v !== null && 'result' in v ? (v).result : v)),
-    );
+    rows.push(values.map((v) => (typeof v === 'object' && v !== null && 'result' in v ? v.result : v)));
   });
   return rows;
 }

@@ -1,4 +1,4 @@
-import type { Invocation } from '../deps';
+import { answerLogging, type Invocation } from '../deps';
 import type { CallOptions } from '../graph/graphClient';
 
 /**
@@ -8,9 +8,5 @@ import type { CallOptions } from '../graph/graphClient';
  * drive or a folder listing is no workbook call.
  */
 export function driveCallOptions(invocation: Invocation, deadline: number): CallOptions {
-  return {
-    deadline,
-    requestId: invocation.requestId,
-    onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),
-  };
+  return { deadline, ...answerLogging(invocation) };
 }

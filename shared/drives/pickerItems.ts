@@ -1,7 +1,9 @@
 /**
  * What a workbook picker shows of a folder's children (https://learn.microsoft.com/graph/api/resources/driveitem):
  * the folders (a `folder` facet), then the files (a `file` facet) whose name ends `.xlsx` in any case — the only
- * files Graph's workbook API opens — each group by name without regard to case. Items stay as Graph gave them.
+ * files Graph's workbook API opens — each group by name without regard to case. Items stay as Graph gave them, with
+ * one field added: `isFolder`, a plain boolean, because Power Automate's file picker tells a folder by an expression
+ * on the item (`"itemIsParent": "(isFolder eq true)"`) and nothing documents such a test on a facet that may be absent.
  */
 export function pickerItems(children: readonly unknown[]): Record<string, unknown>[] {
   const items = children.filter(isObject);
@@ -9,7 +11,10 @@ export function pickerItems(children: readonly unknown[]): Record<string, unknow
   const workbooks = items.filter(
     (item) => !isObject(item.folder) && isObject(item.file) && nameOf(item).toLowerCase().endsWith('.xlsx'),
   );
-  return [...folders.sort(byName), ...workbooks.sort(byName)];
+  return [...folders.sort(byName), ...workbooks.sort(byName)].map((item) => ({
+    ...item,
+    isFolder: isObject(item.folder),
+  }));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
