@@ -92,12 +92,9 @@ describe('the Power Automate custom connector', () => {
   // parameters as the connection's parameters, the one redirect mode it knows (`Global`) standing in for
   // `GlobalPerConnector`, and everything else in the file as it is. The sets' own envelope is checked by hand.
   it("is valid against Microsoft's schema for connection properties, each sign-in option judged as a connection", () => {
-    const schema = readSchema('paconn-apiProperties.schema.json');
-    const validate = withFormats(new Ajv({ strict: false, allErrors: true })).compile({
-      ...schema,
-      id: undefined,
-      $id: schema.id,
-    });
+    // Draft-07 names a schema's URI $id; the file still says id, as draft-04 did.
+    const { id, ...schema } = readSchema('paconn-apiProperties.schema.json');
+    const validate = withFormats(new Ajv({ strict: false, allErrors: true })).compile({ ...schema, $id: id as string });
     const properties = readJson(path.join(CONNECTOR, 'apiProperties.json')) as ApiProperties;
     const { connectionParameterSets: sets, ...rest } = properties.properties;
     expect(validate(properties), 'the 2020 schema refuses the sets, as expected').toBe(false);
@@ -508,7 +505,7 @@ describe('the Power Automate custom connector', () => {
         'deleteWorkbookPath',
       ].sort(),
     );
-    for (const id of writes) {
+    for (const id of writes as string[]) {
       const key = parametersOf(id).find((p) => p.name === 'Idempotency-Key');
       expect(key, id).toMatchObject({ in: 'header', required: false, 'x-ms-visibility': 'advanced' });
       expect(key?.description, id).toContain('@{workflow().run.name}');
