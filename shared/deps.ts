@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { CallOptions, GraphClient } from './graph/graphClient';
 import type { SessionStore } from './store/sessionStore';
 import type { WorkbookGate } from './gate/workbookGate';
+import { shareTurn } from './gate/sharedTurn';
 import type { WorkbookAddress } from './workbookAddress';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -64,6 +65,31 @@ export async function graphCallOptions(
     deadline,
     ...options,
     turn,
+    ...answerLogging(invocation),
+  };
+}
+
+/**
+ * Several Graph calls on `workbook` in one turn of the gate, for an operation whose later calls act on what its
+ * earlier ones found (a row found by its key, then changed): `work` gets a function that makes the options for each
+ * call, all lent the same turn, which ends when `work` has and every call it made has ended at Graph.
+ */
+export async function inOneTurn<T>(
+  invocation: Invocation,
+  workbook: WorkbookAddress,
+  deadline: number,
+  work: (callOptions: () => CallOptions) => Promise<T>,
+): Promise<T> {
+  const shared = shareTurn(await invocation.deps.gate.take(workbook, deadline));
+  try {
+    return await work(() => ({ ...answerLogging(invocation), deadline, turn: shared.lend() }));
+  } finally {
+    shared.end();
+  }
+}
+
+function answerLogging(invocation: Invocation): Pick<CallOptions, 'requestId' | 'onAnswer'> {
+  return {
     requestId: invocation.requestId,
     onAnswer: (answer) => invocation.log.info('Graph answered.', { requestId: invocation.requestId, ...answer }),
   };

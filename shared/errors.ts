@@ -60,6 +60,12 @@ export class SessionNotFoundError extends BrokerError {
   }
 }
 
+/** What the call names is not there: a table row with the key asked for, or a broker operation at the path. */
+export class ItemNotFoundError extends BrokerError {
+  readonly status = 404;
+  readonly code = 'itemNotFound';
+}
+
 /** Graph answered with an error: its status and codes are passed on. */
 export class GraphError extends BrokerError {
   constructor(

@@ -41,6 +41,7 @@ describe('the local host behaves like the Functions host', () => {
         'POST api/drives/{driveId}/items/{itemId}/workbook/createSession',
         'POST api/drives/{driveId}/items/{itemId}/workbook/refreshSession',
         'GET,POST,PATCH,PUT,DELETE api/drives/{driveId}/items/{itemId}/workbook/{*path}',
+        'GET,POST,PATCH,PUT,DELETE api/broker/drives/{driveId}/items/{itemId}/{*path}',
         'timer %SWEEP_SCHEDULE%',
       ].sort(),
     );

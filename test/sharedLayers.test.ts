@@ -26,6 +26,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ['deps.ts', 'input/'],
   ['sessions/', 'respond.ts'],
   ['workbook/'],
+  // rows/: the broker's own row operations, made of the gateway's parts (its session checks, its at-most-once writes).
+  ['rows/'],
   // routes/: the route table, which hands each request to the operation that serves it, sits above them all.
   ['sweep/', 'routes/'],
 ];

@@ -24,17 +24,28 @@ export interface WorkbookPath {
   readonly query: string;
 }
 
-/** `undefined` when the URL names no workbook path at all. */
-export function readWorkbookTarget(url: string): WorkbookTarget | undefined {
+/**
+ * A request URL read as a drive item's path, once per call: the raw segments after `…/drives/{driveId}/items/{itemId}/`
+ * and the raw query, without `?` — the gateway's `workbook/…` and the broker's own `broker/drives/…` operations
+ * (shared/routes/brokerRoutes.ts) alike. `undefined` when the URL names no drive item.
+ */
+export function readItemTarget(url: string): WorkbookTarget | undefined {
   const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
   const mark = target.indexOf('?');
   const segments = (mark < 0 ? target : target.slice(0, mark)).split('/');
-  for (let i = 0; i + 4 < segments.length; i += 1) {
-    if (is(segments[i], 'drives') && is(segments[i + 2], 'items') && is(segments[i + 4], 'workbook')) {
-      return { segments: segments.slice(i + 5), query: mark < 0 ? '' : target.slice(mark + 1) };
+  for (let i = 0; i + 3 < segments.length; i += 1) {
+    if (is(segments[i], 'drives') && is(segments[i + 2], 'items')) {
+      return { segments: segments.slice(i + 4), query: mark < 0 ? '' : target.slice(mark + 1) };
     }
   }
   return undefined;
+}
+
+/** `undefined` when the URL names no workbook path at all. */
+export function readWorkbookTarget(url: string): WorkbookTarget | undefined {
+  const item = readItemTarget(url);
+  if (item === undefined || !is(item.segments[0], 'workbook')) return undefined;
+  return { segments: item.segments.slice(1), query: item.query };
 }
 
 export function parseWorkbookPath(target: WorkbookTarget | undefined): WorkbookPath {
@@ -78,4 +89,29 @@ function isSafeSegment(raw: string): boolean {
 
 function is(segment: string | undefined, literal: string): boolean {
   return segment?.toLowerCase() === literal;
+}
+
+/**
+ * A workbook path given as plain text — the advanced action's `path` query parameter, e.g.
+ * `worksheets/Q1 Sales/range(address='A1:B2')?$select=values` — as the target a URL would carry: each segment
+ * percent-encoded as a URL path holds it, the query after the first `?` as a query string holds it. Text that would
+ * leave the workbook (`..`, `\`) stays recognisable, so parseWorkbookPath refuses it exactly as on the gateway.
+ */
+export function workbookTargetFromText(text: string): WorkbookTarget {
+  const mark = text.indexOf('?');
+  const path = mark < 0 ? text : text.slice(0, mark);
+  try {
+    return {
+      segments: path.split('/').map(encodePathSegment),
+      query: mark < 0 ? '' : encodeURI(text.slice(mark + 1)).replace(/#/g, '%23'),
+    };
+  } catch {
+    throw new BadRequestError('The workbook path is not valid text.');
+  }
+}
+
+// RFC 3986 lets a path segment hold its sub-delimiters, ':' and '@' as they are; OData's `range(address='A1')` needs
+// them so. Anything else outside the unreserved set is percent-encoded, a backslash included (and so refused).
+function encodePathSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/%(3D|2C|3A|3B|24|2B|40|26)/gi, (escaped) => decodeURIComponent(escaped));
 }

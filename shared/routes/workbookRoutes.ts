@@ -65,7 +65,18 @@ export function workbookFunction(name: keyof typeof ROUTES): WorkbookFunction {
 
 /** One call to the workbook surface: its path read once, its route found, and that route's handler given both. */
 async function serveWorkbookCall(request: BrokerRequest, invocation: Invocation): Promise<BrokerResponse> {
-  const target = readWorkbookTarget(request.url);
+  return serveWorkbookTarget(request, invocation, readWorkbookTarget(request.url));
+}
+
+/**
+ * A call to the workbook surface whose path after `workbook/` was read elsewhere — the advanced action gives it as
+ * text in a query parameter (brokerRoutes.ts) — answered exactly as the same path in the URL would be.
+ */
+export async function serveWorkbookTarget(
+  request: BrokerRequest,
+  invocation: Invocation,
+  target: WorkbookTarget | undefined,
+): Promise<BrokerResponse> {
   const { handler, call } = routeOf(request.method.toUpperCase(), target);
   return handler(request, invocation, call);
 }

@@ -1,20 +1,13 @@
 import { brokerApiUrl } from '../brokerUrls';
 import { type Invocation, graphCallOptions } from '../deps';
-import { warnOnFailure } from '../errorMessage';
-import { GraphUnavailableError, SessionNotFoundError } from '../errors';
-import { parseGraphError } from '../graph/parseGraphError';
 import { retryKindFor } from '../graph/retryPolicy';
 import type { WorkbookCallInput } from '../input/parseWorkbookCall';
 import { ANSWER_BUDGET_MS } from '../budgets';
-import { endGoneSession } from '../sessions/endGoneSession';
-import { findSession } from '../sessions/sessionAccess';
-import { isSessionGoneAfterWorkbookCall } from '../sessions/sessionFate';
-import type { StoredSession } from '../records/sessionRecord';
+import { answerOnce } from './answerOnce';
 import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
-import { claimWriteKey, fingerprintOf, freeWriteKey, keepAnswer, renderedError } from './replayKeys';
-import { recordActivity } from './sessionActivity';
-import { keepClaimAlive } from '../store/claimHeartbeat';
+import { fingerprintOf } from './replayKeys';
+import { liveSession, noteSessionUse } from './sessionUse';
 
 /** Graph's answer as the caller gets it: status and body bytes unchanged, the listed headers only. */
 export interface WorkbookCallAnswer {
@@ -36,46 +29,17 @@ export async function forwardWorkbookCall(
   invocation: Invocation,
 ): Promise<WorkbookCallAnswer> {
   const deadline = invocation.deps.now() + ANSWER_BUDGET_MS;
-  if (input.idempotencyKey === undefined) return makeCall(input, deadline, invocation);
-  // The key is looked at first: a repeat of a write that was done gets its answer even if the session has ended since.
   const { path, query } = input.target;
-  const claim = await claimWriteKey(
-    {
-      workbook: input.workbook,
-      key: input.idempotencyKey,
-      caller: input.caller,
-      fingerprint: fingerprintOf(input.method, path, query, input.body),
-    },
-    invocation,
-    deadline,
-  );
-  if (claim.kind === 'replay') return claim.answer;
-  // While the call runs, the claim says this request is alive; a repeat that finds it silent knows the request died.
-  const { store } = invocation.deps;
-  const heartbeat = keepClaimAlive(
-    claim.record,
-    (current, next) => store.replaceReplay(current, next),
-    invocation.deps,
-  );
-  const made = await makeCall(input, deadline, invocation).then(
-    (answer) => ({ answer }),
-    (error: unknown) => ({ error }),
-  );
-  const held = await heartbeat.stop();
-  if ('error' in made) {
-    // No answer came back after the call went out: Graph may have acted, so this is the answer every repeat gets.
-    if (made.error instanceof GraphUnavailableError) {
-      const unknown = renderedError(made.error, invocation);
-      await keepAnswer(held, unknown, invocation);
-      return unknown;
-    }
-    await freeWriteKey(held, invocation);
-    throw made.error;
-  }
-  const { answer } = made;
-  if (answer.status === 429 || answer.status === 503) await freeWriteKey(held, invocation);
-  else await keepAnswer(held, answer, invocation);
-  return answer;
+  const write =
+    input.idempotencyKey === undefined
+      ? undefined
+      : {
+          workbook: input.workbook,
+          key: input.idempotencyKey,
+          caller: input.caller,
+          fingerprint: fingerprintOf(input.method, path, query, input.body),
+        };
+  return answerOnce(write, invocation, deadline, () => makeCall(input, deadline, invocation));
 }
 
 /** The call itself: on Graph, in the session's turn, answered with Graph's answer moved to the broker's address. */
@@ -85,7 +49,10 @@ async function makeCall(
   invocation: Invocation,
 ): Promise<WorkbookCallAnswer> {
   const { deps } = invocation;
-  const record = input.sessionId === undefined ? undefined : await liveSession(input, input.sessionId, invocation);
+  const record =
+    input.sessionId === undefined
+      ? undefined
+      : await liveSession(input.workbook, input.sessionId, input.caller, invocation);
   const reply = await deps.graph.call(
     {
       action: operationTemplate(input.target.path),
@@ -109,49 +76,6 @@ async function makeCall(
     headers: answerHeadersFor(reply.headers, toBroker),
     body: input.isOperationStatus ? withBrokerResourceLocation(reply.body, toBroker) : reply.body,
   };
-}
-
-// Read fresh, not from this instance's copy — a session another instance closed must not get another Graph call —
-// unless the copy was read while this instance has held the workbook without a break (the gate's tenure): then no
-// other instance can have closed it in Graph, and the steady state reads nothing.
-async function liveSession(
-  input: WorkbookCallInput,
-  sessionId: string,
-  invocation: Invocation,
-): Promise<StoredSession> {
-  const tenure = invocation.deps.gate.tenureOf(input.workbook);
-  const record = await findSession(invocation.deps, input.workbook, sessionId, input.caller, {
-    fresh: true,
-    ...(tenure === undefined ? {} : { tenure }),
-  });
-  if (record.state !== 'live') throw new SessionNotFoundError();
-  return record;
-}
-
-/**
- * Throttling (429) and Graph's own failures say nothing about the session; every other answer shows it in use. Graph
- * has answered by now, so nothing here may fail the call: a failed record write is logged, and the answer stands.
- */
-async function noteSessionUse(
-  record: StoredSession,
-  reply: { status: number; headers: Headers; body: Uint8Array },
-  deadline: number,
-  invocation: Invocation,
-) {
-  const answeredAt = invocation.deps.now();
-  if (reply.status >= 400) {
-    const error = parseGraphError(reply.status, reply.headers, new TextDecoder().decode(reply.body), answeredAt);
-    if (isSessionGoneAfterWorkbookCall(error)) {
-      await endGoneSession(record, error, invocation, { deadline }).catch(
-        warnOnFailure(invocation.log, 'Could not record that Graph ended a session; the sweep finds it gone.', {
-          requestId: invocation.requestId,
-        }),
-      );
-      return;
-    }
-    if (reply.status === 429 || reply.status >= 500) return;
-  }
-  await recordActivity(record, answeredAt, invocation);
 }
 
 /**
