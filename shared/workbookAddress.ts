@@ -26,10 +26,24 @@ export function parseWorkbookAddress(
 ): WorkbookAddress {
   const driveId = checkId(params.driveId, 'drive id');
   const itemId = checkId(params.itemId, 'item id');
+  refuseUnservedDrive(driveId, config);
+  return { driveId, itemId };
+}
+
+/**
+ * The drive named by the route, checked as a workbook's drive is: a plausible id, among ALLOWED_DRIVE_IDS. For the
+ * calls that name a drive and no item (the drive itself, its root's children).
+ */
+export function parseDriveId(params: Readonly<Record<string, string | undefined>>, config: Config): string {
+  const driveId = checkId(params.driveId, 'drive id');
+  refuseUnservedDrive(driveId, config);
+  return driveId;
+}
+
+function refuseUnservedDrive(driveId: string, config: Config): void {
   if (config.allowedDriveIds !== '*' && !config.allowedDriveIds.has(driveId)) {
     throw new ForbiddenError('This drive is not served by the session broker (ALLOWED_DRIVE_IDS).');
   }
-  return { driveId, itemId };
 }
 
 function checkId(value: string | undefined, what: string): string {

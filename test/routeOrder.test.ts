@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startBrokerStack, type BrokerStack } from './support/brokerStack';
+import { startBrokerStack, WORKBOOK, type BrokerStack } from './support/brokerStack';
 
 // The Functions host tries routes in registration order, in practice by function name, not by specificity
 // (https://github.com/Azure/azure-functions-host/issues/9876): workbookRequest's catch-all may be handed the session
@@ -85,3 +85,30 @@ it('answers the session calls and long-create polling identically whichever func
   expect(handler(reversed.logs, /GET \S+\/operations\/\S+ →/)).toEqual(['workbookRequest', 'workbookRequest']);
   expect(handler(byName.logs, /GET \S+\/operations\/\S+ →/)).toEqual(['getOperation', 'getOperation']);
 });
+
+it("answers the pickers' routes, and workbook paths that look like them, by the same function in either order", async () => {
+  const drive = `drives/${encodeURIComponent(WORKBOOK.driveId)}`;
+  const item = `${drive}/items/${encodeURIComponent(WORKBOOK.itemId)}`;
+  const paths = [
+    [drive, 'getDrive'],
+    [`${drive}/root/children`, 'listDriveRootChildren'],
+    [`${item}/children`, 'listDriveItemChildren'],
+    ['broker/drives', 'listDrives'],
+    [`${item}/workbook/children`, 'workbookRequest'],
+    [`${drive}/items/children/workbook/worksheets`, 'workbookRequest'],
+  ] as const;
+  for (const [route, name] of paths) {
+    const [first, second] = await Promise.all([answeredBy(byName, route), answeredBy(reversed, route)]);
+    expect(second, route).toEqual(first);
+    expect(first.handler, route).toBe(name);
+  }
+});
+
+/** One GET, its answer scrubbed of what differs between runs, and the function the host handed it to. */
+async function answeredBy(stack: BrokerStack, route: string) {
+  const before = stack.logs.length;
+  const res = await fetch(`${stack.url}/api/${route}`);
+  const body = scrub(await res.text(), []);
+  const line = stack.logs.slice(before).find((logged) => logged.includes(' → '));
+  return { status: res.status, body, handler: /\((\w+), /.exec(line ?? '')?.[1] };
+}

@@ -24,7 +24,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['gate/'],
   ['graph/'],
   ['deps.ts', 'input/'],
-  ['sessions/', 'respond.ts'],
+  ['sessions/', 'respond.ts', 'drives/'],
   ['workbook/'],
   // rows/: the broker's own row operations, made of the gateway's parts (its session checks, its at-most-once writes).
   ['rows/'],
