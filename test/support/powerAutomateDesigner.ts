@@ -204,9 +204,15 @@ export function powerAutomateDesigner(api: OpenAPIV2.Document, baseUrl: string, 
 function holds(expression: string, item: Schema): boolean {
   const match = /^\(?\s*(\w+)\s+eq\s+(true|false|'[^']*')\s*\)?$/.exec(expression.trim());
   if (match === null) throw new Error(`itemIsParent ${expression} is not a property compared with a literal.`);
+  const property = match[1] as string;
+  // The platform evaluates the test on the node as the operation answered it: an absent property is never true, so
+  // every folder would look like a file. Said plainly here, rather than as a folder that will not open.
+  if (!(property in item)) {
+    throw new Error(`itemIsParent ${expression}: the listing answered ${String(item.name)} without ${property}.`);
+  }
   const literal = match[2] as string;
   const expected = literal.startsWith("'") ? literal.slice(1, -1) : literal === 'true';
-  return item[match[1] as string] === expected;
+  return item[property] === expected;
 }
 
 /** A body the designer built from fields it showed: every key one of the schema's properties, of its type. */
