@@ -1,13 +1,17 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import Ajv from 'ajv';
+import AjvDraft04 from 'ajv-draft-04';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIV2 } from 'openapi-types';
+import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFunctions } from '../dev/loadFunctions';
 import { matchRoute } from '../dev/routeTemplate';
 
 const CONNECTOR = path.resolve(__dirname, '../connector');
 const DEFINITION = path.join(CONNECTOR, 'apiDefinition.swagger.json');
+const SCHEMAS = path.resolve(__dirname, 'fixtures/powerPlatformConnectors');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
 
 interface Operation {
@@ -32,6 +36,35 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/** Microsoft's schema files are JSON with `//` comments; TypeScript's reader for tsconfig files takes them. */
+function readSchema(name: string): Record<string, unknown> {
+  const file = path.join(SCHEMAS, name);
+  const { config, error } = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8'));
+  if (error !== undefined) throw new Error(`${name} does not parse.`);
+  return config as Record<string, unknown>;
+}
+
+/** Their formats are `uri` and `email`; the checks here are the formats' own, kept small. */
+function withFormats<T extends { addFormat(name: string, test: (value: string) => boolean): unknown }>(ajv: T): T {
+  ajv.addFormat('uri', (value) => URL.canParse(value));
+  ajv.addFormat('email', (value) => /^[^@\s]+@[^@\s]+$/.test(value));
+  return ajv;
+}
+
+interface ParameterSet {
+  readonly name: string;
+  readonly uiDefinition: { displayName: string; description: string };
+  readonly parameters: Record<string, { type: string; oAuthSettings?: Record<string, unknown> }>;
+}
+
+interface ApiProperties {
+  properties: {
+    connectionParameterSets: { uiDefinition: Record<string, string>; values: ParameterSet[] };
+    policyTemplateInstances: Array<{ templateId: string; parameters: Record<string, unknown> }>;
+    iconBrandColor: string;
+  } & Record<string, unknown>;
+}
+
 let api: OpenAPIV2.Document;
 beforeAll(async () => {
   // dereference() resolves the shared parameters and responses, so every check below sees them in place.
@@ -43,6 +76,45 @@ describe('the Power Automate custom connector', () => {
     const raw = readJson(DEFINITION) as OpenAPIV2.Document;
     expect(raw.swagger).toBe('2.0');
     await expect(SwaggerParser.validate(raw)).resolves.toBeDefined();
+  });
+
+  // Microsoft's own schema for the file, which knows the x-ms-* extensions: a misspelt key or a wrong shape in a
+  // picker, a tree or a dynamic schema fails here, where Swagger 2.0 alone lets any x- key through.
+  it("is valid against Microsoft's schema for a connector definition", () => {
+    const validate = withFormats(new AjvDraft04({ strict: false, allErrors: true })).compile(
+      readSchema('apiDefinition.swagger.schema.json'),
+    );
+    expect(validate(readJson(DEFINITION)), JSON.stringify(validate.errors, null, 1)).toBe(true);
+  });
+
+  // The 2020 schema predates multi-auth (https://learn.microsoft.com/connectors/custom-connectors/multi-auth), so it
+  // refuses `connectionParameterSets` and the per-connector redirect mode. What it can judge, it judges: each set's
+  // parameters as the connection's parameters, the one redirect mode it knows (`Global`) standing in for
+  // `GlobalPerConnector`, and everything else in the file as it is. The sets' own envelope is checked by hand.
+  it("is valid against Microsoft's schema for connection properties, each sign-in option judged as a connection", () => {
+    // Draft-07 names a schema's URI $id; the file still says id, as draft-04 did.
+    const { id, ...schema } = readSchema('paconn-apiProperties.schema.json');
+    const validate = withFormats(new Ajv({ strict: false, allErrors: true })).compile({ ...schema, $id: id as string });
+    const properties = readJson(path.join(CONNECTOR, 'apiProperties.json')) as ApiProperties;
+    const { connectionParameterSets: sets, ...rest } = properties.properties;
+    expect(validate(properties), 'the 2020 schema refuses the sets, as expected').toBe(false);
+    expect(sets.values.map((set) => set.name)).toEqual(['functionKey', 'entraId']);
+    expect(sets.uiDefinition).toMatchObject({ displayName: expect.any(String), description: expect.any(String) });
+    for (const set of sets.values) {
+      expect(Object.keys(set).sort(), set.name).toEqual(['name', 'parameters', 'uiDefinition']);
+      expect(set.uiDefinition, set.name).toMatchObject({ displayName: /\S/, description: /\S/ });
+      const asConnection = JSON.parse(
+        JSON.stringify({ properties: { ...rest, connectionParameters: set.parameters } }).replace(
+          '"redirectMode":"GlobalPerConnector"',
+          '"redirectMode":"Global"',
+        ),
+      ) as unknown;
+      expect(validate(asConnection), `${set.name}: ${JSON.stringify(validate.errors, null, 1)}`).toBe(true);
+      // Multi-auth wants every parameter of a set marked required (the page above).
+      for (const [name, parameter] of Object.entries(set.parameters)) {
+        expect(parameter, `${set.name} ${name}`).toMatchObject({ uiDefinition: { constraints: { required: 'true' } } });
+      }
+    }
   });
 
   // The definition may offer several actions on one function (workbookRequest's catch-all serves every workbook
@@ -74,11 +146,42 @@ describe('the Power Automate custom connector', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('is served under /api over HTTPS, with the function key in x-functions-key', () => {
+  // With two ways to sign in, the definition declares none (as Microsoft's own multi-auth connectors do): the
+  // connection adds its key by a policy, or the platform adds the signed-in user's token.
+  it("is served under /api over HTTPS; the connection adds the function key or a signed-in user's token", () => {
     expect(api).toMatchObject({ basePath: '/api', schemes: ['https'] });
-    const schemes = Object.values(api.securityDefinitions ?? {});
-    expect(schemes).toEqual([expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-functions-key' })]);
-    expect(api.security).toEqual([{ [Object.keys(api.securityDefinitions ?? {})[0] as string]: [] }]);
+    expect(api.securityDefinitions ?? {}).toEqual({});
+    expect(api.security ?? []).toEqual([]);
+    const { properties } = readJson(path.join(CONNECTOR, 'apiProperties.json')) as ApiProperties;
+    const [key, signIn] = properties.connectionParameterSets.values;
+    expect(Object.keys(key?.parameters ?? {})).toEqual(['api_key']);
+    expect(key?.parameters.api_key).toMatchObject({ type: 'securestring' });
+    expect(properties.policyTemplateInstances).toEqual([
+      expect.objectContaining({
+        templateId: 'setheader',
+        parameters: expect.objectContaining({
+          'x-ms-apimTemplateParameter.name': 'x-functions-key',
+          'x-ms-apimTemplateParameter.value': "@connectionParameters('api_key','')",
+          'x-ms-apimTemplate-policySection': 'Request',
+        }),
+      }),
+    ]);
+    // Entra ID with the broker's app registration as the resource: App Service Authentication accepts a v1 token
+    // whose audience is api://<client id> (infra/functionApp.bicep, allowedAudiences).
+    expect(Object.keys(signIn?.parameters ?? {})).toEqual(['token']);
+    expect(signIn?.parameters.token).toMatchObject({
+      type: 'oauthSetting',
+      oAuthSettings: {
+        identityProvider: 'aad',
+        clientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        redirectMode: 'GlobalPerConnector',
+        customParameters: {
+          loginUri: { value: 'https://login.microsoftonline.com' },
+          resourceUri: { value: expect.stringMatching(/^api:\/\/[0-9a-f-]{36}$/) },
+          tenantId: { value: expect.any(String) },
+        },
+      },
+    });
   });
 
   it('gives every operation a summary and a description', () => {
@@ -89,23 +192,54 @@ describe('the Power Automate custom connector', () => {
     }
   });
 
-  it('gives every parameter an x-ms-summary', () => {
-    const parameters = operationsOf(api).flatMap(({ key, operation }) =>
-      (operation.parameters ?? []).map((parameter) => ({
-        key,
-        parameter: parameter as OpenAPIV2.Parameter & Record<string, unknown>,
-      })),
-    );
-    expect(parameters.length).toBeGreaterThan(0);
-    for (const { key, parameter } of parameters)
-      expect(parameter['x-ms-summary'], `${key} ${parameter.name}`).toMatch(/\S/);
+  it('gives every parameter and every field of a body or an answer an x-ms-summary and a description', () => {
+    const fields: Array<{ where: string; field: Record<string, unknown> }> = [];
+    const walk = (where: string, schema: Record<string, unknown> | undefined) => {
+      if (schema === undefined) return;
+      for (const [name, property] of Object.entries(
+        (schema.properties ?? {}) as Record<string, Record<string, unknown>>,
+      )) {
+        fields.push({ where: `${where}.${name}`, field: property });
+        walk(`${where}.${name}`, property);
+      }
+      walk(`${where}[]`, schema.items as Record<string, unknown> | undefined);
+    };
+    for (const { key, operation } of operationsOf(api)) {
+      for (const parameter of (operation.parameters ?? []) as Array<OpenAPIV2.Parameter & Record<string, unknown>>) {
+        fields.push({ where: `${key} ${parameter.name}`, field: parameter });
+        walk(`${key} ${parameter.name}`, parameter.schema as Record<string, unknown> | undefined);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        walk(`${key} ${status}`, (response as OpenAPIV2.ResponseObject).schema as Record<string, unknown> | undefined);
+      }
+    }
+    expect(fields.length).toBeGreaterThan(100);
+    for (const { where, field } of fields) {
+      expect(field['x-ms-summary'], where).toMatch(/\S/);
+      expect(field.description, where).toMatch(/\S/);
+    }
   });
 
-  it("answers errors in Graph's shape and throttling with Retry-After", () => {
+  // Every status an action can answer, each in Graph's error shape (shared/errors.ts, and Graph's own passed on):
+  // what every call can meet, and what only a body, an Idempotency-Key or a free method can bring.
+  it("declares every error an action can answer, in Graph's shape, with Retry-After on 429 and 503", () => {
+    const ALWAYS = ['400', '403', '404', '409', '429', '500', '502', '503', '504'];
+    const FREE = ['getWorkbookPath', 'postWorkbookPath', 'patchWorkbookPath', 'deleteWorkbookPath'];
     for (const { key, operation } of operationsOf(api)) {
-      for (const status of ['400', '403', '404', '429', '503']) {
-        const response = operation.responses[status] as OpenAPIV2.ResponseObject | undefined;
-        expect(response?.schema, `${key} ${status}`).toMatchObject({
+      const parameters = (operation.parameters ?? []) as OpenAPIV2.Parameter[];
+      const expected = [
+        ...ALWAYS,
+        ...(FREE.includes(operation.operationId ?? '') ? ['405'] : []),
+        ...(parameters.some((p) => p.in === 'body') ? ['413', '415'] : []),
+        ...(parameters.some((p) => p.name === 'Idempotency-Key') ? ['422'] : []),
+      ].sort();
+      const errors = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
+      expect(errors.sort(), key).toEqual(expected);
+      for (const status of errors) {
+        const response = operation.responses[status] as OpenAPIV2.ResponseObject;
+        expect(response.description, `${key} ${status}`).toMatch(/\S/);
+        expect(response.schema, `${key} ${status}`).toMatchObject({
+          required: ['error'],
           properties: {
             error: {
               properties: { code: {}, message: {}, innerError: { properties: { 'request-id': {}, date: {} } } },
@@ -117,6 +251,15 @@ describe('the Power Automate custom connector', () => {
         expect((operation.responses[status] as OpenAPIV2.ResponseObject).headers, `${key} ${status}`).toHaveProperty(
           'Retry-After',
         );
+      }
+    }
+    // One shared answer per status, by $ref, so that the shape is written once.
+    const raw = readJson(DEFINITION) as OpenAPIV2.Document;
+    for (const item of Object.values(raw.paths)) {
+      for (const method of METHODS) {
+        for (const [status, response] of Object.entries(item[method]?.responses ?? {})) {
+          if (Number(status) >= 400) expect(response, status).toHaveProperty('$ref');
+        }
       }
     }
   });
@@ -152,21 +295,17 @@ describe('the Power Automate custom connector', () => {
     },
   );
 
-  const WORKBOOK_ACTIONS = [
-    'listWorksheets',
-    'getRange',
-    'updateRange',
-    'getUsedRange',
-    'listTables',
-    'listTableRows',
-    'addTableRows',
-  ];
   const parametersOf = (id: string) =>
     (operationsOf(api).find((o) => o.operation.operationId === id)?.operation.parameters ?? []) as Array<
       OpenAPIV2.Parameter & Record<string, unknown>
     >;
+  const idsOf = (filter: (operation: OpenAPIV2.OperationObject & Record<string, unknown>) => boolean) =>
+    operationsOf(api)
+      .filter(({ operation }) => filter(operation as OpenAPIV2.OperationObject & Record<string, unknown>))
+      .map(({ operation }) => operation.operationId)
+      .sort();
 
-  it.each([...WORKBOOK_ACTIONS, 'getWorkbookPath', 'postWorkbookPath'])(
+  it.each(['getRange', 'updateRange', 'getUsedRange', 'listTableRows', 'addTableRows'])(
     'works in a session: %s requires the workbook-session-id header',
     (id) => {
       expect(parametersOf(id)).toContainEqual(
@@ -174,6 +313,27 @@ describe('the Power Automate custom connector', () => {
       );
     },
   );
+
+  // The broker's row operations and the listings the pickers call take the session when the flow has one (the
+  // contract: optional, checked when present); a picker, which runs while the flow is built, never has one.
+  it.each([
+    'listWorksheets',
+    'listTables',
+    'listRows',
+    'addRows',
+    'getRow',
+    'addRow',
+    'updateRow',
+    'deleteRow',
+    'getWorkbookPath',
+    'postWorkbookPath',
+    'patchWorkbookPath',
+    'deleteWorkbookPath',
+  ])('takes the session on %s when the flow has one', (id) => {
+    expect(parametersOf(id)).toContainEqual(
+      expect.objectContaining({ name: 'workbook-session-id', in: 'header', required: false }),
+    );
+  });
 
   // Power Automate encodes each path value itself; the broker forwards the path as it came and Graph decodes it once.
   // Double encoding would leave Graph a literal %XX. Absent, the platform's default is single; written out anyway.
@@ -185,56 +345,198 @@ describe('the Power Automate custom connector', () => {
     for (const parameter of pathParameters) expect(parameter['x-ms-url-encoding'], parameter.name).toBe('single');
   });
 
-  it('fills every picker from a listing action of the same connector, with parameters both actions have', () => {
-    const pickers = operationsOf(api).flatMap(({ key, operation }) =>
-      (operation.parameters as Array<OpenAPIV2.Parameter & Record<string, unknown>>).flatMap((parameter) => {
-        const dynamic = parameter['x-ms-dynamic-values'] as
-          | {
-              operationId: string;
-              parameters: Record<string, { parameter: string }>;
-              'value-collection': string;
-              'value-path': string;
-              'value-title': string;
-            }
-          | undefined;
-        return dynamic ? [{ key: `${key} ${parameter.name}`, operation, dynamic }] : [];
-      }),
+  // Power Automate encodes a / in a path parameter as %2F, which the broker refuses; a query value carries one.
+  it.each(['getWorkbookPath', 'postWorkbookPath', 'patchWorkbookPath', 'deleteWorkbookPath'])(
+    "%s sends the workbook path in the query, to the broker's own route",
+    (id) => {
+      const found = operationsOf(api).find((o) => o.operation.operationId === id);
+      expect(found?.route).toBe('/broker/drives/{driveId}/items/{itemId}/workbook');
+      expect(parametersOf(id)).toContainEqual(expect.objectContaining({ name: 'path', in: 'query', required: true }));
+    },
+  );
+
+  /** Every picker, tree and dynamic schema of the definition: where it is, what it calls, with what. */
+  function extensions() {
+    type Found = { where: string; kind: string; operationId: string; passes: Record<string, unknown>; here: string[] };
+    const found: Found[] = [];
+    const inSchema = (where: string, schema: unknown, here: string[]) => {
+      if (typeof schema !== 'object' || schema === null) return;
+      const dynamic = (schema as Record<string, unknown>)['x-ms-dynamic-schema'] as
+        { operationId: string; parameters: Record<string, unknown> } | undefined;
+      if (dynamic) found.push({ where, kind: 'schema', ...dynamic, passes: dynamic.parameters, here });
+      for (const [key, value] of Object.entries(schema))
+        if (key !== 'x-ms-dynamic-schema') inSchema(where, value, here);
+    };
+    for (const { key, operation } of operationsOf(api)) {
+      const parameters = (operation.parameters ?? []) as Array<OpenAPIV2.Parameter & Record<string, unknown>>;
+      const here = parameters.map((p) => p.name);
+      for (const parameter of parameters) {
+        const where = `${key} ${parameter.name}`;
+        const values = parameter['x-ms-dynamic-values'] as { operationId: string; parameters?: object } | undefined;
+        if (values)
+          found.push({
+            where,
+            kind: 'values',
+            operationId: values.operationId,
+            passes: { ...values.parameters },
+            here,
+          });
+        const tree = parameter['x-ms-dynamic-tree'] as
+          Record<'open' | 'browse', { operationId: string; parameters: Record<string, unknown> }> | undefined;
+        for (const step of tree ? (['open', 'browse'] as const) : []) {
+          found.push({
+            where: `${where} ${step}`,
+            kind: 'tree',
+            operationId: tree![step].operationId,
+            passes: tree![step].parameters,
+            here,
+          });
+        }
+        inSchema(where, parameter.schema, here);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        inSchema(`${key} ${status}`, (response as OpenAPIV2.ResponseObject).schema, here);
+      }
+    }
+    return found;
+  }
+
+  const picked = () =>
+    new Set(
+      operationsOf(api).flatMap(({ operation }) =>
+        (operation.parameters as Array<OpenAPIV2.Parameter & Record<string, unknown>>)
+          .filter((p) => p['x-ms-dynamic-values'] !== undefined || p['x-ms-dynamic-tree'] !== undefined)
+          .map((p) => p.name),
+      ),
     );
-    expect(pickers.map((p) => p.dynamic.operationId).sort()).toEqual(
-      expect.arrayContaining(['listTables', 'listWorksheets']),
-    );
-    for (const { key, operation, dynamic } of pickers) {
-      const source = parametersOf(dynamic.operationId).map((p) => p.name);
-      expect(source.length, key).toBeGreaterThan(0);
-      expect(Object.keys(dynamic.parameters).sort(), key).toEqual([...source].sort());
-      const here = (operation.parameters as OpenAPIV2.Parameter[]).map((p) => p.name);
-      for (const { parameter } of Object.values(dynamic.parameters)) expect(here, key).toContain(parameter);
-      expect(dynamic, key).toMatchObject({ 'value-collection': 'value', 'value-path': 'name', 'value-title': 'name' });
+
+  // A picker is filled while the flow is being built. It may pass on only what the maker has already chosen there —
+  // another picker's value, a literal, or the node the tree opened — never a run-time value (the session id, a
+  // body, a key), which a flow has only when it runs. The operation it calls must take exactly what it passes, need
+  // nothing else, and run without a session.
+  it('fills every picker, tree and dynamic schema from an operation of the connector, with design-time values only', () => {
+    const found = extensions();
+    expect(new Set(found.map((f) => f.kind))).toEqual(new Set(['values', 'tree', 'schema']));
+    for (const { where, operationId, passes, here } of found) {
+      const target = parametersOf(operationId);
+      expect(target.length + 1, `${where}: ${operationId}`).toBeGreaterThan(0);
+      expect(
+        operationsOf(api).some((o) => o.operation.operationId === operationId),
+        where,
+      ).toBe(true);
+      for (const [name, spec] of Object.entries(passes)) {
+        expect(
+          target.map((p) => p.name),
+          `${where} passes ${name}`,
+        ).toContain(name);
+        const from = spec as { parameter?: string; parameterReference?: string; selectedItemValuePath?: string };
+        const reference = from.parameter ?? from.parameterReference;
+        if (reference !== undefined) {
+          expect(here, `${where} takes ${reference} from its own action`).toContain(reference);
+          expect(picked().has(reference), `${where} takes ${reference}, which no picker fills`).toBe(true);
+        } else if (from.selectedItemValuePath === undefined) {
+          expect(typeof spec, `${where} ${name} is a literal`).not.toBe('object');
+        }
+      }
+      for (const parameter of target) {
+        if (parameter.required && parameter.default === undefined) {
+          expect(Object.keys(passes), `${where}: ${operationId} needs ${parameter.name}`).toContain(parameter.name);
+        }
+        if (parameter.in === 'header' || parameter.in === 'body') {
+          expect(parameter.required, `${where}: ${operationId} requires ${parameter.name}`).toBeFalsy();
+        }
+      }
+    }
+  });
+
+  it('offers the drive, the file, the worksheet, the table and the columns from pickers', () => {
+    const found = extensions();
+    const calls = (kind: string, where: RegExp) =>
+      [...new Set(found.filter((f) => f.kind === kind && where.test(f.where)).map((f) => f.operationId))].sort();
+    expect(calls('values', / driveId$/)).toEqual(['listDrives']);
+    expect(calls('tree', / itemId (open|browse)$/)).toEqual(['listDriveItemChildren', 'listDriveRootChildren']);
+    expect(calls('values', / worksheet$/)).toEqual(['listWorksheets']);
+    expect(calls('values', / table$/)).toEqual(['listTables']);
+    expect(calls('values', / (keyColumn|filterColumn)$/)).toEqual(['listTableColumns']);
+    expect(calls('schema', /./)).toEqual(['getTableSchema']);
+    // With ALLOWED_DRIVE_IDS=* listDrives answers nothing; the field says what to do then.
+    expect(parametersOf('createSession').find((p) => p.name === 'driveId')?.description).toMatch(/custom value/);
+    const tree = parametersOf('createSession').find((p) => p.name === 'itemId')?.['x-ms-dynamic-tree'];
+    expect(tree).toMatchObject({
+      settings: { canSelectParentNodes: false, canSelectLeafNodes: true },
+      open: { itemsPath: 'value', itemValuePath: 'id', itemTitlePath: 'name', itemIsParent: '(isFolder eq true)' },
+      browse: { itemsPath: 'value', itemValuePath: 'id', itemTitlePath: 'name', itemIsParent: '(isFolder eq true)' },
+    });
+  });
+
+  // The row actions show one field per column: their body and their answer come from the table's schema.
+  it.each([
+    ['addRow', 'body', '201'],
+    ['addRows', 'body', '201'],
+    ['updateRow', 'body', '200'],
+    ['getRow', undefined, '200'],
+    ['listRows', undefined, '200'],
+  ])('%s takes and answers rows with one field per column', (id, body, status) => {
+    const mine = extensions().filter((f) => f.kind === 'schema' && f.where.split(' ')[2] === id);
+    expect(mine.map((f) => f.where.split(' ').at(-1)).sort()).toEqual([...(body ? [body] : []), status].sort());
+    for (const found of mine) {
+      expect(found.passes).toEqual({
+        driveId: { parameter: 'driveId' },
+        itemId: { parameter: 'itemId' },
+        table: { parameter: 'table' },
+      });
     }
   });
 
   it('offers the writes an Idempotency-Key among the advanced parameters, with the run name as its example', () => {
-    for (const id of ['createSession', 'addTableRows', 'postWorkbookPath']) {
+    const writes = idsOf((operation) =>
+      parametersOf(operation.operationId ?? '').some((p) => p.name === 'Idempotency-Key'),
+    );
+    expect(writes).toEqual(
+      [
+        'createSession',
+        'addTableRows',
+        'addRow',
+        'addRows',
+        'updateRow',
+        'deleteRow',
+        'postWorkbookPath',
+        'patchWorkbookPath',
+        'deleteWorkbookPath',
+      ].sort(),
+    );
+    for (const id of writes as string[]) {
       const key = parametersOf(id).find((p) => p.name === 'Idempotency-Key');
       expect(key, id).toMatchObject({ in: 'header', required: false, 'x-ms-visibility': 'advanced' });
       expect(key?.description, id).toContain('@{workflow().run.name}');
     }
   });
 
-  it('keeps the free workbook calls and the operation poll among the advanced actions', () => {
-    const advanced = operationsOf(api)
-      .filter(({ operation }) => (operation as Record<string, unknown>)['x-ms-visibility'] === 'advanced')
-      .map(({ operation }) => operation.operationId)
-      .sort();
-    expect(advanced).toEqual(['getOperation', 'getWorkbookPath', 'postWorkbookPath']);
+  it('keeps the free workbook calls, the drive and the operation poll among the advanced actions, the picker calls internal', () => {
+    expect(idsOf((operation) => operation['x-ms-visibility'] === 'advanced')).toEqual([
+      'deleteWorkbookPath',
+      'getDrive',
+      'getOperation',
+      'getWorkbookPath',
+      'patchWorkbookPath',
+      'postWorkbookPath',
+    ]);
+    expect(idsOf((operation) => operation['x-ms-visibility'] === 'internal')).toEqual([
+      'getTableSchema',
+      'listDriveItemChildren',
+      'listDriveRootChildren',
+      'listDrives',
+      'listTableColumns',
+    ]);
   });
 
-  it('asks the connection for the function key that the definition sends', () => {
-    const properties = readJson(path.join(CONNECTOR, 'apiProperties.json')) as {
-      properties: { connectionParameters: Record<string, { type: string }>; iconBrandColor: string };
-    };
-    const scheme = Object.keys(api.securityDefinitions ?? {})[0] as string;
-    expect(properties.properties.connectionParameters[scheme]).toMatchObject({ type: 'securestring' });
-    expect(properties.properties.iconBrandColor).toMatch(/^#[0-9a-f]{6}$/i);
+  // Flows built on the array actions keep running; new flows get the ones by column.
+  it('keeps the array row actions for the flows that use them, deprecated', () => {
+    expect(idsOf((operation) => operation.deprecated === true)).toEqual(['addTableRows', 'listTableRows']);
+  });
+
+  it('gives the connection a brand colour', () => {
+    const { properties } = readJson(path.join(CONNECTOR, 'apiProperties.json')) as ApiProperties;
+    expect(properties.iconBrandColor).toMatch(/^#[0-9a-f]{6}$/i);
   });
 });

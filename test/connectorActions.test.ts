@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -7,6 +7,7 @@ import type { OpenAPIV2 } from 'openapi-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
+import { operationOf } from './support/powerAutomateDesigner';
 import { powerAutomateRequest, type ActionInputs } from './support/powerAutomateRequest';
 
 // Every connector action as a flow runs it: the request built from the definition the way Power Automate builds it
@@ -28,6 +29,10 @@ beforeAll(async () => {
   )) as OpenAPIV2.Document;
   folder = mkdtempSync(path.join(tmpdir(), 'connector-drive-'));
   stack = await startBrokerStack({ emulator: { drive: { path: folder } } });
+  // A folder with a workbook and a file that is not one, for the file picker.
+  mkdirSync(path.join(folder, 'Archive'));
+  copyFileSync(path.join(folder, 'Demo.xlsx'), path.join(folder, 'Archive', 'Old.xlsx'));
+  writeFileSync(path.join(folder, 'notes.txt'), 'not a workbook');
   const created = await run('createSession', { body: { persistChanges: true }, 'Idempotency-Key': 'run-0001-create' });
   expect(created.status).toBe(201);
   sessionId = String(created.json().id);
@@ -41,7 +46,11 @@ beforeEach(() => stack.emulator.resetCalls());
 /** Runs one action in the flow's session with the demo workbook chosen, as a maker fills it in. */
 async function run(operationId: string, inputs: ActionInputs = {}) {
   const sessionHeader = sessionId === undefined ? {} : { 'workbook-session-id': sessionId };
-  const request = powerAutomateRequest(api, operationId, { ...DEMO, ...sessionHeader, ...inputs }, stack.url);
+  const taken = new Set(
+    (operationOf(api, operationId).operation.parameters as Array<{ name: string }>).map((p) => p.name),
+  );
+  const given = Object.entries({ ...DEMO, ...sessionHeader }).filter(([name]) => taken.has(name));
+  const request = powerAutomateRequest(api, operationId, { ...Object.fromEntries(given), ...inputs }, stack.url);
   const res = await fetch(request.url, {
     method: request.method,
     headers: request.headers,
@@ -64,6 +73,20 @@ function graphCall() {
     status: call?.status,
     sessionId: call?.sessionId,
   };
+}
+
+const HEADERS = ['Region', 'Product', 'Units', 'Unit price', 'Total'];
+
+/** The Sales table's body rows in the file, each as its cells in column order. */
+async function tableRows(): Promise<unknown[][]> {
+  const sheet = await readSheet('Sheet1');
+  const table = sheet.getTable('Sales') as unknown as { table: { tableRef: string } };
+  const [from, to] = table.table.tableRef.split(':') as [string, string];
+  const rows: unknown[][] = [];
+  for (let r = Number(sheet.getCell(from).row) + 1; r <= Number(sheet.getCell(to).row); r += 1) {
+    rows.push(HEADERS.map((_, c) => sheet.getRow(r).getCell(c + 1).value));
+  }
+  return rows;
 }
 
 async function readSheet(name: string): Promise<ExcelJS.Worksheet> {
@@ -206,42 +229,159 @@ describe('the connector actions, run as Power Automate runs them', () => {
     expect(rows.at(-1)?.values[0]?.slice(0, 3)).toEqual(['Central', 'Figs', 12]);
   });
 
-  it('the free GET and POST reach a one-segment workbook path: add a sheet whose name needs encoding, then use it by name', async () => {
+  it('List drives answers none when the broker serves every drive, which the Drive field tells the maker', async () => {
+    const res = await run('listDrives');
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ value: [] });
+    expect(stack.emulator.calls()).toEqual([]);
+  });
+
+  it('Get a drive, and the file tree: folders first, then .xlsx files, each saying whether it is a folder', async () => {
+    const drive = await run('getDrive');
+    expect(drive.status).toBe(200);
+    expect(drive.json()).toMatchObject({ id: DEMO_DRIVE_ID, driveType: 'business' });
+    const root = await run('listDriveRootChildren');
+    expect(root.status).toBe(200);
+    const items = root.json().value as Array<{ id: string; name: string; isFolder: boolean }>;
+    expect(items.map((item) => [item.name, item.isFolder])).toEqual([
+      ['Archive', true],
+      ['Demo.xlsx', false],
+    ]);
+    expect(items[1]?.id).toBe(DEMO_ITEM_ID);
+    const archive = await run('listDriveItemChildren', { folderId: items[0]!.id });
+    expect(archive.status).toBe(200);
+    expect((archive.json().value as Array<{ name: string }>).map((item) => item.name)).toEqual(['Old.xlsx']);
+  });
+
+  it("List table columns and the table's row fields: one per column, in order, without a session", async () => {
+    const columns = await run('listTableColumns', { table: 'Sales' });
+    expect(columns.status).toBe(200);
+    expect(picked(columns.json(), pickerOf('updateRow', 'keyColumn'))).toEqual(HEADERS);
+    const schema = await run('getTableSchema', { table: 'Sales' });
+    expect(schema.status).toBe(200);
+    expect(schema.json()).toMatchObject({ name: 'Sales', schema: { type: 'object' } });
+    const properties = (schema.json().schema as { properties: Record<string, { type: string }> }).properties;
+    expect(Object.keys(properties)).toEqual(HEADERS);
+    for (const call of stack.emulator.calls()) expect(call.sessionId, call.op).toBeUndefined();
+  });
+
+  it('Add a row, and Add rows, by named columns: in the session, into the file', async () => {
+    const one = await run('addRow', {
+      table: 'Sales',
+      body: { Region: 'West', Product: 'Kiwis', Units: 7, 'Unit price': 3 },
+      'Idempotency-Key': 'run-0001-add-kiwis',
+    });
+    expect(one.status, one.text).toBe(201);
+    expect(one.json()).toMatchObject({ Region: 'West', Product: 'Kiwis', Units: 7, 'Unit price': 3 });
+    const many = await run('addRows', {
+      table: 'Sales',
+      body: [
+        { Region: 'West', Product: 'Limes', Units: 5 },
+        { Region: 'West', Product: 'Mangos', Units: 6 },
+      ],
+      'Idempotency-Key': 'run-0001-add-limes-mangos',
+    });
+    expect(many.status, many.text).toBe(201);
+    expect(many.json().value).toEqual([
+      expect.objectContaining({ Product: 'Limes', Units: 5 }),
+      expect.objectContaining({ Product: 'Mangos', Units: 6 }),
+    ]);
+    const adds = stack.emulator.calls().filter((call) => call.method === 'POST');
+    expect(adds.length).toBeGreaterThan(0);
+    for (const call of adds) expect(call.sessionId, call.op).toBe(sessionId);
+    expect((await tableRows()).slice(-3).map((row) => row.slice(0, 3))).toEqual([
+      ['West', 'Kiwis', 7],
+      ['West', 'Limes', 5],
+      ['West', 'Mangos', 6],
+    ]);
+  });
+
+  it('Get, Update and Delete a row by its key column; the update is done once under its key', async () => {
+    const got = await run('getRow', { table: 'Sales', keyColumn: 'Product', keyValue: 'Kiwis' });
+    expect(got.status, got.text).toBe(200);
+    expect(got.json()).toMatchObject({ Region: 'West', Product: 'Kiwis', Units: 7 });
+
+    const update = { table: 'Sales', keyColumn: 'Product', keyValue: 'Kiwis', body: { Units: 9 } };
+    const updated = await run('updateRow', { ...update, 'Idempotency-Key': 'run-0001-update-kiwis' });
+    expect(updated.status, updated.text).toBe(200);
+    expect(updated.json()).toMatchObject({ Region: 'West', Product: 'Kiwis', Units: 9 });
+    stack.emulator.resetCalls();
+    const again = await run('updateRow', { ...update, 'Idempotency-Key': 'run-0001-update-kiwis' });
+    expect([again.status, again.json()]).toEqual([200, updated.json()]);
+    expect(stack.emulator.calls().filter((call) => call.method === 'PATCH')).toEqual([]);
+
+    const deleted = await run('deleteRow', { table: 'Sales', keyColumn: 'Product', keyValue: 'Mangos' });
+    expect(deleted.status, deleted.text).toBe(204);
+    const rows = await tableRows();
+    expect(rows.filter((row) => row[1] === 'Kiwis').map((row) => row[2])).toEqual([9]);
+    expect(rows.some((row) => row[1] === 'Mangos')).toBe(false);
+    const gone = await run('getRow', { table: 'Sales', keyColumn: 'Product', keyValue: 'Mangos' });
+    expect(gone.status).toBe(404);
+    expect(gone.json()).toMatchObject({ error: { code: 'itemNotFound' } });
+  });
+
+  it('List rows present in a table answers objects, a page at a time, or only the rows a column filter keeps', async () => {
+    const page = await run('listRows', { table: 'Sales', $top: 2, $skip: 1 });
+    expect(page.status, page.text).toBe(200);
+    expect(page.json().value).toEqual([
+      expect.objectContaining({ Region: 'South', Product: 'Pears', Units: 80 }),
+      expect.objectContaining({ Region: 'East', Product: 'Plums', Units: 45 }),
+    ]);
+    const west = await run('listRows', { table: 'Sales', filterColumn: 'Region', filterValue: 'West' });
+    expect(west.status).toBe(200);
+    const inFile = (await tableRows()).filter((row) => row[0] === 'West').map((row) => row[1]);
+    expect(inFile).toEqual(expect.arrayContaining(['Kiwis', 'Limes']));
+    expect((west.json().value as Array<{ Product: string }>).map((row) => row.Product)).toEqual(inFile);
+  });
+
+  it('refuses a field the table has no column for, naming it, and writes nothing', async () => {
+    const before = await tableRows();
+    const res = await run('addRow', { table: 'Sales', body: { Region: 'West', Colour: 'green' } });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'badRequest', message: expect.stringContaining('Colour') } });
+    expect(stack.emulator.calls().filter((call) => call.method !== 'GET')).toEqual([]);
+    expect(await tableRows()).toEqual(before);
+  });
+
+  it('the free calls reach any workbook path, slashes and all: add a sheet, calculate, write and read a range, delete a row', async () => {
+    const sheet = "Bob's Q1 (draft)";
     const added = await run('postWorkbookPath', {
       path: 'worksheets',
-      body: { name: "Bob's Q1 (draft)" },
+      body: { name: sheet },
       'Idempotency-Key': 'run-0001-sheet',
     });
     expect(added.status).toBe(201);
     expect(graphCall()).toEqual({ op: 'createWorksheet', path: 'worksheets', query: '', status: 201, sessionId });
     stack.emulator.resetCalls();
 
-    const listed = await run('getWorkbookPath', { path: 'worksheets' });
-    expect(listed.status).toBe(200);
-    expect(graphCall()).toMatchObject({ op: 'listWorksheets', path: 'worksheets', status: 200, sessionId });
-    expect(picked(listed.json(), pickerOf('getRange', 'worksheet'))).toContain("Bob's Q1 (draft)");
+    const calculated = await run('postWorkbookPath', {
+      path: 'application/calculate',
+      body: { calculationType: 'Full' },
+    });
+    expect(calculated.status).toBeLessThan(300);
+    expect(graphCall()).toMatchObject({ path: 'application/calculate', sessionId });
     stack.emulator.resetCalls();
 
-    // The picked name, spaces, apostrophe and brackets, travels encoded once and lands on that sheet.
-    const written = await run('updateRange', {
-      worksheet: "Bob's Q1 (draft)",
-      address: 'A1',
-      body: { values: [['draft']] },
+    const written = await run('patchWorkbookPath', {
+      path: `worksheets/${sheet}/range(address='A1:B1')`,
+      body: { values: [['draft', 2]] },
     });
-    expect(written.status).toBe(200);
-    expect(graphCall()).toMatchObject({
-      op: 'updateRange',
-      path: "worksheets/Bob%27s%20Q1%20%28draft%29/range(address='A1')",
-      status: 200,
-    });
-    expect((await readSheet("Bob's Q1 (draft)")).getCell('A1').value).toBe('draft');
-  });
+    expect(written.status, written.text).toBe(200);
+    expect(graphCall()).toMatchObject({ op: 'updateRange', status: 200, sessionId });
+    expect((await readSheet(sheet)).getCell('A1').value).toBe('draft');
+    stack.emulator.resetCalls();
 
-  it('refuses a free path of more than one segment, which Power Automate sends with its / encoded, without calling Graph', async () => {
-    const res = await run('postWorkbookPath', { path: 'application/calculate', body: { calculationType: 'Full' } });
-    expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ error: { code: 'badRequest' } });
-    expect(stack.emulator.calls()).toEqual([]);
+    const read = await run('getWorkbookPath', { path: `worksheets/${sheet}/range(address='A1:B1')?$select=values` });
+    expect(read.status).toBe(200);
+    expect(read.json()).toMatchObject({ values: [['draft', 2]] });
+    expect(graphCall()).toMatchObject({ op: 'getRange', query: '$select=values', sessionId });
+    stack.emulator.resetCalls();
+
+    const last = (await tableRows()).length - 1;
+    const deleted = await run('deleteWorkbookPath', { path: `tables/Sales/rows/itemAt(index=${last})` });
+    expect(deleted.status, deleted.text).toBe(204);
+    expect(graphCall()).toMatchObject({ op: 'deleteTableRow', status: 204, sessionId });
+    expect((await tableRows()).some((row) => row[1] === 'Limes')).toBe(false);
   });
 
   it('Close session ends the session the actions worked in', async () => {

@@ -13,11 +13,12 @@ export interface BuiltRequest {
 type Parameter = OpenAPIV2.Parameter & Record<string, unknown>;
 
 /**
- * Builds the HTTP request Power Automate sends for an action of a (dereferenced) connector definition: each path
- * value percent-encoded once (the workflow language's encodeURIComponent, which escapes everything but RFC 3986's
- * unreserved characters, `/` included — https://learn.microsoft.com/azure/logic-apps/workflow-definition-language-functions-reference#encodeUriComponent),
- * a parameter's default when the maker left it empty, query and header values as given, the body as JSON. Refuses
- * an input the action does not have and a required one left empty, so a test cannot send what the maker could not.
+ * Builds the HTTP request Power Automate sends for an action of a (dereferenced) connector definition: each path and
+ * query value percent-encoded once, or twice where its `x-ms-url-encoding` is `double` (the workflow language's
+ * encodeURIComponent, which escapes everything but RFC 3986's unreserved characters, `/` included —
+ * https://learn.microsoft.com/azure/logic-apps/workflow-definition-language-functions-reference#encodeUriComponent),
+ * a parameter's default when the maker left it empty, header values as given, the body as JSON. Refuses an input
+ * the action does not have and a required one left empty, so a test cannot send what the maker could not.
  */
 export function powerAutomateRequest(
   api: OpenAPIV2.Document,
@@ -46,14 +47,20 @@ export function powerAutomateRequest(
       if (parameter.required) throw new Error(`${operationId} needs ${parameter.name}.`);
       continue;
     }
-    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeValue(String(value)));
-    else if (parameter.in === 'query') query.push(`${parameter.name}=${encodeValue(String(value))}`);
+    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeAs(parameter, String(value)));
+    else if (parameter.in === 'query') query.push(`${parameter.name}=${encodeAs(parameter, String(value))}`);
     else if (parameter.in === 'header') headers[parameter.name] = String(value);
     else if (parameter.in === 'body') body = JSON.stringify(value);
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
   const url = `${baseUrl}${api.basePath ?? ''}${path}${query.length > 0 ? `?${query.join('&')}` : ''}`;
   return { method: found.method.toUpperCase(), url, headers, ...(body === undefined ? {} : { body }) };
+}
+
+/** `x-ms-url-encoding`: `single` (the default) encodes the value once, `double` twice (for a value holding a `/`). */
+function encodeAs(parameter: Parameter, value: string): string {
+  const once = encodeValue(value);
+  return parameter['x-ms-url-encoding'] === 'double' ? encodeValue(once) : once;
 }
 
 function encodeValue(value: string): string {
