@@ -40,32 +40,27 @@ const treeStep = {
   },
 } as const;
 
+/** A call the designer makes to fill a field: the operation, its parameters, where the answer's values are. */
+function dynamicCall(more: Record<string, object>): object {
+  return {
+    type: 'object',
+    required: ['operationId', 'value-path'],
+    additionalProperties: false,
+    properties: {
+      operationId: text,
+      parameters: { type: 'object', additionalProperties: dynamicParameter },
+      'value-path': text,
+      ...more,
+    },
+  };
+}
+
 export const EXTENSION_SCHEMAS: Readonly<Record<string, object>> = {
   'x-ms-summary': text,
   'x-ms-visibility': { enum: ['important', 'advanced', 'internal'] },
   'x-ms-url-encoding': { enum: ['single', 'double'] },
-  'x-ms-dynamic-values': {
-    type: 'object',
-    required: ['operationId', 'value-path'],
-    additionalProperties: false,
-    properties: {
-      operationId: text,
-      parameters: { type: 'object', additionalProperties: dynamicParameter },
-      'value-collection': text,
-      'value-path': text,
-      'value-title': text,
-    },
-  },
-  'x-ms-dynamic-schema': {
-    type: 'object',
-    required: ['operationId', 'value-path'],
-    additionalProperties: false,
-    properties: {
-      operationId: text,
-      parameters: { type: 'object', additionalProperties: dynamicParameter },
-      'value-path': text,
-    },
-  },
+  'x-ms-dynamic-values': dynamicCall({ 'value-collection': text, 'value-title': text }),
+  'x-ms-dynamic-schema': dynamicCall({}),
   'x-ms-dynamic-tree': {
     type: 'object',
     required: ['settings', 'open', 'browse'],
