@@ -238,8 +238,10 @@ describe("the broker's row operations: the gateway's rules", () => {
   });
 
   it('answers 404 for a path it has no operation at, and 405 with Allow for a method a path does not take', async () => {
-    const nothing = await call('GET', 'tables/Sales/columns');
-    expect(nothing.status).toBe(404);
+    for (const path of ['tables/Sales/columns', 'tables/Sales/constructor', 'tables/Sales', 'nothing']) {
+      const nothing = await call('GET', path);
+      expect(nothing.status, path).toBe(404);
+    }
     const put = await call('PUT', 'tables/Sales/row?keyColumn=Region&keyValue=North', { body: {} });
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET, POST, PATCH, DELETE');

@@ -66,7 +66,7 @@ export function parseWorkbookPath(target: WorkbookTarget | undefined): WorkbookP
  * (https://learn.microsoft.com/azure/azure-functions/function-keys-how-to) — a key is for the broker's door, never for
  * Graph, and never part of what makes two writes "the same request". The rest keeps its exact encoding and order.
  */
-function withoutFunctionKey(query: string): string {
+export function withoutFunctionKey(query: string): string {
   if (query === '') return query;
   return query
     .split('&')

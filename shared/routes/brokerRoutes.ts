@@ -41,7 +41,11 @@ async function serveBrokerCall(request: BrokerRequest, invocation: Invocation): 
     return serveWorkbookTarget(request, invocation, workbookTargetFromText(pathParameter(target?.query ?? '')));
   }
   const [tables, tableSegment, part] = segments;
-  const operations = segments.length === 3 && tables === 'tables' ? TABLE_OPERATIONS[part ?? ''] : undefined;
+  const name = part?.toLowerCase() ?? '';
+  const operations =
+    segments.length === 3 && tables?.toLowerCase() === 'tables' && Object.hasOwn(TABLE_OPERATIONS, name)
+      ? TABLE_OPERATIONS[name]
+      : undefined;
   if (operations === undefined || tableSegment === undefined) {
     throw new ItemNotFoundError('The broker has no operation at this path; see its HTTP contract.');
   }

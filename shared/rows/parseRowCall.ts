@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { BadRequestError } from '../errors';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from '../input/brokerRequest';
 import { requireJsonBody } from '../input/jsonBody';
+import { withoutFunctionKey } from '../input/workbookPath';
 import {
   type Caller,
   parseCaller,
@@ -66,7 +67,12 @@ export async function parseRowCall(request: BrokerRequest, config: Config, route
     sessionId,
     caller: parseCaller(request.headers),
     idempotencyKey: write ? parseIdempotencyKey(request.headers) : undefined,
-    fingerprint: fingerprintOf(request.method.toUpperCase(), `${routed.operation}/${table}`, routed.query, bytes),
+    fingerprint: fingerprintOf(
+      request.method.toUpperCase(),
+      `${routed.operation}/${table}`,
+      withoutFunctionKey(routed.query),
+      bytes,
+    ),
     ...(KEYED.has(routed.operation) ? { key: pair(query, 'keyColumn', 'keyValue', true) } : {}),
     ...optionalFilter(query),
     page: pageOf(query),
