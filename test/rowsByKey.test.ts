@@ -220,6 +220,28 @@ describe("the broker's row operations: the gateway's rules", () => {
     expect(stack.emulator.calls()[1]?.query).toBe('$top=2&$skip=1');
   });
 
+  it("keeps a signed-in user's session theirs: another user's row call in it is 404 and reaches no Graph", async () => {
+    const created = await fetch(stack.sessionUrl('createSession', { driveId: DEMO_DRIVE_ID, itemId: DEMO_ITEM_ID }), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ms-client-principal-id': 'user-a' },
+      body: '{"persistChanges":true}',
+    });
+    const session = String(((await created.json()) as { id: string }).id);
+    stack.emulator.resetCalls();
+    const asB = await call('PATCH', 'tables/Sales/row?keyColumn=Region&keyValue=North', {
+      body: { Units: 1 },
+      headers: { 'workbook-session-id': session, 'x-ms-client-principal-id': 'user-b' },
+    });
+    expect(asB.status).toBe(404);
+    expect(stack.emulator.calls()).toEqual([]);
+    const asA = await call('PATCH', 'tables/Sales/row?keyColumn=Region&keyValue=North', {
+      body: { Units: 1 },
+      headers: { 'workbook-session-id': session, 'x-ms-client-principal-id': 'user-a' },
+    });
+    expect(asA.status).toBe(200);
+    expect(stack.emulator.calls().map((c) => c.sessionId)).toEqual([session, session, session]);
+  });
+
   it('lists the rows whose filter column holds a value, paged over the matches', async () => {
     await call('POST', 'tables/Sales/rows', {
       body: [1, 2, 3].map((n) => ({ Region: 'North', Product: `P${n}`, Units: n })),
