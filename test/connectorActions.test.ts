@@ -257,6 +257,10 @@ describe('the connector actions, run as Power Automate runs them', () => {
     const columns = await run('listTableColumns', { table: 'Sales' });
     expect(columns.status).toBe(200);
     expect(picked(columns.json(), pickerOf('updateRow', 'keyColumn'))).toEqual(HEADERS);
+    // Names only: Graph is asked for no column's values, and answers none.
+    expect(stack.emulator.calls()[0]?.query).toBe('$select=name');
+    for (const column of columns.json().value as Array<Record<string, unknown>>)
+      expect(column).not.toHaveProperty('values');
     const schema = await run('getTableSchema', { table: 'Sales' });
     expect(schema.status).toBe(200);
     expect(schema.json()).toMatchObject({ name: 'Sales', schema: { type: 'object' } });
