@@ -296,6 +296,16 @@ describe("the broker's advanced action: any workbook path, given as text", () =>
     },
   );
 
+  it('deletes a row by its index at most once under an Idempotency-Key, so a retry never takes the next row', async () => {
+    const path = encodeURIComponent('tables/Sales/rows/itemAt(index=0)');
+    const headers = { 'Idempotency-Key': 'run-7-delete-first' };
+    const first = await call('DELETE', `workbook?path=${path}`, { headers });
+    const repeat = await call('DELETE', `workbook?path=${path}`, { headers });
+    expect([first.status, repeat.status]).toEqual([204, 204]);
+    expect(stack.emulator.calls().map((c) => c.method)).toEqual(['DELETE']);
+    expect((await tableRows()).map((row) => row[0])).toEqual(['South', 'East', 'West']);
+  });
+
   it('routes a session call given as the path like the gateway: createSession makes a session', async () => {
     const res = await call('POST', 'workbook?path=createSession', { body: { persistChanges: false } });
     expect(res.status).toBe(201);

@@ -24,13 +24,17 @@ export interface WorkbookCallInput {
   readonly body: Uint8Array | undefined;
   readonly sessionId: string | undefined;
   readonly caller: Caller | undefined;
-  /** `Idempotency-Key` on a POST or PATCH: done at most once (replayKeys.ts). Other methods repeat safely. */
+  /**
+   * `Idempotency-Key` on a POST, PATCH or DELETE: done at most once (replayKeys.ts). A DELETE is keyed too, because
+   * deleting `rows/itemAt(index=n)` again would take the next row. GET and PUT repeat safely.
+   */
   readonly idempotencyKey: string | undefined;
   /** `GET …/operations/{id}`: a workbook operation's status, whose `resourceLocation` is pointed at the broker. */
   readonly isOperationStatus: boolean;
 }
 
 const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const KEYED_METHODS: ReadonlySet<GraphMethod> = new Set(['POST', 'PATCH', 'DELETE']);
 
 /**
  * Checks a forwarded call before anything is called or written: the workbook (ids, allowed drive), the path after
@@ -58,7 +62,7 @@ export async function parseWorkbookCall(
     body: bytes === undefined || bytes.byteLength === 0 ? undefined : bytes,
     sessionId,
     caller: parseCaller(request.headers),
-    idempotencyKey: method === 'POST' || method === 'PATCH' ? parseIdempotencyKey(request.headers) : undefined,
+    idempotencyKey: KEYED_METHODS.has(method) ? parseIdempotencyKey(request.headers) : undefined,
     isOperationStatus: routed.operationId !== undefined,
   };
 }

@@ -39,7 +39,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * The optional `Idempotency-Key` header (IETF draft-ietf-httpapi-idempotency-key-header): on createSession, and on a
- * forwarded POST or PATCH.
+ * forwarded POST, PATCH or DELETE.
  */
 export function parseIdempotencyKey(headers: { get(name: string): string | null }): string | undefined {
   const value = headers.get('idempotency-key');

@@ -11,7 +11,7 @@ import { aliveFrom } from '../store/claimHeartbeat';
 import { claimKey } from '../store/claimKey';
 
 /**
- * Idempotent workbook writes. A `POST` or `PATCH` with `Idempotency-Key` is done at most once: the first request
+ * Idempotent workbook writes. A `POST`, `PATCH` or `DELETE` with `Idempotency-Key` is done at most once: the first request
  * claims the key with the fingerprint of what it asks; its answer — success or error, above all one whose outcome is
  * unknown (a `504`, a lost connection after the call went out) — is kept and replayed exactly to every repeat by the
  * same caller while it is retained. A repeat still running waits for the first. The same key with another request is
