@@ -56,6 +56,26 @@ describe('columns and the header row', () => {
   });
 });
 
+describe('a header cell written', () => {
+  it('renames its column as typing in the header does: blank is Column<n>, a taken name gets a number', async () => {
+    const drive = await startDrive();
+    const res = await call(`${drive.workbookUrl()}/tables('Sales')/headerRowRange`, 'PATCH', {
+      values: [['Area', '', 'region', null, 2024]],
+    });
+    expect(res.status).toBe(200);
+    const columns = await call(`${drive.workbookUrl()}/tables('Sales')/columns?$select=name`);
+    const names = ['Area', 'Column2', 'region', 'Unit price', '2024'];
+    expect((columns.json.value as Array<{ name: string }>).map((column) => column.name)).toEqual(names);
+    const taken = await call(`${drive.workbookUrl()}/worksheets/Sheet1/range(address='B1')`, 'PATCH', {
+      values: [['Area']],
+    });
+    expect(taken.json).toMatchObject({ values: [['Area2']] });
+    const sheet = (await readFile(drive.folder)).getWorksheet('Sheet1');
+    const table = sheet?.getTable('Sales') as unknown as { table: { columns: Array<{ name: string }> } };
+    expect(table.table.columns.map((column) => column.name)).toEqual(['Area', 'Area2', 'region', 'Unit price', '2024']);
+  });
+});
+
 describe('one row by its index', () => {
   it.each([
     ['rows/itemAt(index=2)', 'GET', undefined],

@@ -76,14 +76,14 @@ describe("the broker's row operations: rows as named columns", () => {
       'number',
     ]);
     expect(schema.properties.Region).toMatchObject({ 'x-ms-summary': 'Region' });
-    expect(graphCalls()).toEqual(['GET Sales/headerRowRange', 'GET Sales/rows']);
+    expect(graphCalls()).toEqual(['GET Sales/columns', 'GET Sales/rows']);
   });
 
   it('adds a row given as an object in column order, a column left out staying empty', async () => {
     const res = await call('POST', 'tables/Sales/row', { body: { Units: 12, Region: 'Central', Product: 'Kiwis' } });
     expect(res.status).toBe(201);
     expect(res.json()).toMatchObject({ Region: 'Central', Product: 'Kiwis', Units: 12 });
-    expect(graphCalls()).toEqual(['GET Sales/headerRowRange', 'POST Sales/rows/add']);
+    expect(graphCalls()).toEqual(['GET Sales/columns', 'POST Sales/rows/add']);
     const added = (await tableRows()).at(-1);
     expect(added?.slice(0, 3)).toEqual(['Central', 'Kiwis', 12]);
     expect(added?.[3] ?? null).toBeNull();
@@ -110,7 +110,7 @@ describe("the broker's row operations: rows as named columns", () => {
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'badRequest' } });
     expect(String((res.json().error as { message: string }).message)).toContain('"Colour"');
-    expect(graphCalls()).toEqual(['GET Sales/headerRowRange']);
+    expect(graphCalls()).toEqual(['GET Sales/columns']);
     expect(await tableRows()).toEqual(before);
   });
 
@@ -131,11 +131,33 @@ describe("the broker's row operations: rows by key", () => {
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ Region: 'East', Product: 'Plums', Units: 45, 'Unit price': 1.2, Total: 54 });
     expect(graphCalls()).toEqual([
-      'GET Sales/headerRowRange',
-      'GET Sales/columns/Region/dataBodyRange',
+      'GET Sales/columns',
+      'GET Sales/columns/1/dataBodyRange',
       'GET Sales/rows/itemAt(index=2)',
     ]);
   });
+
+  it.each(['..', 'Y/N', '3'])(
+    'finds the key column %j by its id, never by a name that could mean another path',
+    async (name) => {
+      const header = [['Region', name, 'Units', 'Unit price', 'Total']];
+      const renamed = await fetch(`${stack.url}/api/${ITEM}/workbook/tables/Sales/headerRowRange`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ values: header }),
+      });
+      expect(renamed.status).toBe(200);
+      stack.emulator.resetCalls();
+      const res = await call('DELETE', `tables/Sales/row?keyColumn=${encodeURIComponent(name)}&keyValue=Pears`);
+      expect(res.status, res.text).toBe(204);
+      expect(graphCalls()).toEqual([
+        'GET Sales/columns',
+        'GET Sales/columns/2/dataBodyRange',
+        'DELETE Sales/rows/itemAt(index=1)',
+      ]);
+      expect((await tableRows()).map((row) => row[0])).toEqual(['North', 'East', 'West']);
+    },
+  );
 
   it('answers 404 itemNotFound when no row holds the key, and 400 for a key column that is not one', async () => {
     const missing = await call('GET', 'tables/Sales/row?keyColumn=Region&keyValue=Nowhere');
@@ -151,8 +173,8 @@ describe("the broker's row operations: rows by key", () => {
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ Region: 'South', Product: 'Pears', Units: 100, 'Unit price': 0.75, Total: 75 });
     expect(graphCalls()).toEqual([
-      'GET Sales/headerRowRange',
-      'GET Sales/columns/Product/dataBodyRange',
+      'GET Sales/columns',
+      'GET Sales/columns/2/dataBodyRange',
       'PATCH Sales/rows/itemAt(index=1)',
     ]);
     expect((await tableRows())[1]).toEqual(['South', 'Pears', 100, 0.75, 75]);
@@ -188,8 +210,8 @@ describe("the broker's row operations: rows by key", () => {
     expect(sentAt).toBeLessThan(calls[2]?.receivedMs ?? -Infinity);
     expect(calls[sentOther]?.receivedMs).toBeGreaterThan(calls[2]?.answeredMs ?? Infinity);
     expect(graphCalls().slice(0, 4)).toEqual([
-      'GET Sales/headerRowRange',
-      'GET Sales/columns/Region/dataBodyRange',
+      'GET Sales/columns',
+      'GET Sales/columns/1/dataBodyRange',
       'PATCH Sales/rows/itemAt(index=3)',
       'POST Sales/rows/add',
     ]);
@@ -256,7 +278,7 @@ describe("the broker's row operations: the gateway's rules", () => {
     expect(res.status).toBe(404);
     // Excel's refusal as the emulator gives it (the status on top, the detailed code inside), not the broker's own.
     expect(res.json()).toMatchObject({ error: { code: 'notFound', innerError: { code: 'itemNotFound' } } });
-    expect(graphCalls()).toEqual(['GET Nope/headerRowRange']);
+    expect(graphCalls()).toEqual(['GET Nope/columns']);
   });
 
   it('answers 404 for a path it has no operation at, and 405 with Allow for a method a path does not take', async () => {

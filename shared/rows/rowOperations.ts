@@ -1,6 +1,6 @@
 import { BadRequestError, ItemNotFoundError } from '../errors';
 import type { RowCall, RowOperation } from './parseRowCall';
-import { columnIndexOf, type Header, holdsKey, rowSchema, toRowObject, toRowValues } from './rowObjects';
+import { columnIndexOf, holdsKey, rowSchema, toRowObject, toRowValues } from './rowObjects';
 import {
   addRows,
   deleteRowAt,
@@ -8,6 +8,7 @@ import {
   readHeader,
   readRowAt,
   readRows,
+  type TableHeader,
   type TableTurn,
   updateRowAt,
 } from './tableCalls';
@@ -28,26 +29,27 @@ export const ROW_OPERATIONS: Readonly<Record<RowOperation, Operation>> = {
   schema: tableSchema,
   listRows,
   addRow: async (turn, call) => {
-    const header = await readHeader(turn);
+    const header = (await readHeader(turn)).names;
     const [added] = await addRows(turn, [toRowValues(header, oneRow(call), 'field')]);
     return { status: 201, json: toRowObject(header, added ?? []) };
   },
   addRows: async (turn, call) => {
-    const header = await readHeader(turn);
+    const header = (await readHeader(turn)).names;
     const rows = manyRows(call).map((row) => toRowValues(header, row, 'field'));
     return { status: 201, json: { value: (await addRows(turn, rows)).map((row) => toRowObject(header, row)) } };
   },
   getRow: async (turn, call) => {
     const header = await readHeader(turn);
-    return { status: 200, json: toRowObject(header, await readRowAt(turn, await findRow(turn, header, call))) };
+    const index = await findRow(turn, header, call);
+    return { status: 200, json: toRowObject(header.names, await readRowAt(turn, index)) };
   },
   updateRow: async (turn, call) => {
     const header = await readHeader(turn);
-    const values = toRowValues(header, oneRow(call), 'field');
+    const values = toRowValues(header.names, oneRow(call), 'field');
     if (values.every((value) => value === null)) throw new BadRequestError('The body names no column to change.');
     const index = await findRow(turn, header, call);
     const updated = await updateRowAt(turn, index, values, call.idempotencyKey !== undefined);
-    return { status: 200, json: toRowObject(header, updated) };
+    return { status: 200, json: toRowObject(header.names, updated) };
   },
   deleteRow: async (turn, call) => {
     const index = await findRow(turn, await readHeader(turn), call);
@@ -58,7 +60,7 @@ export const ROW_OPERATIONS: Readonly<Record<RowOperation, Operation>> = {
 
 /** The schema Power Automate builds a row's fields from (`x-ms-dynamic-schema`, value-path `schema`). */
 async function tableSchema(turn: TableTurn): Promise<RowResult> {
-  const header = await readHeader(turn);
+  const header = (await readHeader(turn)).names;
   const [sample] = await readRows(turn, 1, 0);
   return { status: 200, json: { name: turn.table, schema: rowSchema(header, sample) } };
 }
@@ -67,7 +69,7 @@ async function tableSchema(turn: TableTurn): Promise<RowResult> {
 const SCAN_PAGE = 500;
 
 async function listRows(turn: TableTurn, call: RowCall): Promise<RowResult> {
-  const header = await readHeader(turn);
+  const header = (await readHeader(turn)).names;
   const { top, skip } = call.page;
   if (call.filter === undefined) {
     const rows = await readRows(turn, top, skip);
@@ -89,10 +91,11 @@ async function listRows(turn: TableTurn, call: RowCall): Promise<RowResult> {
 }
 
 /** The index of the first data row whose key column holds the key value; `404` when none does. */
-async function findRow(turn: TableTurn, header: Header, call: RowCall): Promise<number> {
+async function findRow(turn: TableTurn, header: TableHeader, call: RowCall): Promise<number> {
   const key = call.key as NonNullable<RowCall['key']>;
-  const column = header[columnIndexOf(header, key.column, 'key column')] as string;
-  const index = (await readColumnCells(turn, column)).findIndex((cell) => holdsKey(cell, key.value));
+  const at = columnIndexOf(header.names, key.column, 'key column');
+  const column = header.names[at] as string;
+  const index = (await readColumnCells(turn, header.ids[at] as string)).findIndex((cell) => holdsKey(cell, key.value));
   if (index < 0) {
     throw new ItemNotFoundError(`No row of the table "${turn.table}" has "${key.value}" in the column "${column}".`);
   }

@@ -7,8 +7,8 @@ import { type CellValue, cellText, type Header } from './rowObjects';
 
 /**
  * One table's Graph calls inside one turn of its workbook (inOneTurn, shared/deps.ts), in the caller's session when
- * it names one. Each reads or writes what Graph documents for tables: the header row
- * (https://learn.microsoft.com/graph/api/table-get-headerrowrange), a column's data
+ * it names one. Each reads or writes what Graph documents for tables: the columns' ids and names
+ * (https://learn.microsoft.com/graph/api/table-list-columns), a column's data
  * (https://learn.microsoft.com/graph/api/tablecolumn-get), rows by page and by index
  * (https://learn.microsoft.com/graph/api/table-list-rows, tablerow-get, tablerow-update, tablerow-delete) and
  * `rows/add` (https://learn.microsoft.com/graph/api/table-post-rows).
@@ -30,14 +30,27 @@ export class GraphRefusal extends Error {
   }
 }
 
-export async function readHeader(turn: TableTurn): Promise<Header> {
-  const range = await tableCall(turn, 'GET', 'headerRowRange?$select=values', 'idempotent');
-  return rowsOf(range)[0]?.map(cellText) ?? [];
+/** The table's columns in order: their names (the header row) and Graph's ids for them. */
+export interface TableHeader {
+  readonly names: Header;
+  readonly ids: readonly string[];
 }
 
-/** The column's cells in the table's data rows, in row order: a row's index is its place here. */
-export async function readColumnCells(turn: TableTurn, column: string): Promise<unknown[]> {
-  const path = `columns/${encodeURIComponent(column)}/dataBodyRange?$select=values`;
+export async function readHeader(turn: TableTurn): Promise<TableHeader> {
+  const listed = await tableCall(turn, 'GET', 'columns?$select=id,index,name', 'idempotent');
+  const columns = (listed as { value?: unknown }).value;
+  const ordered = (Array.isArray(columns) ? columns : [])
+    .map((column) => column as { id?: unknown; index?: unknown; name?: unknown })
+    .sort((a, b) => Number(a.index) - Number(b.index));
+  return { names: ordered.map((column) => cellText(column.name)), ids: ordered.map((column) => cellText(column.id)) };
+}
+
+/**
+ * The cells of the column with Graph's id `columnId` in the table's data rows, in row order: a row's index is its
+ * place here. By id, never by name: a header such as `..`, `Y/N` or `2024` would name another path, or another column.
+ */
+export async function readColumnCells(turn: TableTurn, columnId: string): Promise<unknown[]> {
+  const path = `columns/${encodeURIComponent(columnId)}/dataBodyRange?$select=values`;
   return rowsOf(await tableCall(turn, 'GET', path, 'idempotent')).map((row) => row[0]);
 }
 

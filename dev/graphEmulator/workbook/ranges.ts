@@ -12,6 +12,7 @@ import { emptyCell, isCellInput, readCell, writeCell, writeNumberFormat, type Ce
 import { toR1C1 } from './r1c1';
 import { slideFormula } from './slideFormula';
 import { invalidArgument } from './excelErrors';
+import { renameColumnsFromHeaders } from './tables';
 
 // The range resource (https://learn.microsoft.com/graph/api/resources/range) and its two calls on a worksheet:
 // `range(address='…')` (GET and PATCH, https://learn.microsoft.com/graph/api/range-update) and `usedRange`
@@ -71,6 +72,7 @@ export function updateRange(sheet: Worksheet, address: string, body: unknown): (
       else writeCell(cell, input);
     });
   }
+  if (writes.length > 0) renameColumnsFromHeaders(sheet, bounds);
   return () => rangeJson(sheet, bounds);
 }
 

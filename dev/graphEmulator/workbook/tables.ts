@@ -58,3 +58,28 @@ export function dataBounds(table: TableRef): CellBounds {
   const lastRow = bounds.lastRow - (table.model.totalsRow === true ? 1 : 0);
   return { ...bounds, firstRow, lastRow };
 }
+
+/**
+ * After cells of `sheet` were written: a table's header cell that was among them renames its column, as typing in a
+ * header does in Excel — the column takes the cell's text, a blank header becomes `Column<n>`, and a name another
+ * column has (without regard to case) gets the next free number. Graph's tableColumn `name` is that header text
+ * (https://learn.microsoft.com/graph/api/resources/tablecolumn).
+ */
+export function renameColumnsFromHeaders(sheet: Worksheet, written: CellBounds): void {
+  for (const model of tablesOf(sheet)) {
+    if (model.headerRow === false) continue;
+    const { bounds } = parseAddress(model.tableRef);
+    if (bounds.firstRow < written.firstRow || bounds.firstRow > written.lastRow) continue;
+    model.columns.forEach((column, index) => {
+      const at = bounds.firstColumn + index;
+      if (at < written.firstColumn || at > written.lastColumn) return;
+      const cell = sheet.getCell(bounds.firstRow + 1, at + 1);
+      const text = cell.value === null || cell.value === undefined ? '' : String(cell.text);
+      const others = model.columns.filter((_, n) => n !== index).map((other) => other.name.toLowerCase());
+      let name = text.trim() === '' ? `Column${index + 1}` : text;
+      for (let n = 2; others.includes(name.toLowerCase()); n += 1) name = `${text || `Column${index + 1}`}${n}`;
+      column.name = name;
+      cell.value = name;
+    });
+  }
+}
