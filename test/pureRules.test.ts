@@ -36,7 +36,7 @@ describe('what may be retried', () => {
     ['GET', 'idempotent'],
     ['PATCH', 'idempotent'],
     ['PUT', 'idempotent'],
-    ['DELETE', 'idempotent'],
+    ['DELETE', 'write'],
     ['POST', 'write'],
     ['post', 'write'],
   ] as const)('a %s is %s', (method, kind) => {

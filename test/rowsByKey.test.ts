@@ -328,6 +328,15 @@ describe("the broker's advanced action: any workbook path, given as text", () =>
     expect((await tableRows()).map((row) => row[0])).toEqual(['South', 'East', 'West']);
   });
 
+  it('never repeats a DELETE after a 504 that may hide it: a second one would take the row that moved up', async () => {
+    stack.emulator.addFault({ op: 'deleteTableRow', kind: 'status', status: 504, afterEffect: true, times: 1 });
+    const path = encodeURIComponent('tables/Sales/rows/itemAt(index=0)');
+    const res = await call('DELETE', `workbook?path=${path}`);
+    expect(res.status).toBe(504);
+    expect(stack.emulator.calls().map((c) => c.method)).toEqual(['DELETE']);
+    expect((await tableRows()).map((row) => row[0])).toEqual(['South', 'East', 'West']);
+  });
+
   it('routes a session call given as the path like the gateway: createSession makes a session', async () => {
     const res = await call('POST', 'workbook?path=createSession', { body: { persistChanges: false } });
     expect(res.status).toBe(201);

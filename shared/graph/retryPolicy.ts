@@ -13,11 +13,11 @@ export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({ maxAttempts: 4, baseD
 
 /**
  * What may be repeated of a call that failed, by what the call does (https://learn.microsoft.com/graph/workbook-error-handling):
- * - `idempotent` work (reads, `PUT`, `PATCH`, `DELETE`, and refresh and close, which change nothing when repeated)
- *   on `429`, `503`, `504` and a lost connection;
- * - a `write` — a `POST` Graph may have acted on, such as adding table rows — only where Graph said it did not act,
- *   `429` and `503`: Graph keeps no idempotency of its own, so a second try after a `504` or a dropped line could add
- *   a second row;
+ * - `idempotent` work (reads, `PUT`, `PATCH`, and refresh and close, which change nothing when repeated) on `429`,
+ *   `503`, `504` and a lost connection;
+ * - a `write` — a `POST` or `DELETE` Graph may have acted on, such as adding table rows or deleting one — only where
+ *   Graph said it did not act, `429` and `503`: Graph keeps no idempotency of its own, so a second try after a `504`
+ *   or a dropped line could add a second row, or (`DELETE rows/itemAt(index=n)`) delete the row that moved up;
  * - a `create` session as a write, plus `504`, which Microsoft documents for createSession alone as "repeat the
  *   request" (https://learn.microsoft.com/graph/api/workbook-createsession). That repeat may leave one session nobody
  *   sees, when Graph acted before its gateway gave up; Excel ends it at its idle expiry.
@@ -34,7 +34,7 @@ const RETRY_ON: Readonly<
 
 /** A forwarded call's kind, from its method alone. */
 export function retryKindFor(method: string): RetryKind {
-  return method.toUpperCase() === 'POST' ? 'write' : 'idempotent';
+  return ['POST', 'DELETE'].includes(method.toUpperCase()) ? 'write' : 'idempotent';
 }
 
 /** Whether a failed Graph call may be sent again (a lost connection, or our own timeout, is a GraphUnavailableError). */
