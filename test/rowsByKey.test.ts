@@ -163,6 +163,9 @@ describe("the broker's row operations: rows by key", () => {
     const missing = await call('GET', 'tables/Sales/row?keyColumn=Region&keyValue=Nowhere');
     expect(missing.status).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'itemNotFound' } });
+    const blank = await call('DELETE', 'tables/Sales/row?keyColumn=Region&keyValue=');
+    expect(blank.status).toBe(400);
+    expect(graphCalls()).toEqual(['GET Sales/columns', 'GET Sales/columns/1/dataBodyRange']);
     const bad = await call('GET', 'tables/Sales/row?keyColumn=Colour&keyValue=red');
     expect(bad.status).toBe(400);
     expect(String((bad.json().error as { message: string }).message)).toContain('"Colour"');
@@ -189,6 +192,18 @@ describe("the broker's row operations: rows by key", () => {
     expect((await tableRows()).map((row) => row[0])).toEqual(['North', 'East', 'West']);
     const again = await call('DELETE', 'tables/Sales/row?keyColumn=Region&keyValue=South');
     expect(again.status).toBe(404);
+  });
+
+  it('frees the Idempotency-Key of a keyed write that failed before writing, so its repeat is done', async () => {
+    stack.emulator.addFault({ kind: 'status', status: 504, path: 'tables/Sales/columns$', times: 4 });
+    const headers = { 'Idempotency-Key': 'run-43-delete' };
+    const failed = await call('DELETE', 'tables/Sales/row?keyColumn=Region&keyValue=South', { headers });
+    expect(failed.status).toBe(504);
+    expect(graphCalls().every((c) => c.startsWith('GET'))).toBe(true);
+    const repeat = await call('DELETE', 'tables/Sales/row?keyColumn=Region&keyValue=South', { headers });
+    expect(repeat.status).toBe(204);
+    expect(graphCalls().filter((c) => c.startsWith('DELETE'))).toEqual(['DELETE Sales/rows/itemAt(index=1)']);
+    expect((await tableRows()).map((row) => row[0])).toEqual(['North', 'East', 'West']);
   });
 
   it('finds and changes in one turn: a call to the same workbook sent meanwhile reaches Graph only after', async () => {

@@ -29,10 +29,22 @@ export async function answerRowCall(
     call.idempotencyKey === undefined
       ? undefined
       : { workbook: call.workbook, key: call.idempotencyKey, caller: call.caller, fingerprint: call.fingerprint };
-  return answerOnce(write, invocation, deadline, () => runInOneTurn(call, deadline, invocation));
+  const progress = { sentWrite: false };
+  return answerOnce(
+    write,
+    invocation,
+    deadline,
+    () => runInOneTurn(call, progress, deadline, invocation),
+    () => progress.sentWrite,
+  );
 }
 
-async function runInOneTurn(call: RowCall, deadline: number, invocation: Invocation): Promise<WriteAnswer> {
+async function runInOneTurn(
+  call: RowCall,
+  progress: TableTurn['progress'],
+  deadline: number,
+  invocation: Invocation,
+): Promise<WriteAnswer> {
   const session: StoredSession | undefined =
     call.sessionId === undefined
       ? undefined
@@ -40,7 +52,14 @@ async function runInOneTurn(call: RowCall, deadline: number, invocation: Invocat
   let turn: TableTurn | undefined;
   try {
     const result = await inOneTurn(invocation, call.workbook, deadline, (callOptions) => {
-      turn = { invocation, workbook: call.workbook, table: call.table, sessionId: call.sessionId, callOptions };
+      turn = {
+        invocation,
+        workbook: call.workbook,
+        table: call.table,
+        sessionId: call.sessionId,
+        callOptions,
+        progress,
+      };
       return ROW_OPERATIONS[call.operation](turn, call);
     });
     return {

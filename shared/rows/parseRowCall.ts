@@ -94,11 +94,15 @@ function tableName(segment: string): string {
   return name;
 }
 
+/**
+ * A column and a value from the query. A key value must not be empty: an expression that came out blank would
+ * otherwise find the first row with an empty key cell, and change or delete it. A filter may look for blank cells.
+ */
 function pair(query: URLSearchParams, columnName: string, valueName: string, required: boolean) {
   const column = query.get(columnName);
   const value = query.get(valueName);
   if (column === null && value === null && !required) return undefined;
-  if (column === null || column.trim() === '' || value === null) {
+  if (column === null || column.trim() === '' || value === null || (required && value === '')) {
     throw new BadRequestError(
       `Give both ${columnName} and ${valueName}: the column to look in, and the value to find.`,
     );

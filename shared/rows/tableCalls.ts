@@ -19,6 +19,8 @@ export interface TableTurn {
   readonly table: string;
   readonly sessionId: string | undefined;
   readonly callOptions: () => CallOptions;
+  /** Set once a call that writes has gone out: from then on, an answer lost may hide a change. */
+  readonly progress: { sentWrite: boolean };
   /** Graph's latest answer in this turn: what the session's record learns from (sessionUse.ts). */
   lastReply?: GraphReply;
 }
@@ -98,6 +100,7 @@ async function tableCall(
   const tablePath = `tables/${encodeURIComponent(turn.table)}/${path}`;
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   if (turn.sessionId !== undefined) headers['workbook-session-id'] = turn.sessionId;
+  if (method !== 'GET') turn.progress.sentWrite = true;
   const reply = await graph.call(
     {
       action: operationTemplate(tablePath.split('?')[0] ?? tablePath),

@@ -14,6 +14,11 @@ export async function answerOnce(
   invocation: Invocation,
   deadline: number,
   work: () => Promise<WriteAnswer>,
+  /**
+   * For work of several calls: whether its write went out. Until then nothing can have changed, so whatever the work
+   * ended with — a 504 on a read included — frees the key for a fresh attempt instead of being kept for every repeat.
+   */
+  wrote: () => boolean = () => true,
 ): Promise<WriteAnswer> {
   if (write === undefined) return work();
   const claim = await claimWriteKey(write, invocation, deadline);
@@ -29,6 +34,11 @@ export async function answerOnce(
     (error: unknown) => ({ error }),
   );
   const held = await heartbeat.stop();
+  if (!wrote()) {
+    await freeWriteKey(held, invocation);
+    if ('error' in made) throw made.error;
+    return made.answer;
+  }
   if ('error' in made) {
     // No answer came back after a call went out: Graph may have acted, so this is the answer every repeat gets.
     if (made.error instanceof GraphUnavailableError) {
