@@ -57,7 +57,7 @@ async function run(operationId: string, inputs: ActionInputs = {}) {
     ...(request.body ? { body: request.body } : {}),
   });
   const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
 /** The one Graph call the action made: its operation, its path after workbook/ as sent, its status and session. */
@@ -386,6 +386,23 @@ describe('the connector actions, run as Power Automate runs them', () => {
     expect(deleted.status, deleted.text).toBe(204);
     expect(graphCall()).toMatchObject({ op: 'deleteTableRow', status: 204, sessionId });
     expect((await tableRows()).some((row) => row[1] === 'Limes')).toBe(false);
+  });
+
+  it('the free calls declare what a long create answers through them: 202 with Location, and 202 from its poll', async () => {
+    const declared = (id: string, status: number) => operationOf(api, id).operation.responses[String(status)];
+    stack.emulator.configure({ asyncCreateMs: 100_000 });
+    try {
+      const started = await run('postWorkbookPath', { path: 'createSession', body: { persistChanges: false } });
+      expect(started.status, started.text).toBe(202);
+      expect(declared('postWorkbookPath', 202)).toMatchObject({ headers: { Location: {}, 'Retry-After': {} } });
+      const operation = /\/workbook\/(operations\/[^/?]+)$/.exec(started.headers.get('location') ?? '')?.[1];
+      expect(operation).toBeDefined();
+      const polled = await run('getWorkbookPath', { path: operation });
+      expect(polled.status, polled.text).toBe(202);
+      expect(declared('getWorkbookPath', 202)).toBeDefined();
+    } finally {
+      stack.emulator.configure({ asyncCreateMs: 0 });
+    }
   });
 
   it('Close session ends the session the actions worked in', async () => {
