@@ -62,7 +62,7 @@ async function tableRows(): Promise<unknown[][]> {
 }
 
 describe("the broker's row operations: rows as named columns", () => {
-  it('answers a JSON schema of one row, one field per column in column order, typed from the first row', async () => {
+  it('answers a JSON schema of one row, one field per column in column order, typed from the first rows', async () => {
     const res = await call('GET', 'tables/Sales/schema');
     expect(res.status).toBe(200);
     const { name, schema } = res.json() as { name: string; schema: { properties: Record<string, { type: string }> } };
@@ -77,6 +77,12 @@ describe("the broker's row operations: rows as named columns", () => {
     ]);
     expect(schema.properties.Region).toMatchObject({ 'x-ms-summary': 'Region' });
     expect(graphCalls()).toEqual(['GET Sales/columns', 'GET Sales/rows']);
+    expect(stack.emulator.calls()[1]?.query).toBe('$top=50&$skip=0');
+    // A column that holds text in one row of the sample takes text.
+    await call('POST', 'tables/Sales/row', { body: { Region: 'X', Units: 'a dozen' } });
+    const mixed = await call('GET', 'tables/Sales/schema');
+    const types = (mixed.json().schema as { properties: Record<string, { type: string }> }).properties;
+    expect([types.Units?.type, types['Unit price']?.type]).toEqual(['string', 'number']);
   });
 
   it('adds a row given as an object in column order, a column left out staying empty', async () => {
@@ -322,6 +328,12 @@ describe("the broker's advanced action: any workbook path, given as text", () =>
     const [seen] = stack.emulator.calls();
     expect(seen?.path.endsWith("/workbook/worksheets/Sheet1/range(address='A1:B2')")).toBe(true);
     expect(seen?.query).toBe('$select=values');
+  });
+
+  it('passes the query after the path as written: its & and = separate, %XX stays, a space is encoded', async () => {
+    const text = 'tables/Sales/rows?$top=1&$skip=1&note=a%26b c';
+    await call('GET', `workbook?path=${encodeURIComponent(text)}`);
+    expect(stack.emulator.calls().map((c) => c.query)).toEqual(['$top=1&$skip=1&note=a%26b%20c']);
   });
 
   it.each(['worksheets/../../../root', 'worksheets\\..\\x', 'worksheets//range', ''])(

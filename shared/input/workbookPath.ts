@@ -103,11 +103,19 @@ export function workbookTargetFromText(text: string): WorkbookTarget {
   try {
     return {
       segments: path.split('/').map(encodePathSegment),
-      query: mark < 0 ? '' : encodeURI(text.slice(mark + 1)).replace(/#/g, '%23'),
+      query: mark < 0 ? '' : encodeQueryText(text.slice(mark + 1)),
     };
   } catch {
     throw new BadRequestError('The workbook path is not valid text.');
   }
+}
+
+// A query as written: what a query may hold as it is (RFC 3986's pchar, `/` and `?`) and `%XX` escapes stay, so a
+// value can carry an `&` or `=` as `%26` or `%3D`; anything else — a space, `#`, non-ASCII — is percent-encoded.
+function encodeQueryText(query: string): string {
+  return query.replace(/%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]+/g, (run) =>
+    run.startsWith('%') && run.length === 3 ? run : encodeURIComponent(run),
+  );
 }
 
 // RFC 3986 lets a path segment hold its sub-delimiters, ':' and '@' as they are; OData's `range(address='A1')` needs

@@ -45,15 +45,17 @@ export function toRowValues(header: Header, fields: Readonly<Record<string, unkn
 }
 
 /**
- * The JSON schema of a row object: one field per column, in column order, typed from a sample row's values where it
- * has one (a number column takes numbers), else text. Power Automate shows each field by its `x-ms-summary`.
+ * The JSON schema of a row object: one field per column, in column order, each typed from the sample rows' values —
+ * `number` (or `boolean`) only when every value the column holds in them is one, so a column of ids such as `1001`
+ * and `A-17` takes text; a column with no value in the sample takes text. Power Automate shows each field by its
+ * `x-ms-summary`.
  */
-export function rowSchema(header: Header, sample: readonly unknown[] | undefined): Record<string, unknown> {
+export function rowSchema(header: Header, sample: readonly (readonly unknown[])[]): Record<string, unknown> {
   const properties = Object.fromEntries(
     header.map((column, index) => [
       column,
       {
-        type: typeOf(sample?.[index]),
+        type: typeOf(sample.map((row) => row[index])),
         'x-ms-summary': column,
         description: `The value in the column "${column}".`,
       },
@@ -92,9 +94,10 @@ function asCell(value: unknown): CellValue {
   return cellText(value);
 }
 
-function typeOf(sample: unknown): 'string' | 'number' | 'boolean' {
-  if (typeof sample === 'number') return 'number';
-  if (typeof sample === 'boolean') return 'boolean';
+function typeOf(values: readonly unknown[]): 'string' | 'number' | 'boolean' {
+  const held = values.filter((value) => value !== null && value !== undefined && value !== '');
+  if (held.length > 0 && held.every((value) => typeof value === 'number')) return 'number';
+  if (held.length > 0 && held.every((value) => typeof value === 'boolean')) return 'boolean';
   return 'string';
 }
 

@@ -58,10 +58,13 @@ export const ROW_OPERATIONS: Readonly<Record<RowOperation, Operation>> = {
   },
 };
 
+/** How many of the first rows type the schema's fields: enough to see a mixed column, little to read. */
+const SCHEMA_SAMPLE_ROWS = 50;
+
 /** The schema Power Automate builds a row's fields from (`x-ms-dynamic-schema`, value-path `schema`). */
 async function tableSchema(turn: TableTurn): Promise<RowResult> {
   const header = (await readHeader(turn)).names;
-  const [sample] = await readRows(turn, 1, 0);
+  const sample = await readRows(turn, SCHEMA_SAMPLE_ROWS, 0);
   return { status: 200, json: { name: turn.table, schema: rowSchema(header, sample) } };
 }
 
