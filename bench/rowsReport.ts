@@ -70,7 +70,7 @@ export function rowsMarkdown(results: RowsBenchResults): string {
     `Measured ${results.date.slice(0, 10)} on ${results.machine}; the run took ${(results.runMs / 1000).toFixed(0)} s` +
       ` (build not included), 1-minute load average ${results.loadAverage.start} at the start, ${results.loadAverage.end} at the end.` +
       ` The table is the emulator's demo workbook (\`Demo.xlsx\` on a drive folder of the run's own, table \`${results.table.name}\`:` +
-      ` ${results.table.columns.join(', ')}, Total a formula), grown with \`rows/add\` to ${count(results.table.rows)} rows before the` +
+      ` ${results.table.columns.join(', ')}; Total is a formula), grown with \`rows/add\` to ${count(results.table.rows)} rows before the` +
       " first round (each round adds one row per side). Each side in its own persistent session, made first: the broker's through" +
       " the broker, the direct one on the emulator, whose calls carry the bench's token and the headers the broker sends. The" +
       ' direct side makes the Graph calls the broker makes, in the same order, and maps the answers to row objects with the' +
