@@ -38,7 +38,7 @@ export function emulatorAdmin(graphBaseUrl: string): EmulatorAdmin {
 }
 
 /** Graph takes `latencyMs` on every call from now on (0: no fault at all). */
-async function setGraphLatency(admin: EmulatorAdmin, latencyMs: number): Promise<void> {
+export async function setGraphLatency(admin: EmulatorAdmin, latencyMs: number): Promise<void> {
   await admin.send('DELETE', 'faults');
   if (latencyMs > 0) await admin.send('POST', 'faults', { kind: 'latency', latencyMs });
 }

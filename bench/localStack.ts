@@ -16,18 +16,23 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(): Promise<LocalStack> {
+/**
+ * `emulatorDrive`: a folder the emulator serves as its drive (made when missing; its demo workbook, `Demo.xlsx` with
+ * the `Sales` table, made on first start). Without it the emulator holds only the workbooks added in memory.
+ */
+export async function startLocalStack(options: { emulatorDrive?: string } = {}): Promise<LocalStack> {
   const azurite = await startAzurite({ silent: true });
   const identity = await startIdentityEndpoint().catch(async (error: unknown) => {
     await azurite.stop();
     throw error;
   });
-  const emulator = await startGraphEmulator({ acceptToken: (token) => identity.verify(token) }).catch(
-    async (error: unknown) => {
-      await Promise.allSettled([identity.close(), azurite.stop()]);
-      throw error;
-    },
-  );
+  const emulator = await startGraphEmulator({
+    acceptToken: (token) => identity.verify(token),
+    ...(options.emulatorDrive === undefined ? {} : { drive: { path: options.emulatorDrive } }),
+  }).catch(async (error: unknown) => {
+    await Promise.allSettled([identity.close(), azurite.stop()]);
+    throw error;
+  });
   const close = async () => {
     await Promise.allSettled([emulator.close(), identity.close()]);
     await azurite.stop();

@@ -96,7 +96,7 @@ function bucket(map: Map<string, number[]>, key: string): number[] {
   return list;
 }
 
-function comparison(
+export function comparison(
   brokerMs: readonly number[],
   directMs: readonly number[],
   errors: Comparison['errors'],
