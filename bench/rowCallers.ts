@@ -81,8 +81,15 @@ export function directRowCaller(graphBaseUrl: string, token: string, workbook: W
     accept: 'application/json',
   });
   const header = async (sessionId: string) => {
-    const answer = await send('GET', 'headerRowRange?$select=values', sessionId);
-    return { status: answer.status, header: (valuesOf(answer.json)[0] ?? []).map(cellText) };
+    const answer = await send('GET', 'columns?$select=id,index,name', sessionId);
+    const listed = (answer.json as { value?: unknown } | undefined)?.value;
+    const columns = (Array.isArray(listed) ? listed : []) as Array<{ id?: unknown; index?: unknown; name?: unknown }>;
+    const ordered = [...columns].sort((a, b) => Number(a.index) - Number(b.index));
+    return {
+      status: answer.status,
+      header: ordered.map((column) => cellText(column.name)),
+      ids: ordered.map((column) => cellText(column.id)),
+    };
   };
   return {
     name: 'direct',
@@ -90,7 +97,7 @@ export function directRowCaller(graphBaseUrl: string, token: string, workbook: W
       timed(async () => {
         const first = await header(sessionId);
         if (first.status !== 200) return first.status;
-        const column = first.header[columnIndexOf(first.header, key.column, 'key column')] ?? key.column;
+        const column = first.ids[columnIndexOf(first.header, key.column, 'key column')] ?? '';
         const cells = await send(
           'GET',
           `columns/${encodeURIComponent(column)}/dataBodyRange?$select=values`,
