@@ -29,6 +29,26 @@ export function killAllBrokers(): void {
 }
 
 /**
+ * Runs a bench's `main` as the process: exit 0 when it ends, 1 with its error, and the broker children never outlive
+ * it, however it ends (Azurite's children end with our stdin pipe).
+ */
+export function runBench(main: () => Promise<void>): void {
+  process.on('exit', killAllBrokers);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killAllBrokers();
+      process.exit(130);
+    });
+  }
+  main()
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
+
+/**
  * `node dist/dev/start.js` as a child process, pointed at the bench's own Azurite, identity endpoint and emulator
  * (so start.ts starts none of its own), telemetry off. Resolves once a createSession has been answered 2xx.
  */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEMO, DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import type { RowObject } from '../shared/rows/rowObjects';
 import { machine, writeSection } from './benchmarksFile';
-import { killAllBrokers, spawnBroker, type BrokerProcess } from './brokerProcess';
+import { runBench, spawnBroker, type BrokerProcess } from './brokerProcess';
 import { emulatorAdmin } from './gateway';
 import { startLocalStack, type LocalStack } from './localStack';
 import { machineWindow } from './processCpu';
@@ -210,18 +210,4 @@ function report(results: RowsBenchResults): void {
   log(`done in ${(results.runMs / 1000).toFixed(1)} s`);
 }
 
-// The broker child must not outlive the bench, however it ends.
-process.on('exit', killAllBrokers);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killAllBrokers();
-    process.exit(130);
-  });
-}
-
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runBench(main);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { machine, writeSection } from './benchmarksFile';
-import { killAllBrokers, spawnBroker, type BrokerProcess } from './brokerProcess';
+import { runBench, spawnBroker, type BrokerProcess } from './brokerProcess';
 import { measureEntryLoad } from './entryLoad';
 import { startLocalStack } from './localStack';
 import { childPids, machineWindow } from './processCpu';
@@ -271,18 +271,4 @@ function write(results: BenchResults, withSweep: boolean): void {
   if (withSweep) writeSection(file, 'sweep', sweepSection(results));
 }
 
-// The broker child must not outlive the bench, however it ends (Azurite's children end with our stdin pipe).
-process.on('exit', killAllBrokers);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killAllBrokers();
-    process.exit(130);
-  });
-}
-
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runBench(main);
