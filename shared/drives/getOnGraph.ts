@@ -1,14 +1,17 @@
-import type { Invocation } from '../deps';
+import { answerLogging, type Invocation } from '../deps';
 import { GraphError } from '../errors';
 import type { GraphReply } from '../graph/graphClient';
 import { parseGraphError } from '../graph/parseGraphError';
-import { driveCallOptions } from './driveCallOptions';
 
-/** A GET on a drive, as the broker's identity, retried as a read; answered with whatever status Graph gave. */
+/**
+ * A GET on a drive, as the broker's identity, retried as a read; answered with whatever status Graph gave. It carries
+ * the invocation's request id and logging, as a workbook call does, but takes no workbook's turn: the gate keeps one
+ * call at a time on a workbook for Excel's sake, and a drive or a folder listing is no workbook call.
+ */
 export function getOnGraph(invocation: Invocation, action: string, url: string, deadline: number): Promise<GraphReply> {
   return invocation.deps.graph.call(
     { action, method: 'GET', url, retryKind: 'idempotent' },
-    driveCallOptions(invocation, deadline),
+    { deadline, ...answerLogging(invocation) },
   );
 }
 
