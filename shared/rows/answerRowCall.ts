@@ -1,11 +1,10 @@
 import { ANSWER_BUDGET_MS } from '../budgets';
-import { brokerApiUrl } from '../brokerUrls';
 import { type Invocation, inOneTurn } from '../deps';
 import type { BrokerResponse } from '../errorResponse';
 import type { BrokerRequest } from '../input/brokerRequest';
 import type { StoredSession } from '../records/sessionRecord';
 import { answerOnce } from '../workbook/answerOnce';
-import { answerHeadersFor, toBrokerUrl } from '../workbook/forwardedHeaders';
+import { answerHeadersFor, brokerLocations } from '../workbook/forwardedHeaders';
 import type { WriteAnswer } from '../workbook/replayKeys';
 import { liveSession, noteSessionUse } from '../workbook/sessionUse';
 import { parseRowCall, type RoutedRowCall, type RowCall } from './parseRowCall';
@@ -29,7 +28,7 @@ export async function answerRowCall(
     call.idempotencyKey === undefined
       ? undefined
       : { workbook: call.workbook, key: call.idempotencyKey, caller: call.caller, fingerprint: call.fingerprint };
-  const progress = { sentWrite: false };
+  const progress: TableTurn['progress'] = { sentWrite: false };
   return answerOnce(
     write,
     invocation,
@@ -49,19 +48,11 @@ async function runInOneTurn(
     call.sessionId === undefined
       ? undefined
       : await liveSession(call.workbook, call.sessionId, call.caller, invocation);
-  let turn: TableTurn | undefined;
+  const { workbook, table, sessionId } = call;
   try {
-    const result = await inOneTurn(invocation, call.workbook, deadline, (callOptions) => {
-      turn = {
-        invocation,
-        workbook: call.workbook,
-        table: call.table,
-        sessionId: call.sessionId,
-        callOptions,
-        progress,
-      };
-      return ROW_OPERATIONS[call.operation](turn, call);
-    });
+    const result = await inOneTurn(invocation, workbook, deadline, (callOptions) =>
+      ROW_OPERATIONS[call.operation]({ invocation, workbook, table, sessionId, callOptions, progress }, call),
+    );
     return {
       status: result.status,
       headers: result.json === undefined ? {} : { 'content-type': 'application/json' },
@@ -69,16 +60,14 @@ async function runInOneTurn(
     };
   } catch (error) {
     if (!(error instanceof GraphRefusal)) throw error;
-    const { config } = invocation.deps;
+    const { reply } = error;
     return {
-      status: error.reply.status,
-      headers: answerHeadersFor(error.reply.headers, (url) =>
-        toBrokerUrl(url, config.graphBaseUrl, brokerApiUrl(config)),
-      ),
-      body: error.reply.body,
+      status: reply.status,
+      headers: answerHeadersFor(reply.headers, brokerLocations(invocation.deps.config)),
+      body: reply.body,
     };
   } finally {
-    const last = turn?.lastReply;
+    const last = progress.lastReply;
     if (session !== undefined && last !== undefined) await noteSessionUse(session, last, deadline, invocation);
   }
 }

@@ -19,10 +19,13 @@ export interface TableTurn {
   readonly table: string;
   readonly sessionId: string | undefined;
   readonly callOptions: () => CallOptions;
-  /** Set once a call that writes has gone out: from then on, an answer lost may hide a change. */
-  readonly progress: { sentWrite: boolean };
-  /** Graph's latest answer in this turn: what the session's record learns from (sessionUse.ts). */
-  lastReply?: GraphReply;
+  /** What the turn's calls have done so far, for whoever made the turn to read once it is over. */
+  readonly progress: {
+    /** Set once a call that writes has gone out: from then on, an answer lost may hide a change. */
+    sentWrite: boolean;
+    /** Graph's latest answer in this turn: what the session's record learns from (sessionUse.ts). */
+    lastReply?: GraphReply;
+  };
 }
 
 /** Graph answered an error: the operation stops, and the caller gets Graph's answer as it came. */
@@ -112,7 +115,7 @@ async function tableCall(
     },
     turn.callOptions(),
   );
-  turn.lastReply = reply;
+  turn.progress.lastReply = reply;
   if (reply.status >= 300) throw new GraphRefusal(reply);
   const text = new TextDecoder().decode(reply.body);
   return text === '' ? undefined : (JSON.parse(text) as unknown);

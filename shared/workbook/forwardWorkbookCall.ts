@@ -1,10 +1,9 @@
-import { brokerApiUrl } from '../brokerUrls';
 import { type Invocation, graphCallOptions } from '../deps';
 import { retryKindFor } from '../graph/retryPolicy';
 import type { WorkbookCallInput } from '../input/parseWorkbookCall';
 import { ANSWER_BUDGET_MS } from '../budgets';
 import { answerOnce } from './answerOnce';
-import { answerHeadersFor, toBrokerUrl } from './forwardedHeaders';
+import { answerHeadersFor, brokerLocations } from './forwardedHeaders';
 import { operationTemplate } from './operationTemplate';
 import { fingerprintOf } from './replayKeys';
 import { liveSession, noteSessionUse } from './sessionUse';
@@ -70,7 +69,7 @@ async function makeCall(
   );
   if (record !== undefined) await noteSessionUse(record, reply, deadline, invocation);
 
-  const toBroker = (url: string) => toBrokerUrl(url, deps.config.graphBaseUrl, brokerApiUrl(deps.config));
+  const toBroker = brokerLocations(deps.config);
   return {
     status: reply.status,
     headers: answerHeadersFor(reply.headers, toBroker),

@@ -1,3 +1,5 @@
+import { brokerApiUrl } from '../brokerUrls';
+import type { Config } from '../config';
 /**
  * Which of Graph's answer headers go back to the caller: only those a workbook caller reads, with a `Location` under
  * GRAPH_BASE_URL pointed at the broker so polling stays inside it; never a token. What goes to Graph is chosen as the
@@ -35,4 +37,9 @@ export function toBrokerUrl(url: string, graphBaseUrl: string, brokerApiUrl: str
     return url;
   const rest = target.pathname.slice(root.pathname.length);
   return `${brokerApiUrl.replace(/\/+$/, '')}/${rest}${target.search}`;
+}
+
+/** toBrokerUrl for this deployment: from its GRAPH_BASE_URL to its own `api/` root. */
+export function brokerLocations(config: Pick<Config, 'graphBaseUrl' | 'publicBaseUrl'>): (url: string) => string {
+  return (url) => toBrokerUrl(url, config.graphBaseUrl, brokerApiUrl(config));
 }
