@@ -1,7 +1,10 @@
 import type { Turn } from '../gate/workbookGate';
 import type { RetryKind } from './retryPolicy';
 
-export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** The methods Graph's workbook API takes, and so the ones the broker forwards. */
+export const GRAPH_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+export type GraphMethod = (typeof GRAPH_METHODS)[number];
 
 /** One call to Graph, in the plain terms every workbook call shares. */
 export interface GraphRequest {

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { BadRequestError } from '../errors';
-import type { GraphMethod } from '../graph/graphClient';
+import { GRAPH_METHODS, type GraphMethod } from '../graph/graphRequest';
 import { type WorkbookAddress, parseWorkbookAddress } from '../workbookAddress';
 import { BODY_LIMITS, type BrokerRequest, readBodyBytes } from './brokerRequest';
 import { requireJsonBody } from './jsonBody';
@@ -33,7 +33,6 @@ export interface WorkbookCallInput {
   readonly isOperationStatus: boolean;
 }
 
-const METHODS: readonly GraphMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const KEYED_METHODS: ReadonlySet<GraphMethod> = new Set(['POST', 'PATCH', 'DELETE']);
 
 /**
@@ -46,7 +45,7 @@ export async function parseWorkbookCall(
   config: Config,
   routed: { readonly target: WorkbookTarget | undefined; readonly operationId?: string | undefined },
 ): Promise<WorkbookCallInput> {
-  const method = METHODS.find((m) => m === request.method.toUpperCase());
+  const method = GRAPH_METHODS.find((m) => m === request.method.toUpperCase());
   if (method === undefined) throw new BadRequestError(`The method ${request.method} is not forwarded.`);
   const workbook = parseWorkbookAddress(request.params, config);
   const target = parseWorkbookPath(routed.target);

@@ -1,6 +1,7 @@
 import type { Invocation } from '../deps';
 import type { BrokerResponse } from '../errorResponse';
 import { BadRequestError, ItemNotFoundError, MethodNotAllowedError } from '../errors';
+import { GRAPH_METHODS, type GraphMethod } from '../graph/graphRequest';
 import type { BrokerRequest } from '../input/brokerRequest';
 import { readItemTarget, workbookTargetFromText } from '../input/workbookPath';
 import { answerRowCall } from '../rows/answerRowCall';
@@ -14,12 +15,8 @@ import { serveWorkbookTarget } from './workbookRoutes';
  */
 export const BROKER_PREFIX = 'broker';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-const ALL_METHODS: readonly Method[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
-
 /** After `tables/{table}/`: each path's operations by method. */
-const TABLE_OPERATIONS: Readonly<Record<string, Partial<Record<Method, RowOperation>>>> = {
+const TABLE_OPERATIONS: Readonly<Record<string, Partial<Record<GraphMethod, RowOperation>>>> = {
   schema: { GET: 'schema' },
   rows: { GET: 'listRows', POST: 'addRows' },
   row: { GET: 'getRow', POST: 'addRow', PATCH: 'updateRow', DELETE: 'deleteRow' },
@@ -28,7 +25,7 @@ const TABLE_OPERATIONS: Readonly<Record<string, Partial<Record<Method, RowOperat
 /** The one function that serves the operations on a workbook under the prefix. */
 export const brokerWorkbookFunction = {
   name: 'brokerRequest',
-  methods: [...ALL_METHODS],
+  methods: [...GRAPH_METHODS],
   route: `${BROKER_PREFIX}/drives/{driveId}/items/{itemId}/{*path}`,
   handler: serveBrokerCall,
 };
@@ -49,7 +46,7 @@ async function serveBrokerCall(request: BrokerRequest, invocation: Invocation): 
   if (operations === undefined || tableSegment === undefined) {
     throw new ItemNotFoundError('The broker has no operation at this path; see its HTTP contract.');
   }
-  const operation = operations[method as Method];
+  const operation = operations[method as GraphMethod];
   if (operation === undefined) throw new MethodNotAllowedError(Object.keys(operations));
   return answerRowCall(request, invocation, { operation, tableSegment, query: target?.query ?? '' });
 }

@@ -1,6 +1,7 @@
 import type { Invocation } from '../deps';
 import type { BrokerResponse } from '../errorResponse';
 import { MethodNotAllowedError } from '../errors';
+import { GRAPH_METHODS, type GraphMethod } from '../graph/graphRequest';
 import type { BrokerRequest } from '../input/brokerRequest';
 import { readWorkbookTarget, type WorkbookTarget } from '../input/workbookPath';
 import { answerCloseSession } from './answerCloseSession';
@@ -13,10 +14,8 @@ import type { RouteHandler, RoutedCall } from './routeHandler';
 /** Where every route of the workbook surface starts, under the route prefix: the canonical driveItem address. */
 const WORKBOOK_ROUTE = 'drives/{driveId}/items/{itemId}/workbook';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
 interface WorkbookRoute {
-  readonly methods: readonly Method[];
+  readonly methods: readonly GraphMethod[];
   /** After `workbook/`, in the Functions route syntax: literal segments, `{name}` for one, a last `{*name}` for all. */
   readonly path: string;
   /** The path called with another method: refused with 405 (never forwarded to Graph), or passed to the next route. */
@@ -42,7 +41,7 @@ const ROUTES = {
     handler: answerGetOperation,
   },
   workbookRequest: {
-    methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    methods: GRAPH_METHODS,
     path: '{*path}',
     otherMethods: 'pass',
     handler: answerWorkbookCall,
@@ -52,7 +51,7 @@ const ROUTES = {
 /** The declaration of one function of the workbook surface, for the function file to register. */
 export interface WorkbookFunction {
   readonly name: keyof typeof ROUTES;
-  readonly methods: Method[];
+  readonly methods: GraphMethod[];
   /** Relative to the route prefix (shared/brokerUrls.ts). */
   readonly route: string;
   readonly handler: (request: BrokerRequest, invocation: Invocation) => Promise<BrokerResponse>;
@@ -125,7 +124,7 @@ function matchPath(template: string, path: string | undefined): Record<string, s
   return got.length === wanted.length ? params : undefined;
 }
 
-function refuse(allowed: readonly Method[]): RouteHandler {
+function refuse(allowed: readonly GraphMethod[]): RouteHandler {
   return async () => {
     throw new MethodNotAllowedError(allowed);
   };

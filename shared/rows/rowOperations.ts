@@ -22,8 +22,8 @@ export interface RowResult {
 type Operation = (turn: TableTurn, call: RowCall) => Promise<RowResult>;
 
 /**
- * Each row operation as the Graph calls it makes in one turn of the workbook. Every one reads the table's columns first:
- * it names the columns, so a name that is not one is refused before anything is written.
+ * Each row operation as the Graph calls it makes in one turn of the workbook. Every one reads the table's columns first,
+ * so a name that is not one of them is refused before anything is written.
  */
 export const ROW_OPERATIONS: Readonly<Record<RowOperation, Operation>> = {
   schema: tableSchema,
