@@ -58,7 +58,7 @@ export async function parseRowCall(request: BrokerRequest, config: Config, route
   const sessionId = request.headers.get('workbook-session-id') === null ? undefined : parseSessionId(request.headers);
   const write = WRITES.has(routed.operation);
   if (write) refuseSimpleCrossSiteRequest(request.headers);
-  const bytes =
+  const sent =
     routed.operation.startsWith('add') || routed.operation === 'updateRow' ? await bodyOf(request) : undefined;
   return {
     operation: routed.operation,
@@ -71,12 +71,12 @@ export async function parseRowCall(request: BrokerRequest, config: Config, route
       request.method.toUpperCase(),
       `${routed.operation}/${table}`,
       withoutFunctionKey(routed.query),
-      bytes,
+      sent?.bytes,
     ),
     ...(KEYED.has(routed.operation) ? { key: pair(query, 'keyColumn', 'keyValue', true) } : {}),
     ...optionalFilter(query),
     page: pageOf(query),
-    ...(bytes === undefined ? {} : { body: rowsIn(bytes, routed.operation === 'addRows') }),
+    ...(sent === undefined ? {} : { body: rowsIn(sent.json, routed.operation === 'addRows') }),
   };
 }
 
@@ -131,15 +131,14 @@ function integer(raw: string | null, name: string, fallback: number, min: number
   return value;
 }
 
-async function bodyOf(request: BrokerRequest): Promise<Uint8Array> {
+/** The body's bytes (what a repeat under the same key must match) and its JSON, parsed once. */
+async function bodyOf(request: BrokerRequest): Promise<{ bytes: Uint8Array; json: unknown }> {
   const bytes = await readBodyBytes(request, BODY_LIMITS.workbookCall);
   if (bytes.byteLength === 0) throw new BadRequestError('The request needs a body: the row, as an object of columns.');
-  requireJsonBody(request.headers, bytes);
-  return bytes;
+  return { bytes, json: requireJsonBody(request.headers, bytes) };
 }
 
-function rowsIn(bytes: Uint8Array, many: boolean): NonNullable<RowCall['body']> {
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+function rowsIn(parsed: unknown, many: boolean): NonNullable<RowCall['body']> {
   if (!many) {
     if (isRowObject(parsed)) return parsed;
     throw new BadRequestError('The body must be one row: an object whose keys are column names.');
