@@ -7,8 +7,7 @@ import type { OpenAPIV2 } from 'openapi-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DRIVE_ID, DEMO_ITEM_ID } from '../dev/graphEmulator';
 import { startBrokerStack, type BrokerStack } from './support/brokerStack';
-import { operationOf } from './support/powerAutomateDesigner';
-import { powerAutomateRequest, type ActionInputs } from './support/powerAutomateRequest';
+import { operationOf, powerAutomateRequest, type ActionInputs } from './support/powerAutomateRequest';
 
 // Every connector action as a flow runs it: the request built from the definition the way Power Automate builds it
 // (path values encoded once, defaults filled in, headers, JSON body), sent to the broker on the local host, which

@@ -1,5 +1,5 @@
 import type { OpenAPIV2 } from 'openapi-types';
-import { powerAutomateRequest, type BuiltRequest } from './powerAutomateRequest';
+import { operationOf, powerAutomateRequest, type BuiltRequest } from './powerAutomateRequest';
 
 // The Power Automate designer, as far as a connector's definition decides what it does: it fills a picker
 // (x-ms-dynamic-values), browses a tree (x-ms-dynamic-tree) and shows an object's fields (x-ms-dynamic-schema) by
@@ -61,8 +61,6 @@ interface DynamicSchema {
   readonly parameters?: Record<string, unknown>;
   readonly 'value-path'?: string;
 }
-
-const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
 
 export interface Designer {
   /** The choices a parameter's x-ms-dynamic-values offers, given what the maker has chosen so far. */
@@ -227,16 +225,6 @@ function expectFields(operationId: string, shown: Schema, body: unknown): void {
       throw new Error(`${operationId}: the field ${key} takes a ${String(field.type)}, not ${JSON.stringify(value)}.`);
     }
   }
-}
-
-export function operationOf(api: OpenAPIV2.Document, operationId: string) {
-  for (const [route, item] of Object.entries(api.paths)) {
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (operation?.operationId === operationId) return { route, method, operation };
-    }
-  }
-  throw new Error(`The definition has no action ${operationId}.`);
 }
 
 function parametersOf(operation: OpenAPIV2.OperationObject): Parameter[] {

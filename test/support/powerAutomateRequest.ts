@@ -26,12 +26,7 @@ export function powerAutomateRequest(
   inputs: ActionInputs,
   baseUrl: string,
 ): BuiltRequest {
-  const found = Object.entries(api.paths).flatMap(([route, item]) =>
-    (['get', 'post', 'patch', 'put', 'delete'] as const).flatMap((method) =>
-      item[method]?.operationId === operationId ? [{ route, method, operation: item[method] }] : [],
-    ),
-  )[0];
-  if (found === undefined) throw new Error(`The definition has no action ${operationId}.`);
+  const found = operationOf(api, operationId);
   const parameters = (found.operation.parameters ?? []) as Parameter[];
   for (const name of Object.keys(inputs)) {
     if (!parameters.some((p) => p.name === name)) throw new Error(`${operationId} has no parameter ${name}.`);
@@ -65,4 +60,17 @@ function encodeAs(parameter: Parameter, value: string): string {
 
 function encodeValue(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
+
+/** An action of a (dereferenced) definition, by its operationId: its path, its method and the operation. */
+export function operationOf(api: OpenAPIV2.Document, operationId: string) {
+  for (const [route, item] of Object.entries(api.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation?.operationId === operationId) return { route, method, operation };
+    }
+  }
+  throw new Error(`The definition has no action ${operationId}.`);
 }
